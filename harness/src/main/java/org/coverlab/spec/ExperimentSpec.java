@@ -1,0 +1,46 @@
+package org.coverlab.spec;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A whole experiment, as resolved from YAML (after {@code extends:} and {@code --set}). Immutable.
+ * Every section has a {@code DEFAULT}; a key missing from the YAML takes the default's value.
+ */
+public record ExperimentSpec(
+        @Doc("Experiment name, used in run listings and reports") String name,
+        @Doc("Free text describing the experiment") String description,
+        @Doc("Master seed: data split, shuffles, captions, initial noise of training") @Range(min = 0) long seed,
+        ModelSpec model,
+        DatasetSpec dataset,
+        TrainSpec train,
+        SampleSpec sample,
+        EvalSpec eval,
+        TrackingSpec tracking) {
+
+    public static final ExperimentSpec DEFAULT = new ExperimentSpec(
+            "unnamed", "", 42L,
+            ModelSpec.DEFAULT, DatasetSpec.DEFAULT, TrainSpec.DEFAULT,
+            SampleSpec.DEFAULT, EvalSpec.DEFAULT, TrackingSpec.DEFAULT);
+
+    /** Cross-field checks that single keys cannot express. Empty when consistent. */
+    public List<SpecIssue> crossCheck(String file) {
+        List<SpecIssue> issues = new ArrayList<>();
+        if (train.epochs() > 0 && train.components().isEmpty()) {
+            issues.add(new SpecIssue(file, 0, "train.components",
+                    "is empty but train.epochs is " + train.epochs() + "; list unet and/or text_encoder, or set epochs: 0"));
+        }
+        if (dataset.validationSplit() >= 1.0) {
+            issues.add(new SpecIssue(file, 0, "dataset.validation_split", "must be below 1.0 so some images remain for training"));
+        }
+        if (sample.prompts().isEmpty() && !sample.every().equals(SampleSpec.When.NEVER)) {
+            issues.add(new SpecIssue(file, 0, "sample.prompts", "is empty but sampling is enabled (sample.every: " + sample.every().key() + ")"));
+        }
+        return issues;
+    }
+
+    /** True when this experiment trains anything. */
+    public boolean trains() {
+        return train.epochs() > 0 && !train.components().isEmpty();
+    }
+}

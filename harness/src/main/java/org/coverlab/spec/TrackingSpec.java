@@ -1,0 +1,34 @@
+package org.coverlab.spec;
+
+import java.util.List;
+
+/** Where a run is logged. The local run store is always on; wandb and mlflow are optional sinks. Secrets never go here. */
+public record TrackingSpec(
+        @Doc("Backends: local (always on), wandb, mlflow; several at once") List<Backend> backends,
+        @Doc("W&B project / MLflow experiment name") String project,
+        @Doc("W&B entity (user or team); empty = the key's default entity") String entity,
+        @Doc("MLflow tracking URI, e.g. http://127.0.0.1:5000") String trackingUri,
+        @Doc("W&B resume policy: allow, must or never") Resume resume,
+        @Doc("Seconds the sender keeps flushing to remote sinks at exit before leaving the rest to 'runs sync'") @Range(min = 0, max = 3600) int flushTimeoutSeconds) {
+
+    public static final TrackingSpec DEFAULT = new TrackingSpec(
+            List.of(Backend.LOCAL), "coverlab", "", "", Resume.ALLOW, 30);
+
+    public enum Backend implements SpecEnum {
+        LOCAL, WANDB, MLFLOW;
+
+        @Override
+        public String key() {
+            return name().toLowerCase();
+        }
+    }
+
+    public enum Resume implements SpecEnum {
+        ALLOW, MUST, NEVER;
+
+        @Override
+        public String key() {
+            return name().toLowerCase();
+        }
+    }
+}
