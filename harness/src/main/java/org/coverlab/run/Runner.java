@@ -69,8 +69,13 @@ public final class Runner {
             }
             tracker.log(new RunEvent.Started(clock.millis(), dir.id(), info.name(), SpecFlattener.flatten(dir.spec()), resume));
             long startSeq = journal.lastSeq();
+            Checkpoint from = resumeFrom;
             state.update(s -> {
                 RunState r = s.withStatus(RunStatus.RUNNING, null).withProcess(me.pid(), me.host());
+                if (from != null) {
+                    // state.json may lag the checkpoint if the last attempt died between the two writes
+                    r = r.withCheckpoint(from.name(), from.epoch(), from.step());
+                }
                 return resume ? r : r.withCompleted(List.of(), startSeq);
             });
             try (RemoteTracking.Handle remoteHandle = remote == null ? RemoteTracking.Handle.NONE : remote.start(dir, info, spec, log)) {
