@@ -104,7 +104,7 @@ public final class Runner {
                 cancellation.throwIfCancelled();
                 stage.run(ctx);
             } catch (Cancellation.RunCancelledException | InterruptedException e) {
-                String why = cancellation.isCancelled() ? e.getMessage() : "interrupted";
+                String why = cancellation.isCancelled() ? cancellation.reason() : "interrupted (" + describe(e) + ")";
                 log.warn("stopped: {}; resume with: coverlab run --resume {}", why, dir.id());
                 state.update(s -> s.withStatus(RunStatus.KILLED, why));
                 return new Outcome(dir.id(), RunStatus.KILLED, why);
