@@ -136,8 +136,9 @@ final class SpecBinder {
         for (int i = 0; i < items.items().size(); i++) {
             YamlNode item = items.items().get(i);
             String itemPath = path + "[" + i + "]";
+            int itemBefore = issues.size();
             Object value = bindValue(list.element(), item, null, itemPath, null);
-            if (value == null) {
+            if (issues.size() > itemBefore) {
                 continue;
             }
             // Enum lists are sets (components, metrics, backends): a repeat is a mistake, not a weight.
@@ -227,6 +228,9 @@ final class SpecBinder {
 
     /** A bound as people write it: 0, 0.5, 1 (not 0.0, 1.0E0). */
     static String number(double v) {
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "infinity" : "-infinity";
+        }
         return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 

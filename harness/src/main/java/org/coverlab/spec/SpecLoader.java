@@ -76,7 +76,7 @@ public final class SpecLoader {
     private static ExperimentSpec finish(YamlNode tree, String file, Path baseDir, List<String> setOverrides,
                                          Options options, List<SpecIssue> issues) throws SpecException {
         if (tree == null) {
-            throw new SpecException(issues);
+            throw new SpecException(ordered(issues));
         }
         tree = new SetOverrides(options.workingDir(), issues).apply(tree, setOverrides);
         SpecBinder binder = new SpecBinder(file, issues);
@@ -93,9 +93,19 @@ public final class SpecLoader {
             }
         }
         if (!issues.isEmpty()) {
-            throw new SpecException(issues);
+            throw new SpecException(ordered(issues));
         }
         return spec;
+    }
+
+    /** Issues grouped by file in order of first mention (--set last), by line within a file; stable otherwise. */
+    private static List<SpecIssue> ordered(List<SpecIssue> issues) {
+        List<String> files = issues.stream().map(SpecIssue::file).distinct().toList();
+        List<SpecIssue> sorted = new ArrayList<>(issues);
+        sorted.sort(java.util.Comparator
+                .<SpecIssue>comparingInt(i -> SpecIssue.SET_OVERRIDE.equals(i.file()) ? Integer.MAX_VALUE : files.indexOf(i.file()))
+                .thenComparingInt(SpecIssue::line));
+        return sorted;
     }
 
     private static Path baseDirOf(Path file) {

@@ -24,7 +24,9 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * drops locations). Syntax errors, duplicate keys and several documents become {@link SpecIssue}s, never exceptions.
  */
 final class YamlReader {
-    private static final YAMLFactory FACTORY = YAMLFactory.builder().build();
+    private static final YAMLFactory FACTORY = YAMLFactory.builder()
+            .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL) // "epochs:" with nothing after it has no value
+            .build();
 
     private final String file;
     private final Path baseDir;
