@@ -4,9 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
-import org.coverlab.run.RemoteTracking;
 import org.coverlab.run.StageCatalog;
-import org.coverlab.spec.TrackingSpec;
 
 /**
  * What commands need from the process, passed in rather than read from globals so tests can run the CLI in-process:
@@ -20,7 +18,7 @@ public record CliContext(
         Path cwd,
         boolean terminal,
         StageCatalog stages,
-        Map<TrackingSpec.Backend, RemoteTracking> remoteTrackers,
+        RemoteTrackers remoteTrackers,
         Clock clock,
         boolean handleSignals) {
 

@@ -127,10 +127,10 @@ public final class RunCommand implements Callable<Integer> {
             return specProblems(ctx, specPath.toString(), e.issues());
         }
         List<Stage> plan;
-        List<RemoteTracking> remotes;
+        RemoteTracking remote;
         try {
             plan = ctx.stages().plan(spec, stages);
-            remotes = remoteTrackers(ctx, spec);
+            remote = remoteTracking(ctx, spec);
         } catch (StagePlanException e) {
             return planProblems(ctx, e);
         }
@@ -139,7 +139,7 @@ public final class RunCommand implements Callable<Integer> {
                 VersionProvider.harnessVersion());
         ActiveRun run = store.create(SpecWriter.toYaml(spec), draft);
         ctx.err().println("coverlab: run " + run.dir().id() + " created in " + run.dir().path());
-        return drive(ctx, run, draft, spec, plan, remotes, false, style);
+        return drive(ctx, run, draft, spec, plan, remote, false, style);
     }
 
     private int resume(CliContext ctx, RunStore store, Progress.Style style) throws IOException {
@@ -176,15 +176,15 @@ public final class RunCommand implements Callable<Integer> {
                         + " Start a new run to change it.");
             }
             List<Stage> plan;
-            List<RemoteTracking> remotes;
+            RemoteTracking remote;
             try {
                 plan = ctx.stages().plan(spec, info.stages());
-                remotes = remoteTrackers(ctx, spec);
+                remote = remoteTracking(ctx, spec);
             } catch (StagePlanException e) {
                 return planProblems(ctx, e);
             }
             handedOver = true;
-            return drive(ctx, new ActiveRun(dir, lock), info, spec, plan, remotes, true, style);
+            return drive(ctx, new ActiveRun(dir, lock), info, spec, plan, remote, true, style);
         } finally {
             if (!handedOver) {
                 lock.close();
@@ -193,7 +193,7 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private int drive(CliContext ctx, ActiveRun run, RunInfo info, ExperimentSpec spec, List<Stage> plan,
-                      List<RemoteTracking> remotes, boolean resume, Progress.Style style) throws IOException {
+                      RemoteTracking remote, boolean resume, Progress.Style style) throws IOException {
         Cancellation cancellation = new Cancellation();
         Runner.Settings settings = new Runner.Settings(ctx.err(), style, progressInterval(ctx), ctx.clock());
         Runner runner = new Runner(settings, cancellation);
@@ -201,7 +201,7 @@ public final class RunCommand implements Callable<Integer> {
         Thread hook = ctx.handleSignals() ? installSignalHook(cancellation, Thread.currentThread(), done) : null;
         Runner.Outcome outcome;
         try {
-            outcome = runner.drive(run, info, spec, plan, resume, combine(remotes));
+            outcome = runner.drive(run, info, spec, plan, resume, remote);
         } finally {
             done.countDown();
             if (hook != null) {
@@ -238,38 +238,24 @@ public final class RunCommand implements Callable<Integer> {
         return hook;
     }
 
-    private static List<RemoteTracking> remoteTrackers(CliContext ctx, ExperimentSpec spec) throws StagePlanException {
-        List<RemoteTracking> found = new ArrayList<>();
+    /** The hook feeding the spec's remote backends, or null when it logs only locally; refuses backends this build lacks. */
+    private static RemoteTracking remoteTracking(CliContext ctx, ExperimentSpec spec) throws StagePlanException {
         List<String> missing = new ArrayList<>();
+        boolean anyRemote = false;
         for (TrackingSpec.Backend backend : spec.tracking().backends()) {
             if (backend == TrackingSpec.Backend.LOCAL) {
                 continue;
             }
-            RemoteTracking t = ctx.remoteTrackers().get(backend);
-            if (t == null) {
+            anyRemote = true;
+            if (!ctx.remoteTrackers().backends().contains(backend)) {
                 missing.add("tracker '" + backend.key() + "' is not available in this build (tracking.backends lists it);"
                         + " use --tracker local or remove it from tracking.backends");
-            } else {
-                found.add(t);
             }
         }
         if (!missing.isEmpty()) {
             throw new StagePlanException(StagePlanException.Kind.UNAVAILABLE, missing);
         }
-        return found;
-    }
-
-    private static RemoteTracking combine(List<RemoteTracking> remotes) {
-        if (remotes.isEmpty()) {
-            return null;
-        }
-        return (dir, info, spec, log) -> {
-            List<RemoteTracking.Handle> handles = new ArrayList<>();
-            for (RemoteTracking r : remotes) {
-                handles.add(r.start(dir, info, spec, log));
-            }
-            return () -> handles.forEach(RemoteTracking.Handle::close);
-        };
+        return anyRemote ? ctx.remoteTrackers().tracking() : null;
     }
 
     private Progress.Style progressStyle(CliContext ctx) {

@@ -10,7 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.coverlab.run.RemoteTracking;
+import org.coverlab.spec.TrackingSpec;
 import java.util.stream.Stream;
 import org.coverlab.run.StageCatalog;
 import org.junit.jupiter.api.AfterEach;
@@ -42,8 +47,12 @@ class CliTest {
     }
 
     private int coverlab(String... args) {
+        return coverlabWith(RemoteTrackers.NONE, args);
+    }
+
+    private int coverlabWith(RemoteTrackers trackers, String... args) {
         CliContext ctx = new CliContext(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                Map.of(), cwd, false, StageCatalog.standard(), Map.of(), Clock.systemUTC(), false);
+                Map.of(), cwd, false, StageCatalog.standard(), trackers, Clock.systemUTC(), false);
         return CoverlabCommand.execute(ctx, args);
     }
 
@@ -120,6 +129,25 @@ class CliTest {
         assertFalse(Files.exists(cwd.resolve("runs")));
         assertEquals(2, coverlab("run", "demo.yaml", "--stages", "test", "--tracker", "tensorboard"));
         assertTrue(err().contains("unknown tracker 'tensorboard'"), err());
+    }
+
+    @Test
+    void aRemoteTrackerIsStartedOnceAfterTheJournalOpensAndClosedAfterTheFinalEvent() throws Exception {
+        demoSpec();
+        List<String> calls = new ArrayList<>();
+        RemoteTracking hook = (dir, info, spec, log) -> {
+            calls.add("start " + info.name() + " " + spec.tracking().backends() + " journal=" + Files.exists(dir.journal()));
+            return () -> calls.add("close");
+        };
+        RemoteTrackers trackers = new RemoteTrackers(Set.of(TrackingSpec.Backend.WANDB, TrackingSpec.Backend.MLFLOW), hook);
+        assertEquals(0, coverlabWith(trackers, "run", "demo.yaml", "--stages", "test", "--tracker", "wandb,mlflow"), err());
+        assertEquals(List.of("start cli-demo [LOCAL, WANDB, MLFLOW] journal=true", "close"), calls);
+        String id = onlyRunId();
+        assertEquals(List.of("local", "wandb", "mlflow"), new org.coverlab.run.RunDir(id, cwd.resolve("runs").resolve(id)).readInfo().trackers());
+
+        calls.clear();
+        assertEquals(0, coverlabWith(trackers, "run", "demo.yaml", "--stages", "test"), err());
+        assertEquals(List.of(), calls, "a local-only run starts no remote tracking");
     }
 
     @Test
