@@ -199,28 +199,28 @@ public final class RunCommand implements Callable<Integer> {
         Runner runner = new Runner(settings, cancellation);
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = ctx.handleSignals() ? installSignalHook(cancellation, Thread.currentThread(), done) : null;
-        Runner.Outcome outcome;
         try {
-            outcome = runner.drive(run, info, spec, plan, resume, remote);
+            Runner.Outcome outcome = runner.drive(run, info, spec, plan, resume, remote);
+            String where = run.dir().path().toString();
+            switch (outcome.status()) {
+                case FINISHED -> ctx.out().println("run " + outcome.runId() + " finished: " + where);
+                case FAILED -> ctx.err().println("coverlab: run " + outcome.runId() + " failed: " + outcome.error()
+                        + "\n  details: " + run.dir().log() + "\n  retry:   coverlab run --resume " + outcome.runId());
+                default -> ctx.err().println("coverlab: run " + outcome.runId() + " stopped (" + outcome.error()
+                        + "); resume with: coverlab run --resume " + outcome.runId());
+            }
+            return Runner.exitCodeOf(outcome.status());
         } finally {
+            // Only now may a pending shutdown (Ctrl-C) proceed: the run's end is recorded and reported.
             done.countDown();
             if (hook != null) {
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
                 } catch (IllegalStateException e) {
-                    // already shutting down: the hook is running and waits for 'done'
+                    // already shutting down: the hook is running and has just been released
                 }
             }
         }
-        String where = run.dir().path().toString();
-        switch (outcome.status()) {
-            case FINISHED -> ctx.out().println("run " + outcome.runId() + " finished: " + where);
-            case FAILED -> ctx.err().println("coverlab: run " + outcome.runId() + " failed: " + outcome.error()
-                    + "\n  details: " + run.dir().log() + "\n  retry:   coverlab run --resume " + outcome.runId());
-            default -> ctx.err().println("coverlab: run " + outcome.runId() + " stopped (" + outcome.error()
-                    + "); resume with: coverlab run --resume " + outcome.runId());
-        }
-        return Runner.exitCodeOf(outcome.status());
     }
 
     /** On Ctrl-C / SIGTERM: ask the stage to stop, interrupt its sleep or wait, and let the runner record 'killed'. */
