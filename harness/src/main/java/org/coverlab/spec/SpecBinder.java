@@ -58,7 +58,8 @@ final class SpecBinder {
         for (var e : map.entries().entrySet()) {
             if (section.key(e.getKey()).isEmpty()) {
                 String keyPath = KeyNames.join(path, e.getKey());
-                String hint = DidYouMean.suggest(e.getKey(), section.keyNames())
+                String hint = e.getKey().equals("<<") ? "; YAML merge keys are not supported, use extends: base.yaml"
+                        : DidYouMean.suggest(e.getKey(), section.keyNames())
                         .map(s -> "; did you mean '" + s + "'?")
                         .orElse("; expected one of: " + String.join(", ", section.keyNames()));
                 issues.add(new SpecIssue(e.getValue().keyOrigin().file(), e.getValue().keyOrigin().line(), keyPath,
