@@ -125,6 +125,8 @@ class SpecLoaderTest {
         assertEquals("expected true or false, got 'maybe'", only(issues(spec("train:\n  ema: maybe\n"))).message());
         assertEquals("expected a finite number, got '.inf'", only(issues(spec("train:\n  max_grad_norm: .inf\n"))).message());
         assertEquals("has no value; expected an integer", only(issues(spec("train:\n  epochs:\n"))).message());
+        assertEquals("expected an integer, got '1e9999999999'", only(issues(spec("train:\n  epochs: 1e9999999999\n"))).message());
+        assertEquals("expected a finite number, got '1e400'", only(issues(spec("train:\n  learning_rate: 1e400\n"))).message());
     }
 
     @Test
