@@ -110,4 +110,11 @@ class ExtendsTest {
         Path child = write(dir, "child.yaml", "extends: [a.yaml, b.yaml]\n");
         assertEquals("expected the path of a base spec file, got a list", issues(child).get(0).message());
     }
+
+    @Test
+    void brokenBaseStillLetsTheChildsOwnKeysBeChecked() {
+        Path child = write(dir, "child.yaml", "extends: missing.yaml\ntrain:\n  epoch: 2\n");
+        List<SpecIssue> issues = issues(child);
+        assertEquals(List.of("extends", "train.epoch"), issues.stream().map(SpecIssue::keyPath).toList());
+    }
 }

@@ -70,19 +70,30 @@ class SpecCorruptionProperties {
                 () -> corruption + " of " + path + " at line " + line + " gave " + e.issues() + "\n" + yaml);
     }
 
-    @Property(tries = 200)
-    void deletedCharactersOrLinesLoadOrFailWithIssuesOnly(@ForAll("specs") ExperimentSpec spec, @ForAll boolean wholeLine,
-                                                          @ForAll @IntRange(min = 0, max = 100_000) int pick) {
+    enum Damage { DELETE_CHARACTER, DELETE_LINE, INSERT_CHARACTER, DUPLICATE_LINE }
+
+    /** Characters that mean something to YAML: inserting one anywhere probes the parser's error paths. */
+    private static final String YAML_SIGNIFICANT = ":-[]{}&*!|>'\"%@`#,?\t\n\\ ~";
+
+    @Property(tries = 300)
+    void damagedYamlLoadsOrFailsWithIssuesOnly(@ForAll("specs") ExperimentSpec spec, @ForAll Damage damage,
+                                              @ForAll @IntRange(min = 0, max = 100_000) int pick) {
         String yaml = SpecWriter.toYaml(spec);
-        String damaged;
-        if (wholeLine) {
-            List<String> lines = new ArrayList<>(yaml.lines().toList());
-            lines.remove(pick % lines.size());
-            damaged = String.join("\n", lines) + "\n";
-        } else {
-            int at = pick % yaml.length();
-            damaged = yaml.substring(0, at) + yaml.substring(at + 1);
-        }
+        List<String> lines = new ArrayList<>(yaml.lines().toList());
+        int at = pick % yaml.length();
+        String damaged = switch (damage) {
+            case DELETE_CHARACTER -> yaml.substring(0, at) + yaml.substring(at + 1);
+            case INSERT_CHARACTER -> yaml.substring(0, at) + YAML_SIGNIFICANT.charAt(pick % YAML_SIGNIFICANT.length()) + yaml.substring(at);
+            case DELETE_LINE -> {
+                lines.remove(pick % lines.size());
+                yield String.join("\n", lines) + "\n";
+            }
+            case DUPLICATE_LINE -> {
+                int i = pick % lines.size();
+                lines.add(i, lines.get(i));
+                yield String.join("\n", lines) + "\n";
+            }
+        };
         try {
             SpecLoader.loadText(damaged, AS_FILE, List.of(), OPTIONS);
         } catch (SpecException e) {

@@ -125,6 +125,8 @@ class SpecLoaderTest {
         assertEquals("expected true or false, got 'maybe'", only(issues(spec("train:\n  ema: maybe\n"))).message());
         assertEquals("expected a finite number, got '.inf'", only(issues(spec("train:\n  max_grad_norm: .inf\n"))).message());
         assertEquals("has no value; expected an integer", only(issues(spec("train:\n  epochs:\n"))).message());
+        assertEquals("expected an integer, got '1e9999999999'", only(issues(spec("train:\n  epochs: 1e9999999999\n"))).message());
+        assertEquals("expected a finite number, got '1e400'", only(issues(spec("train:\n  learning_rate: 1e400\n"))).message());
     }
 
     @Test
@@ -263,5 +265,36 @@ class SpecLoaderTest {
         ExperimentSpec spec = SpecLoader.loadText("dataset:\n  path: data\n", dir.resolve("sub/run.yaml"), List.of(),
                 SpecLoader.Options.defaults());
         assertEquals(dir.resolve("sub/data").toString(), spec.dataset().path());
+    }
+
+    @Test
+    void anchorsOnSectionsAndListsResolve() throws Exception {
+        ExperimentSpec spec = load(spec("""
+                sample:
+                  seeds: &seeds [7, 8]
+                tracking: &t
+                  project: p
+                """));
+        assertEquals(List.of(7L, 8L), spec.sample().seeds());
+        assertEquals("p", spec.tracking().project());
+    }
+
+    @Test
+    void aliasOfAScalarAnchorIsExplainedNotMisread() {
+        SpecIssue issue = only(issues(spec("name: &n hello\ndescription: *n\n")));
+        assertEquals("description", issue.keyPath());
+        assertTrue(issue.message().startsWith("alias *n cannot be resolved"), issue.message());
+    }
+
+    @Test
+    void yamlMergeKeyPointsToExtends() {
+        assertEquals("unknown key '<<'; YAML merge keys are not supported, use extends: base.yaml",
+                only(issues(spec("eval: &e\n  steps: 3\nsample:\n  <<: *e\n"))).message());
+    }
+
+    @Test
+    void binaryValuesAndComplexKeysAreRejectedClearly() {
+        assertEquals("binary (!!binary) values are not supported in a spec", only(issues(spec("name: !!binary aGVsbG8=\n"))).message());
+        assertTrue(only(issues(spec("? [a, b]\n: c\n"))).message().endsWith("keys must be plain scalars (a list or map used as a key is not a spec key)"));
     }
 }
