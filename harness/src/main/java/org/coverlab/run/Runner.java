@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.coverlab.spec.ExperimentSpec;
+import org.coverlab.spec.SpecValues;
 import org.coverlab.track.RunEvent;
 
 /**
@@ -67,7 +68,7 @@ public final class Runner {
                 log.info("starting run {} '{}' (pid {} on {}) with stages {} in {}", dir.id(), info.name(), me.pid(), me.host(),
                         plan.stream().map(Stage::name).toList(), dir.path());
             }
-            tracker.log(new RunEvent.Started(clock.millis(), dir.id(), info.name(), SpecFlattener.flatten(dir.spec()), resume));
+            tracker.log(new RunEvent.Started(clock.millis(), dir.id(), info.name(), SpecValues.flatten(spec), resume));
             long startSeq = journal.lastSeq();
             Checkpoint from = resumeFrom;
             state.update(s -> {

@@ -95,6 +95,10 @@ class RunnerTest {
         assertTrue(Files.readString(run.dir().log()).contains("java.lang.IllegalStateException: out of memory"),
                 "the stack trace goes to run.log");
         List<JournalRecord> firstAttempt = Journal.read(run.dir().journal());
+        RunEvent.Started started = (RunEvent.Started) firstAttempt.get(0).event();
+        assertEquals(run.dir().id(), started.runId());
+        assertEquals(3, ((Number) started.config().get("train.keep_last")).intValue(), "the flattened spec is the run's config");
+        assertEquals(List.of("fid", "kid"), started.config().get("eval.metrics"));
         assertEquals(new RunEvent.Finished(((RunEvent.Finished) firstAttempt.get(firstAttempt.size() - 1).event()).timeMillis(), "failed", 1),
                 firstAttempt.get(firstAttempt.size() - 1).event());
 
