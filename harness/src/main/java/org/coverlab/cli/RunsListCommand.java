@@ -8,11 +8,13 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.coverlab.run.JournalRecord;
 import org.coverlab.run.RunDir;
+import org.coverlab.run.RunJson;
 import org.coverlab.run.RunOverview;
 import org.coverlab.run.RunStore;
 import org.coverlab.track.RunEvent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code coverlab runs list}: one line per run, newest first. */
@@ -30,12 +32,27 @@ public final class RunsListCommand implements Callable<Integer> {
     @Mixin
     RunsDirOption runsDir;
 
+    @Option(names = "--json", description = "Print a JSON array (one object per run) instead of a table.")
+    boolean json;
+
     @Override
     public Integer call() throws IOException {
         CliContext ctx = parent.context();
         RunStore store = runsDir.store(ctx);
         List<RunDir> runs = store.list();
         PrintStream out = ctx.out();
+        if (json) {
+            List<Map<String, Object>> items = new ArrayList<>();
+            for (RunDir dir : runs) {
+                try {
+                    items.add(RunsJson.overview(RunOverview.of(dir)));
+                } catch (IOException | RuntimeException e) {
+                    items.add(Map.of("id", dir.id(), "status", "unreadable", "error", String.valueOf(e.getMessage())));
+                }
+            }
+            out.println(RunJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(items));
+            return ExitCodes.OK;
+        }
         if (runs.isEmpty()) {
             ctx.err().println("coverlab: no runs in " + store.root());
             return ExitCodes.OK;

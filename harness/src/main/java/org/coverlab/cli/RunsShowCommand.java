@@ -3,8 +3,10 @@ package org.coverlab.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.coverlab.run.Checkpoint;
@@ -13,6 +15,7 @@ import org.coverlab.run.Journal;
 import org.coverlab.run.JournalRecord;
 import org.coverlab.run.RunDir;
 import org.coverlab.run.RunInfo;
+import org.coverlab.run.RunJson;
 import org.coverlab.run.RunLock;
 import org.coverlab.run.RunOverview;
 import org.coverlab.run.RunState;
@@ -21,6 +24,7 @@ import org.coverlab.run.UnknownRunException;
 import org.coverlab.track.RunEvent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -41,6 +45,9 @@ public final class RunsShowCommand implements Callable<Integer> {
     @Mixin
     RunsDirOption runsDir;
 
+    @Option(names = "--json", description = "Print one JSON object (run.json, state.json, checkpoints, last metrics, summary).")
+    boolean json;
+
     @Override
     public Integer call() throws IOException {
         CliContext ctx = parent.context();
@@ -58,6 +65,18 @@ public final class RunsShowCommand implements Callable<Integer> {
         List<Checkpoint> checkpoints = new Checkpoints(dir.checkpoints(), ctx.clock()).list();
 
         PrintStream out = ctx.out();
+        if (json) {
+            Map<String, Object> all = new LinkedHashMap<>(RunsJson.overview(o));
+            all.put("info", info);
+            all.put("state", s);
+            all.put("checkpoints", checkpoints);
+            all.put("events", journal.size());
+            summaryValues(journal).ifPresent(v -> all.put("summary", v));
+            all.put("paths", Map.of("dir", dir.path().toString(), "spec", dir.spec().toString(),
+                    "journal", dir.journal().toString(), "log", dir.log().toString()));
+            out.println(RunJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(all));
+            return ExitCodes.OK;
+        }
         List<String[]> rows = new ArrayList<>();
         rows.add(row("run", dir.id() + "  " + info.name()));
         rows.add(row("status", status(o)));
@@ -107,11 +126,16 @@ public final class RunsShowCommand implements Callable<Integer> {
     }
 
     private static java.util.Optional<String> summary(List<JournalRecord> journal) {
+        return summaryValues(journal).map(values -> values.entrySet().stream()
+                .map(e -> e.getKey() + "=" + (e.getValue() instanceof Number n ? Table.number(n.doubleValue()) : e.getValue()))
+                .collect(Collectors.joining(" ")));
+    }
+
+    /** The values of the last summary event, sorted by key. */
+    private static java.util.Optional<Map<String, Object>> summaryValues(List<JournalRecord> journal) {
         for (int i = journal.size() - 1; i >= 0; i--) {
             if (journal.get(i).event() instanceof RunEvent.Summary sum) {
-                return java.util.Optional.of(new java.util.TreeMap<>(sum.values()).entrySet().stream()
-                        .map(e -> e.getKey() + "=" + (e.getValue() instanceof Number n ? Table.number(n.doubleValue()) : e.getValue()))
-                        .collect(Collectors.joining(" ")));
+                return java.util.Optional.of(new TreeMap<>(sum.values()));
             }
         }
         return java.util.Optional.empty();

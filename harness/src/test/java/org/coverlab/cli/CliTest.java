@@ -170,6 +170,22 @@ class CliTest {
         assertTrue(out().contains("checkpoints   10, 12 (latest 12)") || out().contains("checkpoints   5, 10, 12 (latest 12)"), out());
         assertTrue(out().contains("summary       final_loss="), out());
 
+        out.reset();
+        assertEquals(0, coverlab("runs", "list", "--json"));
+        var list = org.coverlab.run.RunJson.mapper().readTree(out());
+        assertEquals(id, list.get(0).get("id").asText());
+        assertEquals("finished", list.get(0).get("status").asText());
+        assertEquals(12, list.get(0).get("lastMetrics").get("step").asLong());
+        assertTrue(list.get(0).get("lastMetrics").get("values").has("loss_ema"), out());
+
+        out.reset();
+        assertEquals(0, coverlab("runs", "show", id, "--json"));
+        var show = org.coverlab.run.RunJson.mapper().readTree(out());
+        assertEquals("cli-demo", show.get("info").get("name").asText());
+        assertEquals("12", show.get("state").get("lastCheckpoint").asText());
+        assertEquals(12, show.get("summary").get("steps").asLong());
+        assertEquals("12", show.get("checkpoints").get(show.get("checkpoints").size() - 1).get("name").asText());
+
         err.reset();
         assertEquals(0, coverlab("run", "--resume", id));
         assertTrue(err().contains("run " + id + " already finished; nothing to resume"), err());
