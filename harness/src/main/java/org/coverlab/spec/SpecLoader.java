@@ -1,12 +1,14 @@
 package org.coverlab.spec;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,8 +92,8 @@ public final class SpecLoader {
         }
         if (issues.isEmpty()) {
             for (SpecIssue cross : spec.crossCheck(file)) {
-                YamlNode at = YamlMerge.findNearest(tree, cross.keyPath());
-                issues.add(new SpecIssue(at.origin().file(), at.origin().line(), cross.keyPath(), cross.message()));
+                YamlNode.Origin at = YamlMerge.locate(tree, cross.keyPath());
+                issues.add(new SpecIssue(at.file(), at.line(), cross.keyPath(), cross.message()));
             }
         }
         if (!issues.isEmpty()) {
@@ -104,7 +106,7 @@ public final class SpecLoader {
     private static List<SpecIssue> ordered(List<SpecIssue> issues) {
         List<String> files = issues.stream().map(SpecIssue::file).distinct().toList();
         List<SpecIssue> sorted = new ArrayList<>(issues);
-        sorted.sort(java.util.Comparator
+        sorted.sort(Comparator
                 .<SpecIssue>comparingInt(i -> SpecIssue.SET_OVERRIDE.equals(i.file()) ? Integer.MAX_VALUE : files.indexOf(i.file()))
                 .thenComparingInt(SpecIssue::line));
         return sorted;
@@ -131,7 +133,7 @@ public final class SpecLoader {
             String text;
             try {
                 byte[] bytes = Files.readAllBytes(file);
-                text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+                text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
             } catch (NoSuchFileException e) {
                 issues.add(citedAt == null
                         ? new SpecIssue(display, 0, "", "spec file does not exist")
