@@ -131,6 +131,12 @@ public final class SpecLoader {
          */
         YamlNode read(Path file, String display, List<Path> chain, ScalarNode citedAt) {
             String text;
+            if (Files.isDirectory(file)) {
+                issues.add(citedAt == null
+                        ? new SpecIssue(display, 0, "", "is a folder; expected a spec file (.yaml)")
+                        : new SpecIssue(citedAt.origin().file(), citedAt.origin().line(), EXTENDS, "base spec " + display + " is a folder; expected a .yaml file"));
+                return null;
+            }
             try {
                 byte[] bytes = Files.readAllBytes(file);
                 text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
@@ -143,7 +149,7 @@ public final class SpecLoader {
                 issues.add(new SpecIssue(display, 0, "", "is not UTF-8 text"));
                 return null;
             } catch (IOException e) {
-                issues.add(new SpecIssue(display, 0, "", "cannot be read: " + e));
+                issues.add(new SpecIssue(display, 0, "", "cannot be read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")"));
                 return null;
             }
             return fromText(text, file, display, chain, citedAt);
