@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.coverlab.spec.SpecType.EnumType;
@@ -49,7 +50,7 @@ final class SpecBinder {
             if (defaults != null) {
                 return defaults;
             }
-            node = new MapNode(node == null ? new YamlNode.Origin(defaultFile, null, 0, 0) : node.origin(), java.util.Map.of());
+            node = new MapNode(node == null ? new YamlNode.Origin(defaultFile, null, 0, 0) : node.origin(), Map.of());
         }
         if (!(node instanceof MapNode map)) {
             report(node, path, "expected " + section.describe() + ", got " + node.describeForError());
@@ -96,7 +97,7 @@ final class SpecBinder {
     private Object bindValue(SpecType type, YamlNode node, Object fallback, String path, Range range) {
         Object fb = fallback != null ? fallback : zero(type);
         if (type instanceof Section section) {
-            return bindSection(section, node, (Record) fallback != null ? (Record) fallback : defaultOf(section), path);
+            return bindSection(section, node, fallback != null ? (Record) fallback : defaultOf(section), path);
         }
         if (type instanceof ListType list) {
             return bindList(list, node, fb, path);

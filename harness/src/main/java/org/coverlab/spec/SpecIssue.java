@@ -5,7 +5,7 @@ package org.coverlab.spec;
  * Line is 0 when the value came from the command line or a default. Issues from a {@code --set} override carry
  * the file {@code "--set"} and print as {@code --set key.path: message}.
  */
-public record SpecIssue(String file, int line, String keyPath, String message) {
+public record SpecIssue(String file, int line, String keyPath, String message) implements java.io.Serializable {
     /** The pseudo file name of issues raised by {@code --set key=value} overrides. */
     public static final String SET_OVERRIDE = "--set";
 

@@ -1,12 +1,14 @@
 package org.coverlab.spec;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,8 +92,8 @@ public final class SpecLoader {
         }
         if (issues.isEmpty()) {
             for (SpecIssue cross : spec.crossCheck(file)) {
-                YamlNode at = YamlMerge.findNearest(tree, cross.keyPath());
-                issues.add(new SpecIssue(at.origin().file(), at.origin().line(), cross.keyPath(), cross.message()));
+                YamlNode.Origin at = YamlMerge.locate(tree, cross.keyPath());
+                issues.add(new SpecIssue(at.file(), at.line(), cross.keyPath(), cross.message()));
             }
         }
         if (!issues.isEmpty()) {
@@ -104,7 +106,7 @@ public final class SpecLoader {
     private static List<SpecIssue> ordered(List<SpecIssue> issues) {
         List<String> files = issues.stream().map(SpecIssue::file).distinct().toList();
         List<SpecIssue> sorted = new ArrayList<>(issues);
-        sorted.sort(java.util.Comparator
+        sorted.sort(Comparator
                 .<SpecIssue>comparingInt(i -> SpecIssue.SET_OVERRIDE.equals(i.file()) ? Integer.MAX_VALUE : files.indexOf(i.file()))
                 .thenComparingInt(SpecIssue::line));
         return sorted;
@@ -129,9 +131,15 @@ public final class SpecLoader {
          */
         YamlNode read(Path file, String display, List<Path> chain, ScalarNode citedAt) {
             String text;
+            if (Files.isDirectory(file)) {
+                issues.add(citedAt == null
+                        ? new SpecIssue(display, 0, "", "is a folder; expected a spec file (.yaml)")
+                        : new SpecIssue(citedAt.origin().file(), citedAt.origin().line(), EXTENDS, "base spec " + display + " is a folder; expected a .yaml file"));
+                return null;
+            }
             try {
                 byte[] bytes = Files.readAllBytes(file);
-                text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+                text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
             } catch (NoSuchFileException e) {
                 issues.add(citedAt == null
                         ? new SpecIssue(display, 0, "", "spec file does not exist")
@@ -141,7 +149,7 @@ public final class SpecLoader {
                 issues.add(new SpecIssue(display, 0, "", "is not UTF-8 text"));
                 return null;
             } catch (IOException e) {
-                issues.add(new SpecIssue(display, 0, "", "cannot be read: " + e));
+                issues.add(new SpecIssue(display, 0, "", "cannot be read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")"));
                 return null;
             }
             return fromText(text, file, display, chain, citedAt);

@@ -73,7 +73,10 @@ public final class SpecReference {
 
                 Numbers accept the usual spellings (`5e-6`, `0.000005`, `1_000`); integers must be whole. Enum values
                 are written as below (case-insensitive, `-` for `_` accepted). Lists of enum values are sets: a value
-                given twice is an error.
+                given twice is an error. A key with nothing after it (`entity:`, or `--set eval.metrics=`) means the
+                empty string for text, the empty list for lists and the defaults for a section; a number or enum key
+                needs a value. YAML anchors and aliases (`&x`, `*x`) work on sections and lists; YAML merge keys
+                (`<<:`) are not supported (use `extends:`).
 
                 """);
         List<String> sections = new ArrayList<>();

@@ -16,7 +16,8 @@ final class YamlMerge {
             for (var e : c.entries().entrySet()) {
                 Entry old = merged.get(e.getKey());
                 YamlNode value = old == null ? e.getValue().value() : merge(old.value(), e.getValue().value());
-                merged.put(e.getKey(), new Entry(e.getValue().keyOrigin(), value));
+                boolean keyFromSet = SpecIssue.SET_OVERRIDE.equals(e.getValue().keyOrigin().file());
+                merged.put(e.getKey(), new Entry(old != null && keyFromSet ? old.keyOrigin() : e.getValue().keyOrigin(), value));
             }
             // A --set override has no line; keep pointing at the file that wrote the section.
             boolean fromSet = SpecIssue.SET_OVERRIDE.equals(c.origin().file());
@@ -37,19 +38,25 @@ final class YamlMerge {
         return node;
     }
 
-    /** The node at the key path or, when absent, at its nearest written parent section (for issue locations). */
-    static YamlNode findNearest(YamlNode root, String keyPath) {
+    /**
+     * Where to report an issue about a key path: the value when it was written, else the key line of its nearest
+     * written parent section, else the top of the document.
+     */
+    static YamlNode.Origin locate(YamlNode root, String keyPath) {
         String path = keyPath.replaceAll("\\[\\d+]", "");
-        while (true) {
-            YamlNode node = find(root, path);
-            if (node != null) {
-                return node;
-            }
-            int dot = path.lastIndexOf('.');
-            if (dot < 0) {
-                return root;
-            }
-            path = path.substring(0, dot);
+        YamlNode exact = find(root, path);
+        if (exact != null) {
+            return exact.origin();
         }
+        YamlNode.Origin best = root.origin();
+        YamlNode node = root;
+        for (String part : path.split("\\.")) {
+            if (!(node instanceof MapNode map) || !map.entries().containsKey(part)) {
+                break;
+            }
+            best = map.entries().get(part).keyOrigin();
+            node = map.entries().get(part).value();
+        }
+        return best;
     }
 }

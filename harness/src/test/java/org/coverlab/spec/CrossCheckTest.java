@@ -32,7 +32,15 @@ class CrossCheckTest {
     void crossCheckOfAnUnwrittenKeyPointsAtItsSection() {
         SpecIssue issue = only("name: x\ntrain:\n  epochs: 3\n");
         assertEquals("train.components", issue.keyPath());
-        assertEquals(3, issue.line(), "the nearest written node is train.epochs' section, which starts on line 3");
+        assertEquals(2, issue.line(), "the key line of the nearest written section, train:");
+    }
+
+    @Test
+    void crossCheckTriggeredByAnOverrideStillPointsIntoTheFile() {
+        List<SpecIssue> issues = issues(write(dir, "spec.yaml", "name: x\ntrain:\n  lr_schedule: cosine\n"), "train.epochs=2");
+        assertEquals(1, issues.size(), issues::toString);
+        assertEquals(dir.resolve("spec.yaml").toString(), issues.get(0).file());
+        assertEquals(2, issues.get(0).line());
     }
 
     @Test

@@ -254,6 +254,11 @@ class SpecLoaderTest {
     }
 
     @Test
+    void folderGivenAsSpecIsReported() {
+        assertEquals("is a folder; expected a spec file (.yaml)", only(issues(dir)).message());
+    }
+
+    @Test
     void nonUtf8FileIsReported() throws Exception {
         Path file = dir.resolve("latin1.yaml");
         Files.write(file, new byte[] {'n', 'a', 'm', 'e', ':', ' ', (byte) 0xE9, '\n'});
