@@ -1,0 +1,158 @@
+package org.coverlab.data;
+
+import org.coverlab.data.synth.GeneratorOptions;
+import org.coverlab.data.synth.SyntheticCoverSet;
+import org.coverlab.spec.DatasetSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A dataset as a spec describes it: the CSV read and cleaned, rows without an image file dropped, split into training
+ * and validation by seed, the training list cut to {@code dataset.images}. Images are decoded lazily by the
+ * {@link DataPipeline}; those that turn out unreadable are skipped there and counted in the same {@link SkipLog}.
+ */
+public final class BookDataset {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BookDataset.class);
+
+    /** Covers generated on first use of a synthetic source when dataset.images does not say how many. */
+    public static final int DEFAULT_SYNTHETIC_COUNT = 10_000;
+    /** Synthetic sets generated on first use always use this generator seed, so every experiment sees the same set. */
+    public static final long SYNTHETIC_SEED = 0;
+
+    private final DatasetSpec spec;
+    private final long seed;
+    private final BookTable table;
+    private final List<BookRecord> cleaned;
+    private final DataSplit split;
+    private final List<BookRecord> train;
+    private final ImageLocator images;
+    private final SkipLog log;
+
+    private BookDataset(DatasetSpec spec, long seed, BookTable table, List<BookRecord> cleaned, DataSplit split,
+                        List<BookRecord> train, ImageLocator images, SkipLog log) {
+        this.spec = spec;
+        this.seed = seed;
+        this.table = table;
+        this.cleaned = cleaned;
+        this.split = split;
+        this.train = train;
+        this.images = images;
+        this.log = log;
+    }
+
+    /**
+     * Opens the dataset of a spec.
+     *
+     * @param baseDir folder that relative {@code dataset.path} values resolve against (the spec file's folder)
+     * @param seed    the experiment seed (split, subset, shuffle, captions, flips)
+     */
+    public static BookDataset open(DatasetSpec spec, Path baseDir, long seed, SkipLog log) {
+        new CaptionBuilder(spec.captions(), seed); // fail on a bad template before any slow work
+        Path root = baseDir.resolve(spec.path()).normalize();
+        Path csv = root.resolve(spec.csv());
+        if (spec.source() == DatasetSpec.Source.SYNTHETIC && !Files.exists(csv)) {
+            int count = syntheticCount(spec);
+            LOG.info("generating {} synthetic covers at {}x{} into {} (first use)", count,
+                    spec.resolution().width(), spec.resolution().height(), root);
+            SyntheticCoverSet.write(root, new GeneratorOptions(count, SYNTHETIC_SEED,
+                    spec.resolution().width(), spec.resolution().height(), 0));
+        } else if (!Files.isDirectory(root)) {
+            throw new DataException("dataset.path: folder " + root + " does not exist"
+                    + (spec.source() == DatasetSpec.Source.GOODREADS
+                    ? "; download the Kaggle goodreads-best-books set there (book_data.csv and images/images/)" : ""));
+        }
+        ImageLocator images = new ImageLocator(root, spec.imagePattern());
+        BookTable table = BookTableReader.read(csv, log);
+        CleaningPolicy policy = CleaningPolicy.of(spec.cleaning(), spec.englishRatio());
+        String name = csv.getFileName().toString();
+        List<BookRecord> cleaned = new ArrayList<>(table.rows().size());
+        for (BookRecord r : table.rows()) {
+            CleaningPolicy.Rejection no = policy.check(r);
+            if (no != null) {
+                log.report(no.reason(), name + ":" + r.line(), no.detail());
+            } else if (!Files.isRegularFile(images.path(r))) {
+                log.report(SkipReason.IMAGE_MISSING, images.relative(r), "row at " + name + ":" + r.line());
+            } else {
+                cleaned.add(r);
+            }
+        }
+        if (cleaned.isEmpty()) {
+            throw new DataException(csv + ": no usable rows after cleaning (" + table.rows().size() + " parsed; "
+                    + log.summary() + ")");
+        }
+        DataSplit split = DataSplit.split(cleaned, spec.validationSplit(), seed);
+        List<BookRecord> train = DataSplit.subset(split.train(), spec.images(), spec.subset(), seed);
+        if (spec.images() > split.train().size()) {
+            LOG.warn("dataset.images is {} but only {} training rows remain after cleaning and the validation split; using all",
+                    spec.images(), split.train().size());
+        }
+        BookDataset ds = new BookDataset(spec, seed, table, List.copyOf(cleaned), split, train, images, log);
+        LOG.info("{}", ds.describe());
+        return ds;
+    }
+
+    /** Enough covers that dataset.images remain for training after the validation split. */
+    static int syntheticCount(DatasetSpec spec) {
+        if (spec.images() <= 0) {
+            return DEFAULT_SYNTHETIC_COUNT;
+        }
+        return (int) Math.ceil(spec.images() / Math.max(1e-9, 1.0 - spec.validationSplit())) + 1;
+    }
+
+    public CsvLayout layout() {
+        return table.layout();
+    }
+
+    /** Rows that passed cleaning and have an image file, in rank order. */
+    public List<BookRecord> cleaned() {
+        return cleaned;
+    }
+
+    /** The training examples (after the dataset.images subset), in rank order. */
+    public List<BookRecord> train() {
+        return train;
+    }
+
+    /** The held-out rows: FID reference statistics come from these. */
+    public List<BookRecord> validation() {
+        return split.validation();
+    }
+
+    public ImageLocator images() {
+        return images;
+    }
+
+    public SkipLog log() {
+        return log;
+    }
+
+    public CaptionBuilder captions() {
+        return new CaptionBuilder(spec.captions(), seed);
+    }
+
+    public ImagePreprocessor preprocessor() {
+        return new ImagePreprocessor(spec.resolution(), spec.resize());
+    }
+
+    /** Loader for training examples (flips as the spec says). */
+    public ExampleLoader loader() {
+        return new ExampleLoader(images, new CoverDecoder(), preprocessor(), captions(), spec.flip(), seed, log);
+    }
+
+    /** The shuffled, prefetching training stream; threads/depth 0 pick defaults. */
+    public DataPipeline pipeline(int threads, int depth) {
+        return new DataPipeline(train, loader(), seed, threads, depth);
+    }
+
+    public String describe() {
+        return String.format("dataset %s (%s): %d rows parsed, %d usable, %d training (%s%s), %d validation; %s",
+                table.file(), table.layout().name().toLowerCase(), table.rows().size(), cleaned.size(), train.size(),
+                spec.images() > 0 ? spec.subset().key() + " " + spec.images() : "all", "", split.validation().size(), log.summary());
+    }
+}

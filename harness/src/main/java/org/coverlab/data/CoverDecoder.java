@@ -1,0 +1,162 @@
+package org.coverlab.data;
+
+import javax.imageio.IIOException;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.stream.ImageInputStream;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Locale;
+
+/**
+ * Decodes a cover image file into RGB, converting what can be converted (grayscale, palette, alpha, CMYK/YCCK JPEG)
+ * and refusing what cannot be trusted (missing, empty, not an image, truncated). Stateless and thread-safe; never
+ * throws for bad content.
+ */
+public final class CoverDecoder {
+
+    public DecodedImage decode(Path file) {
+        byte[] bytes;
+        try {
+            if (!Files.isRegularFile(file)) {
+                return new DecodedImage.Failed(SkipReason.IMAGE_MISSING, "no file " + file);
+            }
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            return new DecodedImage.Failed(SkipReason.IMAGE_UNREADABLE, "cannot read: " + e.getMessage());
+        }
+        return decode(bytes);
+    }
+
+    public DecodedImage decode(byte[] bytes) {
+        if (bytes.length == 0) {
+            return new DecodedImage.Failed(SkipReason.IMAGE_UNREADABLE, "empty file");
+        }
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                return new DecodedImage.Failed(SkipReason.IMAGE_UNREADABLE, "not a recognised image format");
+            }
+            ImageReader reader = readers.next();
+            try {
+                String format = reader.getFormatName().toLowerCase(Locale.ROOT);
+                String truncation = truncation(format, bytes);
+                if (truncation != null) {
+                    return new DecodedImage.Failed(SkipReason.IMAGE_TRUNCATED, truncation);
+                }
+                StringBuilder warnings = new StringBuilder();
+                reader.addIIOReadWarningListener(warningsInto(warnings));
+                reader.setInput(in, true, false);
+                BufferedImage image;
+                try {
+                    image = reader.read(0);
+                } catch (IIOException e) {
+                    // The JDK's JPEG reader refuses 4-channel (CMYK/YCCK) JPEGs but hands out their raw raster.
+                    if (format.equals("jpeg") && isFourChannelJpeg(reader)) {
+                        Raster raster = reader.readRaster(0, null);
+                        return new DecodedImage.Ok(CmykJpeg.toRgb(raster, adobeTransform(reader.getImageMetadata(0))),
+                                SkipReason.CMYK_CONVERTED, null);
+                    }
+                    throw e;
+                }
+                String w = warnings.toString().toLowerCase(Locale.ROOT);
+                if (w.contains("premature end")) {
+                    return new DecodedImage.Failed(SkipReason.IMAGE_TRUNCATED, warnings.toString().trim());
+                }
+                return toRgb(image);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            // Corrupt streams surface as IIOException, IndexOutOfBounds, NegativeArraySize... from the codecs.
+            return new DecodedImage.Failed(SkipReason.IMAGE_UNREADABLE, e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        }
+    }
+
+    /** A reason when the file visibly ends early, else null. JPEG must end with EOI, PNG with an IEND chunk. */
+    static String truncation(String format, byte[] b) {
+        int tail = Math.max(0, b.length - 64);
+        if (format.equals("jpeg")) {
+            for (int i = b.length - 2; i >= tail; i--) {
+                if ((b[i] & 0xff) == 0xff && (b[i + 1] & 0xff) == 0xd9) {
+                    return null;
+                }
+            }
+            return "JPEG has no end-of-image marker (" + b.length + " bytes)";
+        }
+        if (format.equals("png")) {
+            for (int i = b.length - 4; i >= tail; i--) {
+                if (b[i] == 'I' && b[i + 1] == 'E' && b[i + 2] == 'N' && b[i + 3] == 'D') {
+                    return null;
+                }
+            }
+            return "PNG has no IEND chunk (" + b.length + " bytes)";
+        }
+        return null;
+    }
+
+    private static boolean isFourChannelJpeg(ImageReader reader) {
+        try {
+            return reader.getRawImageType(0) == null || reader.readRaster(0, null).getNumBands() == 4;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Adobe APP14 transform flag: 0 = CMYK, 2 = YCCK; -1 without an Adobe marker. */
+    private static int adobeTransform(IIOMetadata metadata) {
+        try {
+            var root = metadata.getAsTree("javax_imageio_jpeg_image_1.0");
+            var nodes = ((org.w3c.dom.Element) root).getElementsByTagName("app14Adobe");
+            if (nodes.getLength() == 0) {
+                return -1;
+            }
+            String t = ((org.w3c.dom.Element) nodes.item(0)).getAttribute("transform");
+            return t.isEmpty() ? 0 : Integer.parseInt(t);
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static IIOReadWarningListener warningsInto(StringBuilder sb) {
+        return (source, warning) -> sb.append(warning).append("; ");
+    }
+
+    /** Converts any decoded image to TYPE_INT_RGB, naming the conversion; alpha is composited onto white. */
+    static DecodedImage toRgb(BufferedImage image) {
+        if (image.getType() == BufferedImage.TYPE_INT_RGB) {
+            return new DecodedImage.Ok(image, null, null);
+        }
+        ColorModel cm = image.getColorModel();
+        SkipReason conversion = null;
+        String detail = null;
+        if (cm.getNumColorComponents() == 1 && !(cm instanceof IndexColorModel)) {
+            conversion = SkipReason.GRAYSCALE_CONVERTED;
+        } else if (cm instanceof IndexColorModel || cm.hasAlpha()) {
+            conversion = SkipReason.PALETTE_OR_ALPHA_CONVERTED;
+            detail = cm instanceof IndexColorModel ? "palette" : "alpha on white";
+        }
+        BufferedImage rgb = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = rgb.createGraphics();
+        try {
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, rgb.getWidth(), rgb.getHeight());
+            g.drawImage(image, 0, 0, null);
+        } finally {
+            g.dispose();
+        }
+        return new DecodedImage.Ok(rgb, conversion, detail);
+    }
+}
