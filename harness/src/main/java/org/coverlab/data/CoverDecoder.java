@@ -62,7 +62,7 @@ public final class CoverDecoder {
                 try {
                     image = reader.read(0);
                 } catch (IIOException e) {
-                    // The JDK's JPEG reader refuses 4-channel (CMYK/YCCK) JPEGs but hands out their raw raster.
+                    // Older JDKs, and YCCK files, make the JPEG reader refuse 4-channel images; their raw raster still reads.
                     if (format.equals("jpeg") && isFourChannelJpeg(reader)) {
                         Raster raster = reader.readRaster(0, null);
                         return new DecodedImage.Ok(CmykJpeg.toRgb(raster, adobeTransform(reader.getImageMetadata(0))),
@@ -142,7 +142,9 @@ public final class CoverDecoder {
         ColorModel cm = image.getColorModel();
         SkipReason conversion = null;
         String detail = null;
-        if (cm.getNumColorComponents() == 1 && !(cm instanceof IndexColorModel)) {
+        if (cm.getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_CMYK) {
+            conversion = SkipReason.CMYK_CONVERTED; // JDK 17 decodes Adobe CMYK JPEGs itself; we only name it
+        } else if (cm.getNumColorComponents() == 1 && !(cm instanceof IndexColorModel)) {
             conversion = SkipReason.GRAYSCALE_CONVERTED;
         } else if (cm instanceof IndexColorModel || cm.hasAlpha()) {
             conversion = SkipReason.PALETTE_OR_ALPHA_CONVERTED;
