@@ -38,9 +38,10 @@ public final class GenericImageSet {
 
     static final List<String> SHAPES = List.of("circle", "square", "triangle", "star", "ring", "diamond", "cross", "heart");
     static final List<String> BACKGROUNDS = List.of("plain", "striped", "checkered", "dotted", "gradient");
-    /** 3x3 grid of positions; index = row * 3 + column. */
-    static final List<String> POSITIONS = List.of(
-            "top left", "top", "top right", "left", "center", "right", "bottom left", "bottom", "bottom right");
+    /** 3x3 grid of positions as caption phrases; index = row * 3 + column. */
+    public static final List<String> POSITIONS = List.of(
+            "in the top left", "at the top", "in the top right", "on the left", "in the center", "on the right",
+            "in the bottom left", "at the bottom", "in the bottom right");
 
     private GenericImageSet() {
     }
@@ -65,7 +66,7 @@ public final class GenericImageSet {
         try {
             CoverPainter.hints(g);
             Named bg = COLOURS.get(rng.nextInt(COLOURS.size()));
-            Named bg2 = other(rng, bg, null);
+            Named bg2 = other(rng, bg, null, null);
             String pattern = BACKGROUNDS.get(rng.nextInt(BACKGROUNDS.size()));
             background(g, w, h, pattern, bg.color(), bg2.color(), rng);
             int count = rng.nextInt(3) == 0 ? 2 : 1;
@@ -74,7 +75,8 @@ public final class GenericImageSet {
             List<String> parts = new ArrayList<>();
             Named prev = null;
             for (int k = 0; k < count; k++) {
-                Named colour = other(rng, bg, prev);
+                // never the colour of the background, its pattern, or the other shape: the caption must stay true
+                Named colour = other(rng, bg, pattern.equals("plain") ? null : bg2, prev);
                 prev = colour;
                 String shape = SHAPES.get(rng.nextInt(SHAPES.size()));
                 boolean large = rng.nextBoolean();
@@ -86,8 +88,7 @@ public final class GenericImageSet {
                 double cy = (cell / 3 + 0.5) * ch;
                 g.setColor(colour.color());
                 draw(g, shape, cx, cy, size);
-                parts.add("a " + (large ? "large " : "small ") + colour.name() + " " + shape + " in the "
-                        + POSITIONS.get(cell));
+                parts.add("a " + (large ? "large " : "small ") + colour.name() + " " + shape + " " + POSITIONS.get(cell));
             }
             String bgText = switch (pattern) {
                 case "plain" -> "a plain " + bg.name() + " background";
@@ -101,11 +102,11 @@ public final class GenericImageSet {
         }
     }
 
-    /** A colour different from the background (and from the other shape). */
-    private static Named other(SplittableRandom rng, Named a, Named b) {
+    /** A colour different from the given ones (nulls ignored). */
+    private static Named other(SplittableRandom rng, Named a, Named b, Named d) {
         while (true) {
             Named c = COLOURS.get(rng.nextInt(COLOURS.size()));
-            if (c != a && c != b) {
+            if (c != a && c != b && c != d) {
                 return c;
             }
         }
