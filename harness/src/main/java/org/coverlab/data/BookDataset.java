@@ -151,8 +151,8 @@ public final class BookDataset {
     }
 
     public String describe() {
-        return String.format("dataset %s (%s): %d rows parsed, %d usable, %d training (%s%s), %d validation; %s",
+        return String.format("dataset %s (%s): %d rows parsed, %d usable, %d training (%s), %d validation; %s",
                 table.file(), table.layout().name().toLowerCase(), table.rows().size(), cleaned.size(), train.size(),
-                spec.images() > 0 ? spec.subset().key() + " " + spec.images() : "all", "", split.validation().size(), log.summary());
+                spec.images() > 0 ? spec.subset().key() + " " + spec.images() : "all", split.validation().size(), log.summary());
     }
 }

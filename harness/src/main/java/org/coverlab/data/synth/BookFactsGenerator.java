@@ -66,14 +66,18 @@ public final class BookFactsGenerator {
         return switch (rng.nextInt(9)) {
             case 0 -> "The " + adj + " " + noun;
             case 1 -> noun + " of " + plural(noun2);
-            case 2 -> "A " + noun + " in " + pick(rng, PLACES);
-            case 3 -> "The " + noun + "'s " + noun2;
+            case 2 -> article(noun) + " " + noun + " in " + pick(rng, PLACES);
+            case 3 -> "The " + noun + (noun.endsWith("s") ? "' " : "'s ") + noun2;
             case 4 -> adj + " " + plural(noun);
             case 5 -> "The " + noun + ", the " + noun2 + " and Me";
             case 6 -> "\"" + adj + "\" " + noun;
             case 7 -> noun + " " + (2 + rng.nextInt(9));
             default -> "The " + noun;
         };
+    }
+
+    private static String article(String word) {
+        return "AEIOU".indexOf(Character.toUpperCase(word.charAt(0))) >= 0 ? "An" : "A";
     }
 
     private static String plural(String noun) {
@@ -101,9 +105,9 @@ public final class BookFactsGenerator {
         List<String> s = new ArrayList<>();
         s.add(switch (rng.nextInt(4)) {
             case 0 -> "In " + place + ", nothing is what it seems.";
-            case 1 -> "When a " + adj + " " + noun + " appears in " + place + ", everything changes.";
+            case 1 -> "When " + article(adj).toLowerCase(Locale.ROOT) + " " + adj + " " + noun + " appears in " + place + ", everything changes.";
             case 2 -> "No one in " + place + " remembers the " + noun + ".";
-            default -> "It began with a " + noun + ".";
+            default -> "It began with " + article(noun).toLowerCase(Locale.ROOT) + " " + noun + ".";
         });
         s.add(title + " is a " + g.label().toLowerCase(Locale.ROOT) + " story about the " + adj + " "
                 + noun + " and the people who would give anything to keep it.");
