@@ -71,7 +71,7 @@ public final class CoverDecoder {
                     throw e;
                 }
                 String w = warnings.toString().toLowerCase(Locale.ROOT);
-                if (w.contains("premature end")) {
+                if (w.contains("premature end") || w.contains("missing eoi")) {
                     return new DecodedImage.Failed(SkipReason.IMAGE_TRUNCATED, warnings.toString().trim());
                 }
                 return toRgb(image);
@@ -80,24 +80,22 @@ public final class CoverDecoder {
             }
         } catch (IOException | RuntimeException e) {
             // Corrupt streams surface as IIOException, IndexOutOfBounds, NegativeArraySize... from the codecs.
-            return new DecodedImage.Failed(SkipReason.IMAGE_UNREADABLE, e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            String detail = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            // A JPEG cut before its scan data fails outright; name it truncated when the end marker is missing too.
+            boolean jpegWithoutEnd = bytes.length > 2 && (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xd8
+                    && !endsWithEoi(bytes);
+            return new DecodedImage.Failed(jpegWithoutEnd ? SkipReason.IMAGE_TRUNCATED : SkipReason.IMAGE_UNREADABLE, detail);
         }
     }
 
-    /** A reason when the file visibly ends early, else null. JPEG must end with EOI, PNG with an IEND chunk. */
+    /**
+     * A reason when a PNG visibly ends early (no IEND chunk anywhere; trailing bytes after it are fine), else null.
+     * JPEG truncation is detected from the decoder's own warnings instead, since the JPEG reader fills the missing
+     * part with grey and returns normally.
+     */
     static String truncation(String format, byte[] b) {
-        int tail = Math.max(0, b.length - 64);
-        if (format.equals("jpeg")) {
-            for (int i = b.length - 2; i >= tail; i--) {
-                if ((b[i] & 0xff) == 0xff && (b[i + 1] & 0xff) == 0xd9) {
-                    return null;
-                }
-            }
-            return "JPEG has no end-of-image marker (" + b.length + " bytes)";
-        }
         if (format.equals("png")) {
-            for (int i = b.length - 4; i >= tail; i--) {
+            for (int i = b.length - 4; i >= 8; i--) {
                 if (b[i] == 'I' && b[i + 1] == 'E' && b[i + 2] == 'N' && b[i + 3] == 'D') {
                     return null;
                 }
@@ -105,6 +103,16 @@ public final class CoverDecoder {
             return "PNG has no IEND chunk (" + b.length + " bytes)";
         }
         return null;
+    }
+
+    /** True when the JPEG end-of-image marker appears in the last 1 KiB (trailing padding after it is common). */
+    private static boolean endsWithEoi(byte[] b) {
+        for (int i = b.length - 2; i >= Math.max(0, b.length - 1024); i--) {
+            if ((b[i] & 0xff) == 0xff && (b[i + 1] & 0xff) == 0xd9) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isFourChannelJpeg(ImageReader reader) {

@@ -56,6 +56,13 @@ class CoverDecoderTest {
     }
 
     @Test
+    void bytesAfterTheEndMarkerDoNotMakeAnImageTruncated() {
+        byte[] full = JpegFiles.encode(twoTone());
+        byte[] padded = Arrays.copyOf(full, full.length + 4096); // some downloads carry trailing padding
+        assertInstanceOf(DecodedImage.Ok.class, decoder.decode(padded));
+    }
+
+    @Test
     void garbageEmptyAndMissingFilesAreRejectedWithTheirReason(@TempDir Path dir) throws IOException {
         assertEquals(SkipReason.IMAGE_UNREADABLE, failed(decoder.decode(MINI.resolve("7.jpg"))).reason());
         assertEquals(SkipReason.IMAGE_UNREADABLE, failed(decoder.decode(new byte[0])).reason());
