@@ -39,7 +39,7 @@ public final class ExampleLoader {
         DecodedImage decoded;
         try {
             decoded = decoder.decode(file);
-        } catch (RuntimeException | OutOfMemoryError e) {
+        } catch (RuntimeException e) {
             decoded = new DecodedImage.Failed(SkipReason.IMAGE_UNREADABLE, e.toString());
         }
         String subject = images.relative(book);

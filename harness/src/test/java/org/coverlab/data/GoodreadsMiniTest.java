@@ -108,6 +108,11 @@ class GoodreadsMiniTest {
                 DatasetSpec.Subset.RANDOM, d.resolution(), d.resize(), true, 0.1, d.cleaning(), d.englishRatio(), d.captions());
         BookDataset ds = BookDataset.open(spec, dir, 3, new SkipLog());
         assertTrue(Files.exists(dir.resolve("gen/generator.json")));
+        try (var entries = Files.list(dir)) {
+            assertEquals(List.of("gen"), entries.map(p -> p.getFileName().toString()).toList(), "no partial folder left");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         assertEquals(18, ds.train().size());
         assertEquals(2, ds.validation().size());
     }
