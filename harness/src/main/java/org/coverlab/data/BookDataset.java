@@ -56,6 +56,7 @@ public final class BookDataset {
         new CaptionBuilder(spec.captions(), seed); // fail on a bad template before any slow work
         Path root = baseDir.resolve(spec.path()).normalize();
         Path csv = root.resolve(spec.csv());
+        ImageLocator images = new ImageLocator(root, spec.imagePattern());
         if (spec.source() == DatasetSpec.Source.SYNTHETIC && !Files.exists(csv)) {
             generateOnFirstUse(root, spec);
         } else if (!Files.isDirectory(root)) {
@@ -63,7 +64,6 @@ public final class BookDataset {
                     + (spec.source() == DatasetSpec.Source.GOODREADS
                     ? "; download the Kaggle goodreads-best-books set there (book_data.csv and images/images/)" : ""));
         }
-        ImageLocator images = new ImageLocator(root, spec.imagePattern());
         BookTable table = BookTableReader.read(csv, log);
         CleaningPolicy policy = CleaningPolicy.of(spec.cleaning(), spec.englishRatio());
         String name = csv.getFileName().toString();
@@ -99,8 +99,16 @@ public final class BookDataset {
      */
     private static void generateOnFirstUse(Path root, DatasetSpec spec) {
         int count = syntheticCount(spec);
-        GeneratorOptions options = new GeneratorOptions(count, SYNTHETIC_SEED,
-                spec.resolution().width(), spec.resolution().height(), 0);
+        GeneratorOptions options;
+        try {
+            options = new GeneratorOptions(count, SYNTHETIC_SEED, spec.resolution().width(), spec.resolution().height(), 0);
+        } catch (IllegalArgumentException e) {
+            throw new DataException("dataset.resolution: cannot generate synthetic covers: " + e.getMessage());
+        }
+        if (!spec.imagePattern().equals("images/images/{i}.jpg")) {
+            throw new DataException("dataset.image_pattern: synthetic covers are written as images/images/{i}.jpg, not "
+                    + spec.imagePattern() + "; use the default pattern with source: synthetic");
+        }
         LOG.info("generating {} synthetic covers at {}x{} into {} (first use)", count,
                 spec.resolution().width(), spec.resolution().height(), root);
         Path tmp = root.resolveSibling(root.getFileName() + ".partial-" + ProcessHandle.current().pid());

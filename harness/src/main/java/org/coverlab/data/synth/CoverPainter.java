@@ -1,6 +1,5 @@
 package org.coverlab.data.synth;
 
-import java.awt.AlphaComposite;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
