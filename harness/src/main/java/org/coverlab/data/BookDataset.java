@@ -164,6 +164,26 @@ public final class BookDataset {
         return split.validation();
     }
 
+    /**
+     * The validation images as decoded RGB (for FID/KID reference statistics, which resize them their own way), lazily,
+     * in rank order; unusable ones are skipped and reported to the log like training images.
+     */
+    public Iterable<java.awt.image.BufferedImage> validationImages() {
+        CoverDecoder decoder = new CoverDecoder();
+        return () -> split.validation().stream().map(r -> {
+            DecodedImage d = decoder.decode(images.path(r));
+            if (d instanceof DecodedImage.Ok ok) {
+                if (ok.conversion() != null) {
+                    log.report(ok.conversion(), images.relative(r), ok.detail());
+                }
+                return ok.rgb();
+            }
+            DecodedImage.Failed f = (DecodedImage.Failed) d;
+            log.report(f.reason(), images.relative(r), f.detail());
+            return null;
+        }).filter(java.util.Objects::nonNull).iterator();
+    }
+
     public ImageLocator images() {
         return images;
     }

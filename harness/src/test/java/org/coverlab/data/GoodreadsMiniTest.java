@@ -64,6 +64,21 @@ class GoodreadsMiniTest {
     }
 
     @Test
+    void validationImagesForReferenceStatisticsSkipBadFiles() {
+        DatasetSpec spec = DatasetSpecs.with(DatasetSpecs.goodreads("goodreads-mini", "book_data.csv"), 0,
+                DatasetSpec.Subset.FIRST, 0.99, DatasetSpec.Cleaning.ORIGINAL, false);
+        SkipLog log = new SkipLog();
+        BookDataset ds = BookDataset.open(spec, RESOURCES, 42, log);
+        assertEquals(1, ds.train().size());
+        assertEquals(7, ds.validation().size());
+        List<java.awt.image.BufferedImage> images = new ArrayList<>();
+        ds.validationImages().forEach(images::add);
+        int bad = (int) ds.validation().stream().filter(b -> b.imageIndex() == 7 || b.imageIndex() == 8).count();
+        assertEquals(7 - bad, images.size());
+        images.forEach(i -> assertEquals(java.awt.image.BufferedImage.TYPE_INT_RGB, i.getType()));
+    }
+
+    @Test
     void cleaningPresetsAreOptions() {
         SkipLog fields = new SkipLog();
         DatasetSpec base = DatasetSpecs.goodreads("goodreads-mini", "book_data.csv");
