@@ -6,7 +6,7 @@ import java.util.List;
 public record DatasetSpec(
         @Doc("goodreads (a Kaggle-layout folder) or synthetic (generated on first use into path)") Source source,
         @Doc("Dataset folder (relative paths resolve against the spec file's folder)") String path,
-        @Doc("CSV file inside path: the raw Kaggle book_data.csv or a cleaned train CSV") String csv,
+        @Doc("CSV file inside path: the raw Kaggle book_data.csv, a cleaned train/test CSV (unnamed index column), or an index,caption CSV") String csv,
         @Doc("Image path pattern inside path; {i} is the 0-based CSV row (or the index column of a cleaned CSV)") String imagePattern,
         @Doc("Number of training examples taken (0 = all)") @Range(min = 0) int images,
         @Doc("first (the first N by list rank, as the original) or random (a seeded random subset)") Subset subset,
@@ -14,12 +14,13 @@ public record DatasetSpec(
         @Doc("square (stretch, as the original), center_crop, or keep_aspect (pad to the target)") Resize resize,
         @Doc("Random horizontal flip during training") boolean flip,
         @Doc("Fraction of cleaned rows held out for validation and FID reference statistics") @Range(min = 0.0, max = 1.0) double validationSplit,
-        @Doc("Cleaning preset: original (drop missing fields and non-English descriptions) or none") Cleaning cleaning,
+        @Doc("Cleaning preset: original (drop rows missing title/authors/description/genres and non-English descriptions), fields (missing fields only) or none") Cleaning cleaning,
+        @Doc("Minimum share of English characters in a description when cleaning is original (the original used 0.97)") @Range(min = 0.0, max = 1.0) double englishRatio,
         @Doc("How captions are built from the CSV fields") CaptionSpec captions) {
 
     public static final DatasetSpec DEFAULT = new DatasetSpec(
             Source.SYNTHETIC, "../datasets/synthetic-covers", "book_data.csv", "images/images/{i}.jpg",
-            0, Subset.FIRST, Resolution.TINY, Resize.SQUARE, false, 0.1, Cleaning.ORIGINAL, CaptionSpec.DEFAULT);
+            0, Subset.FIRST, Resolution.TINY, Resize.SQUARE, false, 0.1, Cleaning.ORIGINAL, 0.97, CaptionSpec.DEFAULT);
 
     public enum Source implements SpecEnum {
         GOODREADS, SYNTHETIC;
@@ -49,7 +50,7 @@ public record DatasetSpec(
     }
 
     public enum Cleaning implements SpecEnum {
-        ORIGINAL, NONE;
+        ORIGINAL, FIELDS, NONE;
 
         @Override
         public String key() {
@@ -57,15 +58,18 @@ public record DatasetSpec(
         }
     }
 
-    /** Caption templates; placeholders are {title}, {author}, {genre}, {legible}, {description}. */
+    /**
+     * Caption templates; placeholders are {title}, {author}, {genre}, {genres}, {legible}, {description} ({{ and }} are
+     * literal braces). Runs of spaces left by empty fields are collapsed, so "A {legible} book" reads "A book".
+     */
     public record CaptionSpec(
             @Doc("Caption templates, one picked per example from a seeded RNG") List<String> templates,
-            @Doc("Append the book description to the caption") boolean includeDescription,
+            @Doc("Append the book description to the caption (unless the template places {description} itself)") boolean includeDescription,
             @Doc("Text substituted for {legible} (the original left it empty)") String legibleText) {
 
         public static final CaptionSpec DEFAULT = new CaptionSpec(List.of(
-                "A {legible}book cover with author {author}, book title {title}",
-                "A {legible}book cover of {title} by {author}",
+                "A {legible} book cover with author {author}, book title {title}",
+                "A {legible} book cover of {title} by {author}",
                 "The cover of the book {title}, written by {author}",
                 "A {genre} book cover for {title} by {author}",
                 "Book cover, {genre}, title {title}, author {author}"), false, "");

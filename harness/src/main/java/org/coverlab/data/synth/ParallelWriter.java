@@ -1,0 +1,95 @@
+package org.coverlab.data.synth;
+
+import org.coverlab.data.CsvWriter;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntFunction;
+
+/**
+ * Renders items 0..count-1 on a thread pool and writes {@code images/images/{i}.jpg} plus one CSV with a row per item
+ * in index order. Each item is a pure function of its index (its own seeded RNG), so the files are byte-identical for
+ * any thread count.
+ */
+final class ParallelWriter {
+
+    /** One rendered item: the JPEG bytes and its CSV row. */
+    record Item(byte[] jpeg, List<String> row) {}
+
+    private ParallelWriter() {
+    }
+
+    static void write(Path root, String csvName, List<String> header, GeneratorOptions options, IntFunction<Item> render) {
+        Path imageDir = root.resolve("images").resolve("images");
+        try {
+            Files.createDirectories(imageDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + imageDir + ": " + e.getMessage(), e);
+        }
+        int n = options.count();
+        int threads = Math.min(options.threadCount(), n);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<List<String>> rows = new ArrayList<>(n);
+        try {
+            // Contiguous chunks per task keep scheduling overhead low; each item still owns its RNG.
+            int chunk = Math.max(1, Math.min(256, n / (threads * 8) + 1));
+            List<Future<List<List<String>>>> futures = new ArrayList<>();
+            for (int start = 0; start < n; start += chunk) {
+                int from = start;
+                int to = Math.min(n, start + chunk);
+                futures.add(pool.submit(() -> {
+                    List<List<String>> out = new ArrayList<>(to - from);
+                    for (int i = from; i < to; i++) {
+                        Item item = render.apply(i);
+                        Files.write(imageDir.resolve(i + ".jpg"), item.jpeg());
+                        out.add(item.row());
+                    }
+                    return out;
+                }));
+            }
+            for (Future<List<List<String>>> f : futures) {
+                rows.addAll(f.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while generating images", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw new UncheckedIOException("cannot write images into " + imageDir + ": " + io.getMessage(), io);
+            }
+            throw new IllegalStateException("image generation failed: " + c, c);
+        } finally {
+            pool.shutdownNow();
+        }
+        Path csv = root.resolve(csvName);
+        try (BufferedWriter out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
+            CsvWriter w = new CsvWriter(out);
+            w.write(header);
+            rows.forEach(w::write);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + csv + ": " + e.getMessage(), e);
+        }
+    }
+
+    static void manifest(Path root, String generator, GeneratorOptions o) {
+        String json = String.format(java.util.Locale.ROOT,
+                "{\"generator\": \"%s\", \"count\": %d, \"seed\": %d, \"width\": %d, \"height\": %d, \"jpeg_quality\": %.2f}%n",
+                generator, o.count(), o.seed(), o.width(), o.height(), JpegFiles.QUALITY);
+        try {
+            Files.writeString(root.resolve("generator.json"), json);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + root.resolve("generator.json") + ": " + e.getMessage(), e);
+        }
+    }
+}
