@@ -24,7 +24,7 @@ import org.coverlab.track.RemoteSink.SinkException;
  */
 final class MlflowArtifactClient implements AutoCloseable {
 
-    /** A file or folder under a run's artifact root; path is relative to the listed folder's parent root. */
+    /** A file or folder under a run's artifact root; path is relative to that root, as in MLflow's FileInfo. */
     record Entry(String path, boolean isDir, long size) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -77,7 +77,10 @@ final class MlflowArtifactClient implements AutoCloseable {
         List<Entry> entries = new ArrayList<>();
         try {
             for (JsonNode f : JSON.readTree(body).path("files")) {
-                entries.add(new Entry(f.path("path").asText(), f.path("is_dir").asBoolean(), f.path("file_size").asLong(0)));
+                // The proxy names entries relative to the listed folder; make them relative to the root.
+                String name = f.path("path").asText();
+                String rel = relDir.isEmpty() ? name : relDir + "/" + name;
+                entries.add(new Entry(rel, f.path("is_dir").asBoolean(), f.path("file_size").asLong(0)));
             }
         } catch (IOException e) {
             throw failures.notRetryable("MLflow artifact list of " + relDir + ": the answer is not JSON");
