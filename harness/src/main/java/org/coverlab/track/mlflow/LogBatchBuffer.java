@@ -1,6 +1,5 @@
 package org.coverlab.track.mlflow;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -98,7 +97,16 @@ final class LogBatchBuffer {
         }
     }
 
-    private static int utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8).length;
+    /**
+     * An upper bound on the bytes {@code s} takes in the request JSON: ASCII is one byte, and anything the encoder may
+     * escape (quotes, control characters, and non-ASCII as a six-character escape per UTF-16 unit) counts six.
+     */
+    static int utf8(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            n += (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) ? 6 : 1;
+        }
+        return n;
     }
 }
