@@ -264,6 +264,37 @@ class MlflowSinkServerTest {
     }
 
     @Test
+    void nonFiniteMetricValuesAreStored() throws Exception {
+        String mlflowRun;
+        try (MlflowSink sink = sink()) {
+            sink.open(runId, "nan", runDir);
+            mlflowRun = sink.mlflowRunId();
+            // A diverged loss must not make the batch (and every later entry) fail.
+            sink.send(List.of(entry(new RunEvent.Metrics(1, 1, Map.of("loss", Double.NaN, "grad", Double.POSITIVE_INFINITY,
+                    "lr", 1e-4)))));
+        }
+        assertTrue(Double.isNaN(verify.getMetricHistory(mlflowRun, "loss").get(0).getValue()));
+        // MLflow's SQL store keeps infinities as the largest finite double.
+        assertTrue(verify.getMetricHistory(mlflowRun, "grad").get(0).getValue() >= Double.MAX_VALUE);
+    }
+
+    @Test
+    void deletedMlflowRunIsReportedNotSilentlyReplaced() throws Exception {
+        String mlflowRun;
+        try (MlflowSink sink = sink()) {
+            sink.open(runId, "deleted", runDir);
+            mlflowRun = sink.mlflowRunId();
+        }
+        verify.deleteRun(mlflowRun);
+        try (MlflowSink sink = sink()) {
+            SinkException e = assertThrows(SinkException.class, () -> sink.open(runId, "deleted", runDir));
+            assertFalse(e.retryable());
+            assertTrue(e.getMessage().contains("mlflow runs restore --run-id " + mlflowRun), e.getMessage());
+        }
+        assertEquals(1, runsTagged().size(), "no second run was created");
+    }
+
+    @Test
     void pathThatIsNotAnMlflowServerFailsClearlyWithoutRetry() {
         MlflowEndpoint wrong = MlflowEndpoint.of(uri + "/not-mlflow", experiment, MlflowCredentials.basic("u", "pw-9f3k2"));
         try (MlflowSink sink = new MlflowSink(wrong)) {
