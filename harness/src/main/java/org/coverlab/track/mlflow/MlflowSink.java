@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.coverlab.spec.TrackingSpec;
 import org.coverlab.track.JournalEntry;
@@ -58,7 +59,6 @@ public final class MlflowSink implements RemoteSink {
     private final MlflowFailures failures;
     private final Set<String> warned = new HashSet<>();
 
-    private String localRunId;
     private Path runDir;
     private RunInfo run;
     private Optional<String> artifactRoot = Optional.empty();
@@ -94,7 +94,6 @@ public final class MlflowSink implements RemoteSink {
 
     @Override
     public void open(String runId, String runName, Path runDir) throws SinkException {
-        this.localRunId = runId;
         this.runDir = runDir;
         String experimentId = experimentId(endpoint.experiment());
         RunInfo found = existingRun(experimentId, runId);
@@ -213,7 +212,7 @@ public final class MlflowSink implements RemoteSink {
     }
 
     private void started(RunEvent.Started s) throws SinkException {
-        for (Map.Entry<String, Object> e : new java.util.TreeMap<>(s.config()).entrySet()) {
+        for (Map.Entry<String, Object> e : new TreeMap<>(s.config()).entrySet()) {
             String key = e.getKey();
             Optional<String> problem = MlflowNames.keyProblem(key);
             if (problem.isPresent()) {
@@ -367,11 +366,6 @@ public final class MlflowSink implements RemoteSink {
         if (warned.add(id)) {
             LOG.warn(endpoint.credentials().redact(message));
         }
-    }
-
-    /** Local run id this sink was opened for (diagnostics). */
-    String localRunId() {
-        return localRunId;
     }
 
     @Override

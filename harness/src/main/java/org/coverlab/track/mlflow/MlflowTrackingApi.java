@@ -140,8 +140,7 @@ final class MlflowTrackingApi implements AutoCloseable {
             if (e.getCause() instanceof IOException io) {
                 throw failures.io(operation, io);
             }
-            throw new SinkException(failures.notRetryable("MLflow " + operation + " failed: " + e.getMessage())
-                    .getMessage(), false, 0, null);
+            throw failures.notRetryable("MLflow " + operation + " failed: " + e.getMessage());
         }
     }
 
