@@ -14,7 +14,7 @@ import org.coverlab.spec.TrackingSpec;
 public record MlflowEndpoint(URI trackingUri, String experiment, MlflowCredentials credentials, Duration connectTimeout,
         Duration readTimeout) {
 
-    /** Environment variable that overrides {@code tracking.trackingUri}, as in the Python client. */
+    /** Environment variable that overrides {@code tracking.tracking_uri}, as in the Python client. */
     public static final String TRACKING_URI_ENV = "MLFLOW_TRACKING_URI";
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -30,18 +30,18 @@ public record MlflowEndpoint(URI trackingUri, String experiment, MlflowCredentia
     }
 
     /**
-     * The endpoint for a spec: {@code tracking.trackingUri}, else {@value #TRACKING_URI_ENV}; experiment
+     * The endpoint for a spec: {@code tracking.tracking_uri}, else {@value #TRACKING_URI_ENV}; experiment
      * {@code tracking.project}; credentials from MLFLOW_TRACKING_USERNAME/PASSWORD or MLFLOW_TRACKING_TOKEN.
      */
     public static MlflowEndpoint of(TrackingSpec tracking, Map<String, String> env) {
         String uri = tracking.trackingUri();
-        String source = "tracking.trackingUri";
+        String source = "tracking.tracking_uri";
         if (uri == null || uri.isBlank()) {
             uri = env.get(TRACKING_URI_ENV);
             source = TRACKING_URI_ENV;
         }
         if (uri == null || uri.isBlank()) {
-            throw new IllegalArgumentException("tracking.trackingUri: the mlflow backend needs a tracking server URI "
+            throw new IllegalArgumentException("tracking.tracking_uri: the mlflow backend needs a tracking server URI "
                     + "(e.g. http://127.0.0.1:5000), set in the spec or in " + TRACKING_URI_ENV);
         }
         return new MlflowEndpoint(parseTrackingUri(uri, source), tracking.project(), MlflowCredentials.fromEnv(env),
@@ -49,7 +49,7 @@ public record MlflowEndpoint(URI trackingUri, String experiment, MlflowCredentia
     }
 
     public static MlflowEndpoint of(String trackingUri, String experiment, MlflowCredentials credentials) {
-        return new MlflowEndpoint(parseTrackingUri(trackingUri, "tracking.trackingUri"), experiment, credentials,
+        return new MlflowEndpoint(parseTrackingUri(trackingUri, "tracking.tracking_uri"), experiment, credentials,
                 DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT);
     }
 

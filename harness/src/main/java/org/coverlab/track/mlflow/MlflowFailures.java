@@ -56,7 +56,7 @@ final class MlflowFailures {
         boolean retryable = true;
         if (e instanceof UnknownHostException) {
             // Usually a typo, but also what a laptop offline sees; stay retryable so 'runs sync' can finish later.
-            what = "cannot resolve host '" + server.getHost() + "' (check tracking.trackingUri)";
+            what = "cannot resolve host '" + server.getHost() + "' (check tracking.tracking_uri)";
         } else if (e instanceof ConnectException) {
             what = "cannot connect (is the server running? " + safeMessage(e) + ")";
         } else if (e instanceof InterruptedIOException) {
@@ -81,7 +81,7 @@ final class MlflowFailures {
                     + MlflowCredentials.PASSWORD_ENV + ", or " + MlflowCredentials.TOKEN_ENV;
             case 403 -> "the credentials are not allowed to do this";
             case 404 -> detail.contains("RESOURCE_DOES_NOT_EXIST") ? ""
-                    : "is tracking.trackingUri the root of an MLflow tracking server?";
+                    : "is tracking.tracking_uri the root of an MLflow tracking server?";
             default -> "";
         };
     }

@@ -34,7 +34,7 @@ class MlflowEndpointTest {
     void missingUriNamesTheSpecKeyAndTheVariable() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> MlflowEndpoint.of(tracking(""), Map.of()));
-        assertTrue(e.getMessage().startsWith("tracking.trackingUri:"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("tracking.tracking_uri:"), e.getMessage());
         assertTrue(e.getMessage().contains("MLFLOW_TRACKING_URI"), e.getMessage());
     }
 
@@ -43,7 +43,7 @@ class MlflowEndpointTest {
         for (String bad : List.of("not a uri", "file:///tmp/mlruns", "databricks", "ftp://host/x", "http://", "127.0.0.1:5000")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> MlflowEndpoint.of(tracking(bad), Map.of()), bad);
-            assertTrue(e.getMessage().startsWith("tracking.trackingUri:"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("tracking.tracking_uri:"), e.getMessage());
         }
     }
 
