@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * server already holds: the latest step of every metric and the logged params. {@link #send} then skips what is
  * already there: a metric value whose step is at or below the server's latest step for that key, a param with the same
  * value. After any failed call the sink re-reads the server before the sender's retry, because the failed request may
- * have been applied even though its answer was lost.
+ * have been applied even though its answer was lost. A run resumed from an older checkpoint therefore keeps, in MLflow,
+ * the values first sent for the steps it repeats (the local journal has the resumed values); later steps continue.
  *
  * <p>Mapping: Started → params (the flattened config; see {@link MlflowNames} for what is cut or skipped) and status
  * RUNNING; Metrics → metrics at the event's step; Image → artifact {@code images/<key>/step-<step>.<ext>}; Artifact →
@@ -60,7 +61,8 @@ public final class MlflowSink implements RemoteSink {
     private final Set<String> warned = new HashSet<>();
 
     private Path runDir;
-    private RunInfo run;
+    /** Written by the sender thread, read by {@link #mlflowRunId} from others. */
+    private volatile RunInfo run;
     private Optional<String> artifactRoot = Optional.empty();
     /** Latest step per metric key on the server, as of the last read. */
     private final Map<String, Long> serverSteps = new HashMap<>();
