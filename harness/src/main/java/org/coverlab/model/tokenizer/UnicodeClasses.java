@@ -11,49 +11,47 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The character classes and lower-casing CLIP's tokenizer sees. The reference (HuggingFace tokenizers, Rust and
- * Oniguruma) follows a newer Unicode than Java 17; {@code unicode-overrides.tsv}, generated from the reference, lists
- * the code points where they disagree, so results do not depend on the JVM's Unicode version.
+ * The character classes and lower-casing CLIP's tokenizer sees. The reference (HuggingFace tokenizers: Oniguruma
+ * regexes, Rust lower-casing) follows a newer Unicode than Java 17, so the letter and number classes and the
+ * lower-case mappings come from {@code unicode-classes.tsv}, generated from the reference by
+ * scripts/refvectors/tokenizer_schedulers.py; results then do not depend on the JVM's Unicode version.
  */
 final class UnicodeClasses {
 
     enum Kind { SPACE, LETTER, NUMBER, OTHER }
 
-    private static final BitSet LETTER_OVERRIDE = new BitSet();
-    private static final BitSet NUMBER_OVERRIDE = new BitSet();
-    private static final BitSet NOT_LETTER_OVERRIDE = new BitSet();
-    private static final BitSet NOT_NUMBER_OVERRIDE = new BitSet();
-    private static final Map<Integer, String> LOWER_OVERRIDE = new HashMap<>();
+    private static final String TABLE = "unicode-classes.tsv";
+    private static final BitSet LETTERS = new BitSet(0x110000);
+    private static final BitSet NUMBERS = new BitSet(0x110000);
+    private static final Map<Integer, String> LOWER = new HashMap<>();
 
     static {
-        try (InputStream in = UnicodeClasses.class.getResourceAsStream("unicode-overrides.tsv")) {
-            if (in != null) load(in);
+        try (InputStream in = UnicodeClasses.class.getResourceAsStream(TABLE)) {
+            if (in == null) throw new IllegalStateException(TABLE + " is missing from the classpath");
+            load(in);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read unicode-overrides.tsv from the classpath", e);
+            throw new UncheckedIOException("cannot read " + TABLE + " from the classpath", e);
         }
-        LOWER_OVERRIDE.putIfAbsent(0x130, "i\u0307"); // the one unconditional multi-character lower-case mapping
     }
 
     private UnicodeClasses() {
     }
 
-    /** Lines: "L first last", "!L first last", "N ...", "!N ...", "lower cp hex hex..." (hex code points). */
+    /** Lines: "L first last" and "N first last" (hex ranges), "lower cp hex..." (hex code points). */
     private static void load(InputStream in) throws IOException {
         BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         for (String line; (line = r.readLine()) != null; ) {
             if (line.isBlank() || line.startsWith("#")) continue;
-            String[] p = line.trim().split("\\s+");
+            String[] p = line.trim().split(" ");
             switch (p[0]) {
-                case "L" -> LETTER_OVERRIDE.set(hex(p[1]), hex(p[2]) + 1);
-                case "N" -> NUMBER_OVERRIDE.set(hex(p[1]), hex(p[2]) + 1);
-                case "!L" -> NOT_LETTER_OVERRIDE.set(hex(p[1]), hex(p[2]) + 1);
-                case "!N" -> NOT_NUMBER_OVERRIDE.set(hex(p[1]), hex(p[2]) + 1);
+                case "L" -> LETTERS.set(hex(p[1]), hex(p[2]) + 1);
+                case "N" -> NUMBERS.set(hex(p[1]), hex(p[2]) + 1);
                 case "lower" -> {
                     StringBuilder sb = new StringBuilder();
                     for (int i = 2; i < p.length; i++) sb.appendCodePoint(hex(p[i]));
-                    LOWER_OVERRIDE.put(hex(p[1]), sb.toString());
+                    LOWER.put(hex(p[1]), sb.toString());
                 }
-                default -> throw new IllegalStateException("unicode-overrides.tsv: unknown line '" + line + "'");
+                default -> throw new IllegalStateException(TABLE + ": unknown line '" + line + "'");
             }
         }
     }
@@ -70,34 +68,27 @@ final class UnicodeClasses {
     }
 
     static boolean isLetter(int cp) {
-        if (LETTER_OVERRIDE.get(cp)) return true;
-        if (NOT_LETTER_OVERRIDE.get(cp)) return false;
-        return Character.isLetter(cp);
+        return LETTERS.get(cp);
     }
 
     static boolean isNumber(int cp) {
-        if (NUMBER_OVERRIDE.get(cp)) return true;
-        if (NOT_NUMBER_OVERRIDE.get(cp)) return false;
-        return switch (Character.getType(cp)) {
-            case Character.DECIMAL_DIGIT_NUMBER, Character.LETTER_NUMBER, Character.OTHER_NUMBER -> true;
-            default -> false;
-        };
+        return NUMBERS.get(cp);
     }
 
     static Kind kindOf(int cp) {
         if (isSpace(cp)) return Kind.SPACE;
-        if (isLetter(cp)) return Kind.LETTER;
-        if (isNumber(cp)) return Kind.NUMBER;
+        if (LETTERS.get(cp)) return Kind.LETTER;
+        if (NUMBERS.get(cp)) return Kind.NUMBER;
         return Kind.OTHER;
     }
 
     /** Full lower-case mapping of one code point, without context (no final-sigma rule), as Rust's char does. */
     static void appendLower(StringBuilder out, int cp) {
-        String special = LOWER_OVERRIDE.get(cp);
-        if (special != null) {
-            out.append(special);
+        String mapped = LOWER.get(cp);
+        if (mapped != null) {
+            out.append(mapped);
         } else {
-            out.appendCodePoint(Character.toLowerCase(cp));
+            out.appendCodePoint(cp);
         }
     }
 }
