@@ -214,6 +214,8 @@ def build_tokenizer(out):
             "normalizer": json.loads(sd15.backend_tokenizer.to_str())["normalizer"],
         },
         "vocab_size": len(vocab),
+        "training": {"corpus": CORPUS, "num_merges": 400,
+                     "rule": "most frequent pair, ties to the smallest (left, right); words weighted by count"},
         "max_length": 77,
         "sd15_pad": {"pad_token": "<|endoftext|>", "pad_token_id": sd15.pad_token_id, "cases": encode_all(sd15)},
         "sd2_pad": {"pad_token": "!", "pad_token_id": sd2.pad_token_id, "cases": encode_all(sd2)},
