@@ -36,9 +36,12 @@ class ClipTokenizerLoadingTest {
     @Test
     void badMergeLineIsReportedWithItsLineNumber(@TempDir Path dir) throws Exception {
         copyOfReference(dir);
-        Files.writeString(dir.resolve("merges.txt"), "#version: 0.2\nb o\nthree parts here\n");
+        Files.writeString(dir.resolve("merges.txt"), "#version: 0.2\nb oo\nthree parts here\n");
         String m = messageOf(dir);
         assertTrue(m.contains("merges.txt line 3") && m.contains("two symbols"), m);
+        Files.writeString(dir.resolve("merges.txt"), "#version: 0.2\nb oo\nzq xw\n");
+        m = messageOf(dir);
+        assertTrue(m.contains("merges.txt line 3") && m.contains("'zq'") && m.contains("not in vocab.json"), m);
     }
 
     @Test
