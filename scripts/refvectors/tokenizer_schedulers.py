@@ -5,6 +5,9 @@ build(out) writes, under out/tokenizer and out/schedulers:
                                    special_tokens_map.json) trained here by a plain deterministic BPE on fixed text;
   tokenizer/encodings.json         transformers.CLIPTokenizer ids, masks, tokens and decodes for awkward strings,
                                    with the SD1.5 pad token and with SD2's pad token "!";
+  tokenizer/sd15_vocab_encodings.json  the same with the real SD1.5 vocabulary, only when one is available locally
+                                   (COVERLAB_SD15_TOKENIZER=<tokenizer folder> or COVERLAB_CLIP_BPE=<CLIP's
+                                   bpe_simple_vocab_16e6.txt.gz, e.g. from the open-clip-torch wheel>);
   schedulers/*.json + *.safetensors  timesteps, sigmas and full trajectories of DDPM, DDIM, PNDM and Euler with
                                    SD1.5's scheduler config and variants, DDPM training quantities, and
                                    torch.manual_seed(s); torch.randn(shape) latents.
@@ -182,20 +185,7 @@ def write_tokenizer_folder(folder, vocab, merges):
 
 
 def encode_all(tokenizer):
-    rows = []
-    for text in AWKWARD:
-        enc = tokenizer(text, padding="max_length", max_length=77, truncation=True)
-        raw = tokenizer(text, add_special_tokens=False)["input_ids"]
-        rows.append({
-            "text": text,
-            "input_ids": enc["input_ids"],
-            "attention_mask": enc["attention_mask"],
-            "tokens": tokenizer.convert_ids_to_tokens(raw),
-            "untruncated_length": len(raw),
-            "decoded": tokenizer.decode(enc["input_ids"], skip_special_tokens=True,
-                                        clean_up_tokenization_spaces=False),
-        })
-    return rows
+    return [encode_all_one(tokenizer, text) for text in AWKWARD]
 
 
 def build_tokenizer(out):
@@ -223,6 +213,53 @@ def build_tokenizer(out):
     (out / "tokenizer" / "encodings.json").write_text(json.dumps(result, ensure_ascii=False),
                                                       encoding="utf-8")
     write_unicode_table(sd15)
+    build_sd15_vocabulary_vectors(out)
+
+
+def clip_folder_from_bpe(bpe_gz, folder):
+    """SD1.5's tokenizer folder (openai/clip-vit-large-patch14, 49408 tokens) from CLIP's own merges file
+    bpe_simple_vocab_16e6.txt.gz (shipped with OpenAI's clip and with open_clip), built the way CLIP builds it."""
+    import gzip
+    lines = gzip.open(bpe_gz).read().decode("utf-8").split("\n")[1:49152 - 256 - 2 + 1]
+    merges = [tuple(line.split()) for line in lines]
+    alphabet = list(bytes_to_unicode().values())
+    tokens = alphabet + [c + "</w>" for c in alphabet] + ["".join(m) for m in merges]
+    tokens += ["<|startoftext|>", "<|endoftext|>"]
+    write_tokenizer_folder(folder, {t: i for i, t in enumerate(tokens)}, merges)
+
+
+def build_sd15_vocabulary_vectors(out):
+    """Ids with the real SD1.5 vocabulary, if one is available locally (nothing is downloaded): set
+    COVERLAB_SD15_TOKENIZER to a diffusers tokenizer/ folder, or COVERLAB_CLIP_BPE to bpe_simple_vocab_16e6.txt.gz.
+    The vocabulary itself (1.6 MB) is not committed; the Java test runs when a user points it at one."""
+    import hashlib
+    import os
+    import tempfile
+    folder = os.environ.get("COVERLAB_SD15_TOKENIZER")
+    if not folder and os.environ.get("COVERLAB_CLIP_BPE"):
+        folder = tempfile.mkdtemp(prefix="clip-vocab-")
+        clip_folder_from_bpe(os.environ["COVERLAB_CLIP_BPE"], pathlib.Path(folder))
+    if not folder:
+        print("   (no COVERLAB_SD15_TOKENIZER or COVERLAB_CLIP_BPE: keeping the committed SD1.5 vocabulary vectors)")
+        return
+    folder = pathlib.Path(folder)
+    tokenizer = CLIPTokenizer.from_pretrained(str(folder))
+    vocab = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
+    fingerprint = hashlib.sha256("\n".join(f"{t}\t{i}" for t, i in sorted(vocab.items(), key=lambda e: e[1]))
+                                 .encode("utf-8")).hexdigest()
+    result = {"vocab_size": len(vocab), "vocab_sha256": fingerprint,
+              "fingerprint": "sha256 of 'token<TAB>id' lines in id order, joined by newlines",
+              "cases": encode_all(tokenizer) + [encode_all_one(tokenizer, c) for c in CORPUS]}
+    (out / "tokenizer" / "sd15_vocab_encodings.json").write_text(json.dumps(result, ensure_ascii=False),
+                                                                 encoding="utf-8")
+
+
+def encode_all_one(tokenizer, text):
+    enc = tokenizer(text, padding="max_length", max_length=77, truncation=True)
+    raw = tokenizer(text, add_special_tokens=False)["input_ids"]
+    return {"text": text, "input_ids": enc["input_ids"], "attention_mask": enc["attention_mask"],
+            "tokens": tokenizer.convert_ids_to_tokens(raw), "untruncated_length": len(raw),
+            "decoded": tokenizer.decode(enc["input_ids"], skip_special_tokens=True, clean_up_tokenization_spaces=False)}
 
 
 def ranges(flags):
