@@ -77,7 +77,9 @@ public final class DdpmScheduler implements Scheduler {
         for (int i = 0; i < timesteps.length; i++) {
             if (timesteps[i] == t) return i + 1 < timesteps.length ? timesteps[i + 1] : -1;
         }
-        throw new IllegalArgumentException("timestep " + t + " is not in the schedule " + Arrays.toString(timesteps));
+        String shown = Arrays.toString(Arrays.copyOf(timesteps, Math.min(timesteps.length, 12)));
+        throw new IllegalArgumentException("timestep " + t + " is not in the schedule (" + timesteps.length
+                + " steps: " + shown + (timesteps.length > 12 ? "...)" : ")"));
     }
 
     @Override
