@@ -336,7 +336,7 @@ def model_output(sample, t, bias):
     return 0.1 * sample * math.cos(float(t) / 100.0) + 0.9 * bias
 
 
-def trajectory(scheduler, steps, x_t, bias, noise_seed_base=None):
+def trajectory(scheduler, steps, x_t, bias, noise_seed_base=None, eta=None):
     scheduler.set_timesteps(steps)
     x = x_t * scheduler.init_noise_sigma
     inputs, outputs, samples = [], [], []
@@ -346,6 +346,8 @@ def trajectory(scheduler, steps, x_t, bias, noise_seed_base=None):
         kwargs = {}
         if noise_seed_base is not None:
             kwargs["generator"] = torch.Generator().manual_seed(noise_seed_base + i)
+        if eta is not None:
+            kwargs["eta"] = eta
         x = scheduler.step(out, t, x, **kwargs).prev_sample
         inputs.append(scaled)
         outputs.append(out)
@@ -367,14 +369,14 @@ def build_schedulers(out):
     tensors = {"x_T": x_t, "bias": bias}
     cases = []
 
-    def run(name, cls, config, steps, noise_seed_base=None):
+    def run(name, cls, config, steps, noise_seed_base=None, eta=None):
         scheduler = cls.from_config(config)
-        start, inputs, outputs, samples = trajectory(scheduler, steps, x_t, bias, noise_seed_base)
+        start, inputs, outputs, samples = trajectory(scheduler, steps, x_t, bias, noise_seed_base, eta)
         tensors[f"{name}.start"] = start
         if cls is EulerDiscreteScheduler:  # elsewhere the model input is the sample itself
             tensors[f"{name}.inputs"] = inputs
         tensors[f"{name}.samples"] = samples
-        case = {"name": name, "scheduler": cls.__name__, "config": config, "steps": steps,
+        case = {"name": name, "scheduler": cls.__name__, "config": config, "steps": steps, "eta": eta or 0.0,
                 "timesteps": [float(t) for t in scheduler.timesteps],
                 "init_noise_sigma": float(scheduler.init_noise_sigma)}
         if hasattr(scheduler, "sigmas") and cls is EulerDiscreteScheduler:
@@ -393,6 +395,8 @@ def build_schedulers(out):
     run("euler_leading", EulerDiscreteScheduler, EULER_LEADING, 15)
     run("ddpm_sd15", DDPMScheduler, SD15_CONFIG, 10, noise_seed_base=100)
     run("ddpm_clipped", DDPMScheduler, DDPM_CLIPPED, 10, noise_seed_base=200)
+    run("ddpm_fixed_large", DDPMScheduler, dict(SD15_CONFIG, variance_type="fixed_large"), 10, noise_seed_base=300)
+    run("ddim_eta", DDIMScheduler, SD15_CONFIG, 10, noise_seed_base=400, eta=0.5)
 
     # Training side: schedules, forward process, velocity, SNR.
     x0 = fixed(2, (5, 4, 8, 8))

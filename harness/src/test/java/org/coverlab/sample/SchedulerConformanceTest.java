@@ -124,6 +124,25 @@ class SchedulerConformanceTest {
     }
 
     @Test
+    void ddpmWithFixedLargeVarianceMatchesDiffusers() {
+        checkTrajectory("ddpm_fixed_large", DdpmScheduler::new);
+    }
+
+    @Test
+    void stochasticDdimWithEtaMatchesDiffusersGivenTheSameNoise() {
+        NDArray noise = ref.get("ddim_eta.noise");
+        NoiseSource recorded = new NoiseSource() {
+            private int draw;
+
+            @Override
+            public NDArray next(NDManager manager, ai.djl.ndarray.types.Shape shape) {
+                return manager.create(noise.get(draw++).toFloatArray(), shape);
+            }
+        };
+        checkTrajectory("ddim_eta", config -> new DdimScheduler(config, 0.5f, recorded));
+    }
+
+    @Test
     void ddpmClipsPredictedSampleLikeDiffusers() {
         checkTrajectory("ddpm_clipped", DdpmScheduler::new);
     }
