@@ -413,7 +413,16 @@ def build_schedulers(out):
         tensors[f"train.{name}.alphas_cumprod"] = s.alphas_cumprod.clone()
         tensors[f"train.{name}.noisy"] = s.add_noise(x0, noise, train_t)
         tensors[f"train.{name}.velocity"] = s.get_velocity(x0, noise, train_t)
-        tensors[f"train.{name}.snr"] = compute_snr(s, torch.arange(0, 1000, dtype=torch.int64)).float()
+        all_t = torch.arange(0, 1000, dtype=torch.int64)
+        snr = compute_snr(s, all_t)
+        tensors[f"train.{name}.snr"] = snr.float()
+        # Min-SNR-gamma loss weights (Hang et al. 2023) as diffusers' train_text_to_image.py computes them, gamma 5.
+        weights = torch.stack([snr, 5.0 * torch.ones_like(all_t)], dim=1).min(dim=1)[0]
+        if s.config.prediction_type == "epsilon":
+            weights = weights / snr
+        elif s.config.prediction_type == "v_prediction":
+            weights = weights / (snr + 1)
+        tensors[f"train.{name}.min_snr_weights"] = weights.float()
         training.append({"name": name, "config": config, "prediction_type": s.config.prediction_type})
 
     # Seeds to initial latents: torch.manual_seed(s); torch.randn(shape).

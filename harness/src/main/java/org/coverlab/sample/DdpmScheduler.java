@@ -166,6 +166,27 @@ public final class DdpmScheduler implements Scheduler {
         return timesteps.getManager().create(out, new Shape(ts.length));
     }
 
+    /**
+     * Min-SNR-gamma loss weights (Hang et al. 2023) per timestep, as diffusers' training scripts compute them:
+     * min(SNR, gamma) / SNR for epsilon, / (SNR + 1) for v-prediction, unscaled for sample prediction. With a
+     * zero-terminal-SNR schedule and epsilon prediction the last timestep's weight is 0/0, as in diffusers.
+     */
+    public NDArray minSnrLossWeights(NDArray timesteps, float gamma) {
+        if (!(gamma > 0)) throw new IllegalArgumentException("snr gamma must be > 0, got " + gamma);
+        long[] ts = timesteps.toType(DataType.INT64, false).toLongArray();
+        float[] out = new float[ts.length];
+        for (int i = 0; i < ts.length; i++) {
+            float snr = (float) schedule.snr(checkTrainTimestep(ts[i]));
+            float clipped = Math.min(snr, gamma);
+            out[i] = switch (config.predictionType()) {
+                case EPSILON -> clipped / snr;
+                case V_PREDICTION -> clipped / (snr + 1f);
+                case SAMPLE -> clipped;
+            };
+        }
+        return timesteps.getManager().create(out, new Shape(ts.length));
+    }
+
     private int checkTrainTimestep(long t) {
         if (t < 0 || t >= config.numTrainTimesteps()) {
             throw new IllegalArgumentException("training timestep " + t + " outside 0.." + (config.numTrainTimesteps() - 1));

@@ -92,13 +92,23 @@ class DdpmTrainingConformanceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sd15", "linear", "cosine"})
+    @ValueSource(strings = {"sd15", "linear", "cosine", "vpred_zero_snr"})
     void snrPerTimestepMatchesDiffusersComputeSnr(String name) {
         try (NDManager m = ref.manager.newSubManager()) {
             NDArray all = m.arange(0, 1000).toType(ai.djl.ndarray.types.DataType.INT64, false);
             NDArray snr = scheduler(name).snr(all);
             assertEquals(new Shape(1000), snr.getShape());
             assertRelativelyClose(ref.get("train." + name + ".snr").toFloatArray(), snr.toFloatArray(), 1e-4, "snr");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sd15", "linear", "cosine", "vpred_zero_snr"})
+    void minSnrGammaLossWeightsMatchDiffusersTrainingScript(String name) {
+        try (NDManager m = ref.manager.newSubManager()) {
+            NDArray all = m.arange(0, 1000).toType(ai.djl.ndarray.types.DataType.INT64, false);
+            NDArray weights = scheduler(name).minSnrLossWeights(all, 5f);
+            assertClose(ref.get("train." + name + ".min_snr_weights"), weights, name + " min-SNR weights");
         }
     }
 }
