@@ -53,6 +53,7 @@ public final class DdpmScheduler implements Scheduler {
     @Override
     public void setTimesteps(int numInferenceSteps) {
         this.timesteps = InferenceTimesteps.descending(spacing, numInferenceSteps, config);
+        noise.reset();
     }
 
     @Override

@@ -60,6 +60,30 @@ class SchedulerResourceTest {
         }
     }
 
+    /** Runs a whole loop and returns the final sample's values. */
+    private static float[] run(Scheduler s, NDManager m, int steps) {
+        s.setTimesteps(steps);
+        NDArray bias = m.ones(new Shape(1, 4, 8, 8)).mul(0.1f);
+        NDArray x = TorchRandom.randn(m, 5, new Shape(1, 4, 8, 8)).mul(s.initNoiseSigma());
+        for (float t : s.timesteps()) {
+            x = s.step(closingDenoiser(s.scaleModelInput(x, t), t, bias), t, x);
+        }
+        return x.toFloatArray();
+    }
+
+    @Test
+    void setTimestepsStartsAFreshRunSoASchedulerCanBeReused() {
+        for (SampleSpec.Scheduler kind : SampleSpec.Scheduler.values()) {
+            try (NDManager m = NDManager.newBaseManager();
+                 Scheduler reused = Schedulers.create(kind, SchedulerConfig.SD15, 3);
+                 Scheduler fresh = Schedulers.create(kind, SchedulerConfig.SD15, 3)) {
+                run(reused, m, 7);
+                float[] second = run(reused, m, 9);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(run(fresh, m, 9), second, 0f, kind.key());
+            }
+        }
+    }
+
     @Test
     void guidanceMovesAwayFromTheUnconditionalPrediction() {
         try (NDManager m = NDManager.newBaseManager()) {
