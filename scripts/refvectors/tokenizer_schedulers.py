@@ -397,6 +397,10 @@ def build_schedulers(out):
     run("ddpm_clipped", DDPMScheduler, DDPM_CLIPPED, 10, noise_seed_base=200)
     run("ddpm_fixed_large", DDPMScheduler, dict(SD15_CONFIG, variance_type="fixed_large"), 10, noise_seed_base=300)
     run("ddim_eta", DDIMScheduler, SD15_CONFIG, 10, noise_seed_base=400, eta=0.5)
+    run("ddim_cosine_sample_linspace", DDIMScheduler, {"beta_schedule": "squaredcos_cap_v2", "prediction_type": "sample",
+                                                       "timestep_spacing": "linspace", "clip_sample": True}, 12)
+    run("pndm_linspace", PNDMScheduler, dict(SD15_CONFIG, timestep_spacing="linspace"), 12)
+    run("euler_sigma_min", EulerDiscreteScheduler, dict(SD15_CONFIG, final_sigmas_type="sigma_min"), 10)
 
     # Training side: schedules, forward process, velocity, SNR.
     x0 = fixed(2, (5, 4, 8, 8))

@@ -143,6 +143,21 @@ class SchedulerConformanceTest {
     }
 
     @Test
+    void ddimWithCosineScheduleSamplePredictionAndLinspaceMatchesDiffusers() {
+        checkTrajectory("ddim_cosine_sample_linspace", DdimScheduler::new);
+    }
+
+    @Test
+    void pndmWithLinspaceSpacingMatchesDiffusers() {
+        checkTrajectory("pndm_linspace", PndmScheduler::new);
+    }
+
+    @Test
+    void eulerEndingAtSigmaMinMatchesDiffusers() {
+        checkTrajectory("euler_sigma_min", EulerDiscreteScheduler::new);
+    }
+
+    @Test
     void ddpmClipsPredictedSampleLikeDiffusers() {
         checkTrajectory("ddpm_clipped", DdpmScheduler::new);
     }
