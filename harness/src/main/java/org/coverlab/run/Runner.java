@@ -1,0 +1,147 @@
+package org.coverlab.run;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.coverlab.spec.ExperimentSpec;
+import org.coverlab.track.RunEvent;
+
+/**
+ * Drives a run's stages in order, one attempt at a time. A fresh attempt starts at the first stage; a resumed one
+ * skips completed stages, cuts the journal back to the latest checkpoint of the current stage (or to the last stage
+ * boundary when it has none) and hands that checkpoint to the stage. The run ends finished, failed (a stage threw)
+ * or killed (cancelled by a signal); a kill -9 leaves it 'running' with no lock holder, which resume treats the same.
+ */
+public final class Runner {
+
+    /** Console and pacing settings of the process. */
+    public record Settings(PrintStream console, Progress.Style progressStyle, Duration progressInterval, Clock clock) {}
+
+    /** How an attempt ended. */
+    public record Outcome(String runId, RunStatus status, String error) {}
+
+    private final Settings settings;
+    private final Cancellation cancellation;
+
+    public Runner(Settings settings, Cancellation cancellation) {
+        this.settings = settings;
+        this.cancellation = cancellation;
+    }
+
+    /**
+     * Runs (or continues) the stages of {@code plan} in an active run and releases the run's lock at the end.
+     *
+     * @param remote started once the journal is ready and closed after the final event (remote tracking); may be null
+     */
+    public Outcome drive(ActiveRun run, RunInfo info, ExperimentSpec spec, List<Stage> plan, boolean resume,
+                         RemoteTracking remote) throws IOException {
+        RunDir dir = run.dir();
+        Clock clock = settings.clock();
+        try (RunLock lock = run.lock();
+             RunLog log = new RunLog(dir.log(), settings.console(), clock);
+             Journal journal = Journal.open(dir.journal())) {
+            if (journal.cutBytesOnOpen() > 0) {
+                log.warn("cut a torn last line ({} bytes) from {}: the previous attempt died while writing it",
+                        journal.cutBytesOnOpen(), dir.journal());
+            }
+            RunState initial = dir.readState();
+            RunLock.Owner me = RunLock.Owner.current();
+            StateKeeper state = new StateKeeper(dir, clock, initial);
+            LocalTracker tracker = new LocalTracker(journal);
+            Checkpoints checkpoints = new Checkpoints(dir.checkpoints(), clock);
+
+            Checkpoint resumeFrom = null;
+            Stage current = firstIncomplete(plan, initial.completedStages()).orElse(null);
+            if (resume) {
+                resumeFrom = current == null ? null : checkpoints.latest().filter(c -> c.stage().equals(current.name())).orElse(null);
+                long cutTo = resumeFrom != null ? resumeFrom.journalSeq() : initial.boundarySeq();
+                long dropped = journal.truncateAfter(cutTo);
+                log.info("resuming run {} (pid {} on {}) at stage {} from {}; journal cut back to seq {} ({} record(s) after it dropped)",
+                        dir.id(), me.pid(), me.host(), current == null ? "-" : current.name(),
+                        resumeFrom == null ? "its start" : "checkpoint " + resumeFrom.name(), cutTo, dropped);
+            } else {
+                log.info("starting run {} '{}' (pid {} on {}) with stages {} in {}", dir.id(), info.name(), me.pid(), me.host(),
+                        plan.stream().map(Stage::name).toList(), dir.path());
+            }
+            tracker.log(new RunEvent.Started(clock.millis(), dir.id(), info.name(), SpecFlattener.flatten(dir.spec()), resume));
+            long startSeq = journal.lastSeq();
+            state.update(s -> {
+                RunState r = s.withStatus(RunStatus.RUNNING, null).withProcess(me.pid(), me.host());
+                return resume ? r : r.withCompleted(List.of(), startSeq);
+            });
+            try (RemoteTracking.Handle remoteHandle = remote == null ? RemoteTracking.Handle.NONE : remote.start(dir, info, spec, log)) {
+                Outcome outcome = runStages(dir, spec, plan, resumeFrom, tracker, checkpoints, state, log);
+                tracker.log(new RunEvent.Finished(clock.millis(), outcome.status().key(), exitCodeOf(outcome.status())));
+                return outcome;
+            }
+        }
+    }
+
+    private Outcome runStages(RunDir dir, ExperimentSpec spec, List<Stage> plan, Checkpoint resumeFrom, LocalTracker tracker,
+                              Checkpoints checkpoints, StateKeeper state, RunLog log) throws IOException {
+        Clock clock = settings.clock();
+        for (Stage stage : plan) {
+            if (state.get().completedStages().contains(stage.name())) {
+                log.info("stage {} already completed; skipping", stage.name());
+                continue;
+            }
+            log.stage(stage.name());
+            state.update(s -> s.withStage(stage.name()));
+            Checkpoint from = resumeFrom != null && resumeFrom.stage().equals(stage.name()) ? resumeFrom : null;
+            StageContext ctx = new StageContext(stage, spec, dir, tracker, checkpoints, from, log,
+                    settings.progressStyle(), settings.progressInterval(), cancellation, clock, state);
+            long t0 = clock.millis();
+            try {
+                cancellation.throwIfCancelled();
+                stage.run(ctx);
+            } catch (Cancellation.RunCancelledException | InterruptedException e) {
+                String why = cancellation.isCancelled() ? e.getMessage() : "interrupted";
+                log.warn("stopped: {}; resume with: coverlab run --resume {}", why, dir.id());
+                state.update(s -> s.withStatus(RunStatus.KILLED, why));
+                return new Outcome(dir.id(), RunStatus.KILLED, why);
+            } catch (Exception e) {
+                if (cancellation.isCancelled()) {
+                    log.warn("stopped while {} was failing: {}", stage.name(), e.toString());
+                    state.update(s -> s.withStatus(RunStatus.KILLED, "stopped by signal"));
+                    return new Outcome(dir.id(), RunStatus.KILLED, "stopped by signal");
+                }
+                String why = stage.name() + ": " + describe(e);
+                log.error("stage {} failed: {}", stage.name(), describe(e), e);
+                state.update(s -> s.withStatus(RunStatus.FAILED, why));
+                return new Outcome(dir.id(), RunStatus.FAILED, why);
+            }
+            List<String> done = new ArrayList<>(state.get().completedStages());
+            done.add(stage.name());
+            long seq = tracker.lastSeq();
+            state.update(s -> s.withCompleted(done, seq));
+            log.info("stage {} completed in {}", stage.name(), Progress.human((clock.millis() - t0) / 1000));
+        }
+        log.stage("run");
+        state.update(s -> s.withStatus(RunStatus.FINISHED, null));
+        log.info("run {} finished", dir.id());
+        return new Outcome(dir.id(), RunStatus.FINISHED, null);
+    }
+
+    /** Process exit code recorded in the Finished event (the CLI exits with the same codes). */
+    public static int exitCodeOf(RunStatus status) {
+        return switch (status) {
+            case FINISHED -> 0;
+            case FAILED -> 1;
+            case KILLED -> 130;
+            case RUNNING -> 1;
+        };
+    }
+
+    private static Optional<Stage> firstIncomplete(List<Stage> plan, List<String> completed) {
+        return plan.stream().filter(s -> !completed.contains(s.name())).findFirst();
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+}

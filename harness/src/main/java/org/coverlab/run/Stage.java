@@ -1,0 +1,29 @@
+package org.coverlab.run;
+
+import org.coverlab.spec.ExperimentSpec;
+
+/**
+ * One step of the pipeline (prepare_data, train, sample, evaluate, report). A stage reports through
+ * {@link StageContext#tracker()}, saves progress with {@link StageContext#checkpoint}, and on resume continues from
+ * {@link StageContext#resumeFrom()}: the contract is that running from a checkpoint yields the same journal as an
+ * uninterrupted run, because the runner cuts the journal back to the checkpoint's seq before calling {@link #run}.
+ */
+public interface Stage {
+
+    /** Stable snake_case name used in state.json, logs and {@code --stages}. */
+    String name();
+
+    /** Whether the spec asks for this stage (e.g. train only when train.epochs > 0 and components are listed). */
+    boolean appliesTo(ExperimentSpec spec);
+
+    /** Runs the stage to completion; throws to fail the run. Call {@link StageContext#checkCancelled()} between steps. */
+    void run(StageContext ctx) throws Exception;
+
+    /**
+     * Folder name of a checkpoint saved at a step. Stages that own the optimizer-step axis (training) use the bare
+     * step; others are prefixed so their checkpoints never collide with training's.
+     */
+    default String checkpointName(long step) {
+        return name() + "-" + step;
+    }
+}

@@ -1,0 +1,96 @@
+package org.coverlab.run;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.coverlab.spec.ExperimentSpec;
+import org.coverlab.track.Tracker;
+
+/** Everything a running {@link Stage} may use: the spec, the run folder, the tracker, checkpoints, log and progress. */
+public final class StageContext {
+
+    private final Stage stage;
+    private final ExperimentSpec spec;
+    private final RunDir runDir;
+    private final LocalTracker tracker;
+    private final Checkpoints checkpoints;
+    private final Checkpoint resumeFrom;
+    private final RunLog log;
+    private final Progress.Style progressStyle;
+    private final Duration progressInterval;
+    private final Cancellation cancellation;
+    private final Clock clock;
+    private final StateKeeper state;
+
+    StageContext(Stage stage, ExperimentSpec spec, RunDir runDir, LocalTracker tracker, Checkpoints checkpoints,
+                 Checkpoint resumeFrom, RunLog log, Progress.Style progressStyle, Duration progressInterval,
+                 Cancellation cancellation, Clock clock, StateKeeper state) {
+        this.stage = stage;
+        this.spec = spec;
+        this.runDir = runDir;
+        this.tracker = tracker;
+        this.checkpoints = checkpoints;
+        this.resumeFrom = resumeFrom;
+        this.log = log;
+        this.progressStyle = progressStyle;
+        this.progressInterval = progressInterval;
+        this.cancellation = cancellation;
+        this.clock = clock;
+        this.state = state;
+    }
+
+    public ExperimentSpec spec() {
+        return spec;
+    }
+
+    public RunDir runDir() {
+        return runDir;
+    }
+
+    public String runId() {
+        return runDir.id();
+    }
+
+    /** Where metrics, images, artifacts and summaries go; durable in the journal when the call returns. */
+    public Tracker tracker() {
+        return tracker;
+    }
+
+    public RunLog log() {
+        return log;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** The latest checkpoint this stage saved in an earlier attempt of the run, when resuming; empty on a fresh start. */
+    public Optional<Checkpoint> resumeFrom() {
+        return Optional.ofNullable(resumeFrom);
+    }
+
+    /**
+     * Saves a checkpoint atomically (files written by {@code files} into the checkpoint folder, then {@code state}),
+     * moves the {@code latest} pointer to it, prunes this stage's checkpoints to {@code train.keep_last}, and records
+     * epoch/step in state.json.
+     */
+    public Checkpoint checkpoint(long epoch, long step, Map<String, Object> stageState, Checkpoints.FileWriter files) throws IOException {
+        Checkpoint c = checkpoints.save(stage.name(), stage.checkpointName(step), epoch, step, stageState, files, tracker,
+                spec.train().keepLast());
+        state.update(s -> s.withCheckpoint(c.name(), epoch, step));
+        log.fileOnly("checkpoint {} saved (epoch {}, step {}, journal seq {})", c.name(), epoch, step, c.journalSeq());
+        return c;
+    }
+
+    /** A progress display for a loop of {@code total} units of which {@code alreadyDone} are done (non-zero on resume). */
+    public Progress progress(String label, long total, long alreadyDone) {
+        return new Progress(log, progressStyle, clock, progressInterval, label, total, alreadyDone);
+    }
+
+    /** Throws {@link Cancellation.RunCancelledException} when the run was asked to stop; call it between steps. */
+    public void checkCancelled() {
+        cancellation.throwIfCancelled();
+    }
+}
