@@ -105,8 +105,9 @@ final class StreamPosition {
     }
 
     /**
-     * Adds values at a step: merged into the last row when it is that step, else a new row. Returns false (nothing
-     * added) when the step is below the last logged step.
+     * Adds values at a step: a new row for a new step; for the last row's step, the keys it does not have yet are
+     * merged in (a replay of keys it has is ignored, so the first value logged for a step wins, as on W&B). Returns
+     * false (nothing added) when the step is below the last logged step or nothing was new.
      */
     boolean put(long step, long timeMillis, Map<String, JsonNode> values) {
         if (step < lastStep || (step == lastStep && lastRow == null)) {
@@ -115,6 +116,16 @@ final class StreamPosition {
         ObjectNode row;
         if (step == lastStep) {
             row = lastRow;
+            Map<String, JsonNode> fresh = new java.util.LinkedHashMap<>();
+            values.forEach((k, v) -> {
+                if (!row.has(k)) {
+                    fresh.put(k, v);
+                }
+            });
+            if (fresh.isEmpty()) {
+                return false; // a replay of values the row already has
+            }
+            values = fresh;
             if (pending.isEmpty()) {
                 pending.add(row);
                 pendingOffset = lastRowOffset;
