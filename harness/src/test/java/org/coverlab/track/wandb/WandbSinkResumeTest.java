@@ -14,7 +14,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.LongStream;
+import org.coverlab.run.Journal;
+import org.coverlab.track.Backoff;
+import org.coverlab.track.JournalFileReader;
+import org.coverlab.track.JournalSender;
+import org.coverlab.track.RunEvent;
+import org.coverlab.track.SenderOptions;
 import org.coverlab.spec.TrackingSpec.Resume;
 import org.coverlab.track.JournalEntry;
 import org.coverlab.track.RemoteSink.SinkException;
@@ -150,5 +159,40 @@ class WandbSinkResumeTest {
             sink.close();
         }
         assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 7L), server.existing("lab/covers/abcd1234").historySteps());
+    }
+
+    @Test
+    void resumingFromACheckpointAfterACrashLogsEveryStepOnce() throws Exception {
+        Path journalFile = runDir.resolve("events.jsonl");
+        SenderOptions options = new SenderOptions(16, Duration.ofMillis(10), Backoff.WANDB.withBase(Duration.ofMillis(5)),
+                Duration.ofSeconds(20));
+        try (Journal journal = Journal.open(journalFile)) {
+            // First attempt: steps 1..50, checkpoint after step 30 (journal seq 31); then the process dies.
+            journal.append(started(false, T0));
+            for (long step = 1; step <= 50; step++) {
+                journal.append(metrics(step, 1.0 / step));
+            }
+            JournalSender first = JournalSender.start("abcd1234", "te-8ep", runDir, new JournalFileReader(journalFile),
+                    List.of(WandbTestSupport.sink(WandbTestSupport.settings(server, Resume.ALLOW, home))), options);
+            assertTrue(first.finish().allDelivered());
+
+            // Resume: the run store cuts the journal back to the checkpoint; training re-logs steps 31..70.
+            journal.truncateAfter(31);
+            JournalSender second = JournalSender.start("abcd1234", "te-8ep", runDir, new JournalFileReader(journalFile),
+                    List.of(WandbTestSupport.sink(WandbTestSupport.settings(server, Resume.ALLOW, home))), options);
+            journal.append(started(true, T0 + 600_000));
+            for (long step = 31; step <= 70; step++) {
+                journal.append(new RunEvent.Metrics(T0 + 600_000 + step * 1000, step, Map.of("loss", 0.5)));
+            }
+            journal.append(new RunEvent.Finished(T0 + 700_000, "finished", 0));
+            assertTrue(second.finish().allDelivered());
+        }
+        FakeWandbServer.Run run = server.existing("lab/covers/abcd1234");
+        assertEquals(LongStream.rangeClosed(1, 70).boxed().toList(), run.historySteps());
+        assertEquals(1.0 / 40, FakeWandbServer.parse(run.history.get(39)).path("loss").asDouble(),
+                "steps the server had keep their first values");
+        double runtime51 = FakeWandbServer.parse(run.history.get(50)).path("_runtime").asDouble();
+        assertEquals(50.0 + 51.0, runtime51, 1e-6, "runtime continues after the first attempt's 50 s");
+        assertTrue(run.complete);
     }
 }
