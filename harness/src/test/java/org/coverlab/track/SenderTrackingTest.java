@@ -84,4 +84,15 @@ class SenderTrackingTest {
                     .start(dir, INFO, withTracking(List.of(Backend.LOCAL)), log));
         }
     }
+
+    @Test
+    void wandbOfflineModeLeavesTheJournalForRunsSync() throws Exception {
+        RunDir dir = new RunDir("abcd1234", runPath);
+        RemoteSinks sinks = RemoteSinks.standard(Map.of("WANDB_MODE", "offline"), runPath);
+        try (RunLog log = new RunLog(dir.log(), new PrintStream(new ByteArrayOutputStream()), Clock.systemUTC())) {
+            assertSame(RemoteTracking.Handle.NONE, new SenderTracking(sinks, FAST)
+                    .start(dir, INFO, withTracking(List.of(Backend.WANDB)), log));
+        }
+        assertTrue(Files.readString(dir.log()).contains("not sending to wandb: WANDB_MODE=offline"), Files.readString(dir.log()));
+    }
 }

@@ -285,10 +285,24 @@ public final class WandbSink implements RemoteSink {
         }
     }
 
-    /** W&B config: every key wrapped as {"value": v}, plus {@code _wandb.t}, without which W&B treats the run as not started. */
+    /**
+     * W&B config: each top-level key wrapped as {"value": v}, plus {@code _wandb.t}, without which W&B treats the run
+     * as not started. The run's dotted keys ({@code train.lr}) are nested again ({@code train: {value: {lr: ...}}}),
+     * as the SDK stores a nested dict, so the W&B UI groups them by section.
+     */
     private String configJson(Map<String, Object> config) {
+        ObjectNode sections = json.createObjectNode();
+        config.forEach((key, value) -> {
+            String[] parts = key.split("\\.");
+            ObjectNode parent = sections;
+            for (int i = 0; i < parts.length - 1; i++) {
+                JsonNode child = parent.get(parts[i]);
+                parent = child instanceof ObjectNode object ? object : parent.putObject(parts[i]);
+            }
+            parent.set(parts[parts.length - 1], json.valueToTree(value));
+        });
         ObjectNode node = json.createObjectNode();
-        config.forEach((key, value) -> node.putObject(key).set("value", json.valueToTree(value)));
+        sections.properties().forEach(e -> node.putObject(e.getKey()).set("value", e.getValue()));
         ObjectNode wandb = node.putObject("_wandb").putObject("value");
         ObjectNode telemetry = wandb.putObject("t");
         telemetry.putArray("1");

@@ -85,13 +85,13 @@ class WandbSinkWireTest {
     }
 
     @Test
-    void startedEventSendsTheConfigWrappedInValueObjects() throws Exception {
+    void startedEventSendsTheConfigNestedBySectionInValueObjects() throws Exception {
         sink.open("abcd1234", "te-8ep", runDir);
         sink.send(List.of(entry(1, started(false, T0))));
         List<JsonNode> upserts = server.graphql("UpsertBucket");
         JsonNode config = FakeWandbServer.parse(upserts.get(upserts.size() - 1).path("variables").path("config").asText());
-        assertEquals(1e-4, config.path("train.lr").path("value").asDouble());
-        assertEquals(8, config.path("train.epochs").path("value").asInt());
+        assertEquals(1e-4, config.path("train").path("value").path("lr").asDouble(), "dotted keys nest by section: " + config);
+        assertEquals(8, config.path("train").path("value").path("epochs").asInt());
         assertTrue(config.path("_wandb").path("value").has("t"));
     }
 
@@ -256,5 +256,65 @@ class WandbSinkWireTest {
         sink.send(List.of(entry(1, new RunEvent.Metrics(T0, 1, Map.of("loss", Double.NaN)))));
         String line = server.fileStreamBodies().get(0).path("files").path("wandb-history.jsonl").path("content").get(0).asText();
         assertTrue(line.contains("\"loss\":NaN"), line);
+    }
+
+    @Test
+    void largeBatchesAreSplitIntoRequestsWithContiguousOffsets() throws Exception {
+        WandbSink small = new WandbSink(WandbTestSupport.settings(server, TrackingSpec.Resume.ALLOW, home),
+                WandbSink.httpClient(WandbTestSupport.fastRetries()), java.time.Duration.ofMinutes(5), 300,
+                java.time.Clock.systemUTC());
+        try {
+            small.open("abcd1234", "te-8ep", runDir);
+            List<org.coverlab.track.JournalEntry> batch = new java.util.ArrayList<>();
+            for (int step = 1; step <= 20; step++) {
+                batch.add(entry(step, metrics(step, 1.0 / step)));
+            }
+            batch.add(entry(21, new RunEvent.Finished(T0 + 30_000, "finished", 0)));
+            small.send(batch);
+        } finally {
+            small.close();
+        }
+        List<JsonNode> bodies = server.fileStreamBodies();
+        assertTrue(bodies.size() > 3, "split into " + bodies.size() + " requests");
+        long expectedOffset = 0;
+        for (JsonNode body : bodies) {
+            JsonNode history = body.path("files").path("wandb-history.jsonl");
+            if (history.isMissingNode()) {
+                continue;
+            }
+            assertEquals(expectedOffset, history.path("offset").asLong());
+            expectedOffset += history.path("content").size();
+            assertTrue(body.toString().length() < 600, "each request stays near the limit");
+        }
+        assertEquals(20, expectedOffset);
+        JsonNode last = bodies.get(bodies.size() - 1);
+        assertTrue(last.path("complete").asBoolean() && last.path("files").has("wandb-summary.json"));
+        for (JsonNode body : bodies.subList(0, bodies.size() - 1)) {
+            assertFalse(body.has("complete"), "only the last request completes the run");
+        }
+        assertEquals(steps(1, 20), server.existing("lab/covers/abcd1234").historySteps());
+    }
+
+    @Test
+    void anIdleRunSendsHeartbeatsUntilItFinishes() throws Exception {
+        WandbSink beating = new WandbSink(WandbTestSupport.settings(server, TrackingSpec.Resume.ALLOW, home),
+                WandbSink.httpClient(WandbTestSupport.fastRetries()), java.time.Duration.ofMillis(100),
+                FileStreamRequests.DEFAULT_MAX_BYTES, java.time.Clock.systemUTC());
+        try {
+            beating.open("abcd1234", "te-8ep", runDir);
+            Thread.sleep(450);
+            long beats = server.fileStreamBodies().stream().filter(b -> b.isEmpty()).count();
+            assertTrue(beats >= 2, "heartbeats: " + beats);
+            beating.send(List.of(entry(1, new RunEvent.Finished(T0, "finished", 0))));
+            int after = server.fileStreamBodies().size();
+            Thread.sleep(300);
+            assertEquals(after, server.fileStreamBodies().size(), "no heartbeat after the run completed");
+        } finally {
+            beating.close();
+        }
+    }
+
+    private static List<Long> steps(long from, long to) {
+        return java.util.stream.LongStream.rangeClosed(from, to).boxed().toList();
     }
 }
