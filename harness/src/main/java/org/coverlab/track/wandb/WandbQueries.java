@@ -39,4 +39,45 @@ final class WandbQueries {
                 runID uploadHeaders files { name uploadUrl }
               }
             }""";
+
+    static final String CREATE_ARTIFACT = """
+            mutation CreateArtifact($entityName: String!, $projectName: String!, $artifactTypeName: String!, \
+            $artifactCollectionName: String!, $runName: String, $digest: String!, $digestAlgorithm: ArtifactDigestAlgorithm, \
+            $aliases: [ArtifactAliasInput!], $enableDigestDeduplication: Boolean, $clientID: ID, $sequenceClientID: ID, \
+            $metadata: JSONString, $description: String) {
+              createArtifact(input: {entityName: $entityName, projectName: $projectName, artifactTypeName: $artifactTypeName, \
+            artifactCollectionName: $artifactCollectionName, runName: $runName, digest: $digest, digestAlgorithm: $digestAlgorithm, \
+            aliases: $aliases, enableDigestDeduplication: $enableDigestDeduplication, clientID: $clientID, \
+            sequenceClientID: $sequenceClientID, metadata: $metadata, description: $description}) {
+                artifact { id state digest }
+              }
+            }""";
+
+    static final String CREATE_ARTIFACT_MANIFEST = """
+            mutation CreateArtifactManifest($artifactID: ID!, $name: String!, $digest: String!, $entityName: String!, \
+            $projectName: String!, $runName: String!, $type: ArtifactManifestType!, $includeUpload: Boolean!) {
+              createArtifactManifest(input: {artifactID: $artifactID, name: $name, digest: $digest, entityName: $entityName, \
+            projectName: $projectName, runName: $runName, type: $type}) {
+                artifactManifest { id file { id name uploadUrl @include(if: $includeUpload) uploadHeaders @include(if: $includeUpload) } }
+              }
+            }""";
+
+    static final String CREATE_ARTIFACT_FILES = """
+            mutation CreateArtifactFiles($storageLayout: ArtifactStorageLayout!, $artifactFiles: [CreateArtifactFileSpecInput!]!) {
+              createArtifactFiles(input: {artifactFiles: $artifactFiles, storageLayout: $storageLayout}) {
+                files { edges { node { id name displayName uploadUrl uploadHeaders artifact { id } } } }
+              }
+            }""";
+
+    static final String UPDATE_ARTIFACT_MANIFEST = """
+            mutation UpdateArtifactManifest($artifactManifestID: ID!, $digest: String, $includeUpload: Boolean!) {
+              updateArtifactManifest(input: {artifactManifestID: $artifactManifestID, digest: $digest}) {
+                artifactManifest { id file { id name uploadUrl @include(if: $includeUpload) uploadHeaders @include(if: $includeUpload) } }
+              }
+            }""";
+
+    static final String COMMIT_ARTIFACT = """
+            mutation CommitArtifact($artifactID: ID!) {
+              commitArtifact(input: {artifactID: $artifactID}) { artifact { id digest } }
+            }""";
 }

@@ -48,10 +48,10 @@ import org.slf4j.LoggerFactory;
  * that this run directory did not create (no sink cursor): allow resumes them, never refuses; must refuses a run that
  * does not exist yet. Steps at or below the last step on the server are dropped, as W&B requires.
  *
- * <p>Checkpoints, reports and other {@link RunEvent.Artifact}s are uploaded as plain run files at their path relative
- * to the run directory (e.g. {@code checkpoints/step-000500/unet.safetensors}); the step is in the path, so each
- * checkpoint keeps its own copy. (W&B artifacts with a "latest" alias would add five mutations and a manifest for
- * the same bytes; plain files are what the SDK itself uses for {@code wandb.save}.)
+ * <p>Checkpoints ({@link RunEvent.Artifact} of kind {@code checkpoint}) become versions of the W&B artifact
+ * {@code model-<run>} with the aliases {@code latest} and {@code step-<N>} (see {@link WandbArtifacts}). Other
+ * artifacts (reports, the spec, logs) are uploaded as plain run files at their path relative to the run directory,
+ * as the SDK's {@code wandb.save} does.
  */
 public final class WandbSink implements RemoteSink {
 
@@ -62,6 +62,7 @@ public final class WandbSink implements RemoteSink {
 
     private final WandbSettings settings;
     private final WandbApi api;
+    private final WandbArtifacts artifacts;
     private final OkHttpClient client;
     private final Redactor redactor;
     private final ObjectMapper json;
@@ -86,6 +87,7 @@ public final class WandbSink implements RemoteSink {
         // Non-finite metrics go out as NaN / Infinity tokens, as the Python SDK writes them, not as strings.
         this.json = JsonMapper.builder().disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS).build();
         this.api = new WandbApi(client, settings.baseUrl(), settings.apiKey(), redactor, json, clock);
+        this.artifacts = new WandbArtifacts(api, json);
         this.heartbeat = heartbeat;
         this.maxRequestBytes = maxRequestBytes;
     }
@@ -154,6 +156,7 @@ public final class WandbSink implements RemoteSink {
             }
             StreamPosition work = committed.copy();
             List<UploadFile> uploads = new ArrayList<>();
+            List<RunEvent.Artifact> checkpoints = new ArrayList<>();
             Map<String, Object> config = null;
             Integer exitCode = null;
             int dropped = 0;
@@ -169,6 +172,8 @@ public final class WandbSink implements RemoteSink {
                     dropped += work.put(metrics.step(), metrics.timeMillis(), values) ? 0 : 1;
                 } else if (event instanceof RunEvent.Image image) {
                     dropped += addImage(work, image, uploads) ? 0 : 1;
+                } else if (event instanceof RunEvent.Artifact artifact && artifact.kind().equals("checkpoint")) {
+                    checkpoints.add(artifact);
                 } else if (event instanceof RunEvent.Artifact artifact) {
                     uploads.addAll(runFiles(artifact));
                 } else if (event instanceof RunEvent.Summary summary) {
@@ -183,6 +188,9 @@ public final class WandbSink implements RemoteSink {
                 upsertRun(configJson(config), null);
             }
             Set<String> uploaded = upload(uploads);
+            for (RunEvent.Artifact checkpoint : checkpoints) {
+                logCheckpoint(checkpoint);
+            }
             post(work, uploaded, exitCode);
             committed = work;
             finished = exitCode != null;
@@ -326,6 +334,22 @@ public final class WandbSink implements RemoteSink {
         }
         uploads.add(new UploadFile(media.remotePath(), media.local(), PNG));
         return true;
+    }
+
+    private void logCheckpoint(RunEvent.Artifact checkpoint) throws SinkException {
+        List<WandbArtifacts.Entry> entries;
+        try {
+            entries = WandbArtifacts.entries(resolveInRun(checkpoint.path()));
+            if (entries.isEmpty()) {
+                throw new IOException(checkpoint.path() + " holds no files");
+            }
+        } catch (IOException e) {
+            LOG.warn("wandb: checkpoint {} not logged: {}", checkpoint.path(), redactor.describe(e));
+            return;
+        }
+        boolean uploaded = artifacts.logCheckpoint(entity, project, run, checkpoint.step(), checkpoint.path(), entries);
+        LOG.info("wandb: checkpoint {} {} artifact {}:latest", checkpoint.path(),
+                uploaded ? "logged as" : "unchanged, already in", WandbArtifacts.collectionFor(run));
     }
 
     private List<UploadFile> runFiles(RunEvent.Artifact artifact) {

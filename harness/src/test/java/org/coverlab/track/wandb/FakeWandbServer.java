@@ -59,7 +59,29 @@ final class FakeWandbServer extends Dispatcher {
         }
     }
 
+    static final class Artifact {
+        final String id;
+        final String collection;
+        final String type;
+        final String digest;
+        final JsonNode createVariables;
+        String state = "PENDING";
+        final Map<String, String> expectedMd5 = new LinkedHashMap<>();
+        final Map<String, byte[]> files = new LinkedHashMap<>();
+        byte[] manifest;
+        String manifestDigest;
+
+        Artifact(String id, JsonNode variables) {
+            this.id = id;
+            this.collection = variables.path("artifactCollectionName").asText();
+            this.type = variables.path("artifactTypeName").asText();
+            this.digest = variables.path("digest").asText();
+            this.createVariables = variables;
+        }
+    }
+
     final MockWebServer server = new MockWebServer();
+    final Map<String, Artifact> artifacts = new LinkedHashMap<>();
     final String apiKey;
     final String expectedAuth;
     final Map<String, Run> runs = new LinkedHashMap<>();
@@ -147,6 +169,19 @@ final class FakeWandbServer extends Dispatcher {
             run(parts[0], parts[1], parts[2]).files.put(decode(parts[3]), request.getBody().toByteArray());
             return json("");
         }
+        if (path.startsWith("/upload-artifact/") || path.startsWith("/upload-manifest/")) {
+            if (request.getHeaders().get("Authorization") != null) {
+                violations.add("artifact upload carried an Authorization header: " + path);
+            }
+            String[] parts = path.split("/", 4);
+            Artifact artifact = artifacts.get(parts[2]);
+            if (path.startsWith("/upload-manifest/")) {
+                artifact.manifest = request.getBody().toByteArray();
+            } else {
+                artifact.files.put(decode(parts[3]), request.getBody().toByteArray());
+            }
+            return json("");
+        }
         if (!expectedAuth.equals(request.getHeaders().get("Authorization"))) {
             return new MockResponse.Builder().code(401).body("{\"errors\":[{\"message\":\"unauthorized\"}]}").build();
         }
@@ -213,6 +248,48 @@ final class FakeWandbServer extends Dispatcher {
                         .addQueryParameter("X-Signature", "signed-token-123").build().toString();
                 files.addObject().put("name", name.asText()).put("uploadUrl", url);
             }
+        } else if (query.contains("mutation CreateArtifact(")) {
+            Artifact artifact = artifacts.values().stream()
+                    .filter(a -> a.collection.equals(variables.path("artifactCollectionName").asText())
+                            && a.digest.equals(variables.path("digest").asText()) && a.state.equals("COMMITTED"))
+                    .findFirst().orElse(null);
+            if (artifact == null) {
+                artifact = new Artifact("art" + (artifacts.size() + 1), variables);
+                artifacts.put(artifact.id, artifact);
+            }
+            data.putObject("createArtifact").putObject("artifact").put("id", artifact.id).put("state", artifact.state)
+                    .put("digest", artifact.digest);
+        } else if (query.contains("mutation CreateArtifactManifest(")) {
+            String id = variables.path("artifactID").asText();
+            data.putObject("createArtifactManifest").putObject("artifactManifest").put("id", "man-" + id)
+                    .putObject("file").put("id", "f-" + id).put("name", variables.path("name").asText());
+        } else if (query.contains("mutation CreateArtifactFiles(")) {
+            ArrayNode edges = data.putObject("createArtifactFiles").putObject("files").putArray("edges");
+            for (JsonNode spec : variables.path("artifactFiles")) {
+                Artifact artifact = artifacts.get(spec.path("artifactID").asText());
+                artifact.expectedMd5.put(spec.path("name").asText(), spec.path("md5").asText());
+                ObjectNode node = edges.addObject().putObject("node");
+                node.put("id", "file-" + spec.path("name").asText());
+                node.put("name", spec.path("name").asText());
+                node.put("uploadUrl", server.url("/upload-artifact/" + artifact.id + "/"
+                        + spec.path("name").asText().replace("/", "%2F")).toString());
+                node.putArray("uploadHeaders").add("X-Fake-Header:yes");
+                node.putObject("artifact").put("id", artifact.id);
+            }
+        } else if (query.contains("mutation UpdateArtifactManifest(")) {
+            String id = variables.path("artifactManifestID").asText().substring("man-".length());
+            artifacts.get(id).manifestDigest = variables.path("digest").asText();
+            ObjectNode file = data.putObject("updateArtifactManifest").putObject("artifactManifest")
+                    .put("id", "man-" + id).putObject("file");
+            file.put("id", "f-" + id).put("name", "wandb_manifest.json");
+            if (variables.path("includeUpload").asBoolean()) {
+                file.put("uploadUrl", server.url("/upload-manifest/" + id).toString());
+                file.putArray("uploadHeaders");
+            }
+        } else if (query.contains("mutation CommitArtifact(")) {
+            Artifact artifact = artifacts.get(variables.path("artifactID").asText());
+            artifact.state = "COMMITTED";
+            data.putObject("commitArtifact").putObject("artifact").put("id", artifact.id).put("digest", artifact.digest);
         } else {
             return new MockResponse.Builder().code(400).body("{\"errors\":[{\"message\":\"unknown operation\"}]}").build();
         }

@@ -87,6 +87,8 @@ class WandbFaultToleranceTest {
         SenderOptions options = new SenderOptions(8, Duration.ofMillis(10), Backoff.WANDB.withBase(Duration.ofMillis(10)),
                 Duration.ofSeconds(60));
         WandbTestSupport.png(runDir.resolve("samples/grid.png"), 8, 8);
+        java.nio.file.Files.createDirectories(runDir.resolve("checkpoints/step-120"));
+        java.nio.file.Files.writeString(runDir.resolve("checkpoints/step-120/unet.safetensors"), "weights at 120");
 
         SenderReport report;
         try (Journal journal = Journal.open(runDir.resolve("events.jsonl"))) {
@@ -97,6 +99,9 @@ class WandbFaultToleranceTest {
                 journal.append(new RunEvent.Metrics(T0 + step * 100, step, Map.of("loss", 1.0 / step, "lr", 1e-4)));
                 if (step % 60 == 0) {
                     journal.append(new RunEvent.Image(T0 + step * 100 + 50, step, "grid", "samples/grid.png", "step " + step));
+                }
+                if (step == 120) {
+                    journal.append(new RunEvent.Artifact(T0 + step * 100 + 60, step, "checkpoint", "checkpoints/step-120"));
                 }
                 if (step % 8 == 0) {
                     sender.wake();
@@ -122,6 +127,8 @@ class WandbFaultToleranceTest {
         assertEquals(0, run.exitCode);
         assertEquals(STEPS / 60, run.files.size(), "one media file per logged grid");
         assertEquals(run.files.keySet(), run.uploaded, "each uploaded file is listed in 'uploaded'");
+        assertEquals(1, server.artifacts.size(), "the checkpoint is one artifact version");
+        assertEquals("COMMITTED", server.artifacts.values().iterator().next().state);
         assertTrue(server.violations.isEmpty(), server.violations.toString());
     }
 }

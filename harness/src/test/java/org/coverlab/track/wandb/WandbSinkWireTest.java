@@ -187,19 +187,84 @@ class WandbSinkWireTest {
     }
 
     @Test
-    void checkpointsGoUpAsRunFilesAtTheirRunPath() throws Exception {
+    void reportsGoUpAsRunFilesAtTheirRunPath() throws Exception {
+        Path eval = runDir.resolve("eval");
+        Files.createDirectories(eval);
+        Files.writeString(eval.resolve("fid.json"), "{\"fid\": 88.5}");
+        Files.writeString(eval.resolve("report.md"), "# report");
+        sink.open("abcd1234", "te-8ep", runDir);
+        sink.send(List.of(entry(1, new RunEvent.Artifact(T0, 500, "report", "eval"))));
+        JsonNode files = server.graphql("CreateRunFiles").get(0).path("variables").path("files");
+        assertEquals(List.of("eval/fid.json", "eval/report.md"), FakeWandbServer.JSON.convertValue(files, List.class));
+        FakeWandbServer.Run run = server.existing("lab/covers/abcd1234");
+        assertEquals("# report", new String(run.files.get("eval/report.md"), StandardCharsets.UTF_8));
+        assertTrue(run.uploaded.contains("eval/fid.json"));
+    }
+
+    @Test
+    void checkpointsBecomeArtifactVersionsAliasedLatest() throws Exception {
         Path ckpt = runDir.resolve("checkpoints/step-000500");
-        Files.createDirectories(ckpt);
-        Files.writeString(ckpt.resolve("unet.safetensors"), "weights");
-        Files.writeString(ckpt.resolve("meta.json"), "{}");
+        Files.createDirectories(ckpt.resolve("unet"));
+        Files.writeString(ckpt.resolve("unet/diffusion_pytorch_model.safetensors"), "weights");
+        Files.writeString(ckpt.resolve("state.json"), "{}");
         sink.open("abcd1234", "te-8ep", runDir);
         sink.send(List.of(entry(1, new RunEvent.Artifact(T0, 500, "checkpoint", "checkpoints/step-000500"))));
-        JsonNode files = server.graphql("CreateRunFiles").get(0).path("variables").path("files");
-        assertEquals(List.of("checkpoints/step-000500/meta.json", "checkpoints/step-000500/unet.safetensors"),
-                FakeWandbServer.JSON.convertValue(files, List.class));
-        FakeWandbServer.Run run = server.existing("lab/covers/abcd1234");
-        assertEquals("weights", new String(run.files.get("checkpoints/step-000500/unet.safetensors"), StandardCharsets.UTF_8));
-        assertTrue(run.uploaded.contains("checkpoints/step-000500/unet.safetensors"));
+
+        List<String> operations = server.to("/graphql").stream().map(r -> FakeWandbServer.parse(r.getBody().utf8())
+                .path("query").asText().replaceAll("(?s)^\\s*(mutation|query) (\\w+).*", "$2")).toList();
+        assertEquals(List.of("RunResumeStatus", "UpsertBucket", "CreateArtifact", "CreateArtifactManifest",
+                "CreateArtifactFiles", "UpdateArtifactManifest", "CommitArtifact"), operations);
+
+        String unetMd5 = md5b64("weights".getBytes(StandardCharsets.UTF_8));
+        String stateMd5 = md5b64("{}".getBytes(StandardCharsets.UTF_8));
+        String expectedDigest = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(
+                ("wandb-artifact-manifest-v1\nstate.json:" + stateMd5 + "\nunet/diffusion_pytorch_model.safetensors:"
+                        + unetMd5 + "\n").getBytes(StandardCharsets.UTF_8)));
+        JsonNode create = server.graphql("mutation CreateArtifact(").get(0).path("variables");
+        assertEquals("model", create.path("artifactTypeName").asText());
+        assertEquals("model-abcd1234", create.path("artifactCollectionName").asText());
+        assertEquals("abcd1234", create.path("runName").asText());
+        assertEquals("MANIFEST_MD5", create.path("digestAlgorithm").asText());
+        assertEquals(expectedDigest, create.path("digest").asText());
+        assertTrue(create.path("enableDigestDeduplication").asBoolean());
+        assertEquals("latest", create.path("aliases").get(0).path("alias").asText());
+        assertEquals("model-abcd1234", create.path("aliases").get(0).path("artifactCollectionName").asText());
+        assertEquals("step-500", create.path("aliases").get(1).path("alias").asText());
+        JsonNode manifestVars = server.graphql("mutation CreateArtifactManifest(").get(0).path("variables");
+        assertEquals("wandb_manifest.json", manifestVars.path("name").asText());
+        assertEquals("", manifestVars.path("digest").asText());
+        assertEquals("FULL", manifestVars.path("type").asText());
+        assertEquals("V2", server.graphql("mutation CreateArtifactFiles(").get(0).path("variables").path("storageLayout").asText());
+
+        FakeWandbServer.Artifact artifact = server.artifacts.get("art1");
+        assertEquals("COMMITTED", artifact.state);
+        assertEquals(Map.of("state.json", stateMd5, "unet/diffusion_pytorch_model.safetensors", unetMd5), artifact.expectedMd5);
+        assertEquals("weights", new String(artifact.files.get("unet/diffusion_pytorch_model.safetensors"), StandardCharsets.UTF_8));
+        JsonNode manifest = FakeWandbServer.parse(new String(artifact.manifest, StandardCharsets.UTF_8));
+        assertEquals(1, manifest.path("version").asInt());
+        assertEquals("wandb-storage-policy-v1", manifest.path("storagePolicy").asText());
+        assertEquals("V2", manifest.path("storagePolicyConfig").path("storageLayout").asText());
+        assertEquals(unetMd5, manifest.path("contents").path("unet/diffusion_pytorch_model.safetensors").path("digest").asText());
+        assertEquals(7, manifest.path("contents").path("unet/diffusion_pytorch_model.safetensors").path("size").asInt());
+        assertEquals(md5b64(artifact.manifest), artifact.manifestDigest);
+        assertTrue(server.violations.isEmpty(), server.violations.toString());
+    }
+
+    @Test
+    void anUnchangedCheckpointIsNotUploadedAgain() throws Exception {
+        Path ckpt = runDir.resolve("checkpoints/step-000500");
+        Files.createDirectories(ckpt);
+        Files.writeString(ckpt.resolve("weights.safetensors"), "weights");
+        sink.open("abcd1234", "te-8ep", runDir);
+        sink.send(List.of(entry(1, new RunEvent.Artifact(T0, 500, "checkpoint", "checkpoints/step-000500"))));
+        int uploads = server.to("/upload-").size();
+        sink.send(List.of(entry(2, new RunEvent.Artifact(T0, 500, "checkpoint", "checkpoints/step-000500"))));
+        assertEquals(uploads, server.to("/upload-").size(), "deduplicated by digest: nothing uploaded");
+        assertEquals(1, server.artifacts.size());
+    }
+
+    private static String md5b64(byte[] bytes) throws Exception {
+        return Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(bytes));
     }
 
     @Test
