@@ -52,7 +52,7 @@ public final class RunsSyncCommand implements Callable<Integer> {
             description = "Give up after this many seconds; what is left stays for the next sync (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
-    /** The makers of the remote sinks; the CLI's root adds MLflow (see {@link RemoteSinks#with}). */
+    /** Makes the W&B and MLflow sinks (tests pass their own). */
     private final RemoteSinks sinks;
 
     public RunsSyncCommand() {

@@ -8,12 +8,13 @@ import java.util.List;
 import java.util.Map;
 import org.coverlab.spec.TrackingSpec;
 import org.coverlab.spec.TrackingSpec.Backend;
+import org.coverlab.track.mlflow.MlflowSink;
 import org.coverlab.track.wandb.WandbSettings;
 import org.coverlab.track.wandb.WandbSink;
 
 /**
- * Builds the remote sinks a spec asks for. Each backend has a {@link Maker}; W&B is built in, MLflow is added with
- * {@link #with} by whoever wires the CLI. Immutable.
+ * Builds the remote sinks a spec asks for. Each backend has a {@link Maker}: {@link #standard} knows W&B and MLflow;
+ * tests swap in their own with {@link #with}. Immutable.
  */
 public final class RemoteSinks {
 
@@ -52,10 +53,11 @@ public final class RemoteSinks {
         this.makers = makers;
     }
 
-    /** W&B from the environment (WANDB_*, ~/.netrc in {@code home}). */
+    /** W&B (WANDB_*, ~/.netrc in {@code home}) and MLflow (tracking.tracking_uri, MLFLOW_* credentials) from {@code env}. */
     public static RemoteSinks standard(Map<String, String> env, Path home) {
         Map<Backend, Maker> makers = new EnumMap<>(Backend.class);
         makers.put(Backend.WANDB, (tracking, live) -> wandb(tracking, env, home, live));
+        makers.put(Backend.MLFLOW, (tracking, live) -> Selection.Choice.of(MlflowSink.forSpec(tracking, env)));
         return new RemoteSinks(makers);
     }
 
@@ -78,7 +80,12 @@ public final class RemoteSinks {
             if (maker == null) {
                 throw new SinkSetupException("tracking backend '" + backend.key() + "' is not available in this build");
             }
-            Selection.Choice choice = maker.make(tracking, live);
+            Selection.Choice choice;
+            try {
+                choice = maker.make(tracking, live);
+            } catch (IllegalArgumentException e) { // how sinks reject a spec value or environment variable
+                throw new SinkSetupException(backend.key() + ": " + e.getMessage());
+            }
             if (choice.sink() != null) {
                 sinks.add(choice.sink());
             } else {

@@ -140,6 +140,11 @@ final class SinkWorker implements Runnable {
                 reason = "";
             } catch (RemoteSink.SinkException e) {
                 String message = redactor.redact(e.getMessage());
+                if (Thread.currentThread().isInterrupted()) { // the sender's deadline passed during this send
+                    reason = message;
+                    outcome = SinkReport.State.TIMED_OUT;
+                    return;
+                }
                 if (!e.retryable()) {
                     stop(message);
                     LOG.error("{}: stopped sending for run {}: {}. The journal keeps the rest; after fixing this run "

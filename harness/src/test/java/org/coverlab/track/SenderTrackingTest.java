@@ -95,4 +95,15 @@ class SenderTrackingTest {
         }
         assertTrue(Files.readString(dir.log()).contains("not sending to wandb: WANDB_MODE=offline"), Files.readString(dir.log()));
     }
+
+    @Test
+    void anMlflowSpecWithoutATrackingUriIsReportedByItsKey() throws Exception {
+        RunDir dir = new RunDir("abcd1234", runPath);
+        try (RunLog log = new RunLog(dir.log(), new PrintStream(new ByteArrayOutputStream()), Clock.systemUTC())) {
+            assertSame(RemoteTracking.Handle.NONE, new SenderTracking(RemoteSinks.standard(Map.of(), runPath), FAST)
+                    .start(dir, INFO, withTracking(List.of(Backend.LOCAL, Backend.MLFLOW)), log));
+        }
+        String runLog = Files.readString(dir.log());
+        assertTrue(runLog.contains("mlflow: tracking.tracking_uri"), runLog);
+    }
 }
