@@ -12,7 +12,8 @@ import java.util.HexFormat;
 
 /**
  * A sample grid as W&B stores an image in history: uploaded as {@code media/images/<key>_<step>_<sha256[:20]>.png}
- * and referenced from the row by an {@code image-file} value with its hash, size and pixel size.
+ * and referenced from the row by an {@code image-file} value with its hash, size and pixel size (field for field
+ * what the SDK writes; checked against SDK output in WandbSdkConformanceTest).
  */
 record MediaFile(String remotePath, Path local, String sha256, long size, int width, int height) {
 
@@ -28,7 +29,8 @@ record MediaFile(String remotePath, Path local, String sha256, long size, int wi
         int width = header.getInt();
         int height = header.getInt();
         String sha = sha256(bytes);
-        String safeKey = key.replaceAll("[^A-Za-z0-9_.-]", "_");
+        // As the SDK: a "/" in the key becomes a folder under media/images; anything else unusable in a path is "_".
+        String safeKey = key.replaceAll("[^A-Za-z0-9_./-]", "_").replaceAll("\\.\\.+", "_").replaceAll("^/+|/+$", "");
         return new MediaFile("media/images/" + safeKey + "_" + step + "_" + sha.substring(0, 20) + ".png",
                 file, sha, bytes.length, width, height);
     }

@@ -84,12 +84,16 @@ public final class WandbSink implements RemoteSink {
         this.settings = settings;
         this.client = client;
         this.redactor = settings.redactor();
-        // Non-finite metrics go out as NaN / Infinity tokens, as the Python SDK writes them, not as strings.
-        this.json = JsonMapper.builder().disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS).build();
+        this.json = jsonMapper();
         this.api = new WandbApi(client, settings.baseUrl(), settings.apiKey(), redactor, json, clock);
         this.artifacts = new WandbArtifacts(api, json);
         this.heartbeat = heartbeat;
         this.maxRequestBytes = maxRequestBytes;
+    }
+
+    /** JSON as the SDK writes it: non-finite metrics as bare NaN / Infinity tokens, not as strings. */
+    static ObjectMapper jsonMapper() {
+        return JsonMapper.builder().disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS).build();
     }
 
     /** A sink with the SDK's retry policy and timings. */
@@ -136,7 +140,7 @@ public final class WandbSink implements RemoteSink {
                 throw new SinkException("W&B run " + path() + " does not exist and tracking.resume is must; "
                         + "set tracking.resume: allow to create it", false, 0, null);
             }
-            upsertRun(exists ? null : configJson(Map.of()), runName);
+            upsertRun(exists ? null : WandbConfig.json(Map.of(), json), runName);
             committed = position;
             finished = false;
             LOG.info("wandb: {} run {} ({}){}", exists ? "resumed" : "created", path(), runUrl(),
@@ -185,7 +189,7 @@ public final class WandbSink implements RemoteSink {
                 }
             }
             if (config != null) {
-                upsertRun(configJson(config), null);
+                upsertRun(WandbConfig.json(config, json), null);
             }
             Set<String> uploaded = upload(uploads);
             for (RunEvent.Artifact checkpoint : checkpoints) {
@@ -291,34 +295,6 @@ public final class WandbSink implements RemoteSink {
         if (!serverProject.isBlank()) {
             project = serverProject;
         }
-    }
-
-    /**
-     * W&B config: each top-level key wrapped as {"value": v}, plus {@code _wandb.t}, without which W&B treats the run
-     * as not started. The run's dotted keys ({@code train.lr}) are nested again ({@code train: {value: {lr: ...}}}),
-     * as the SDK stores a nested dict, so the W&B UI groups them by section.
-     */
-    private String configJson(Map<String, Object> config) {
-        ObjectNode sections = json.createObjectNode();
-        config.forEach((key, value) -> {
-            String[] parts = key.split("\\.");
-            ObjectNode parent = sections;
-            for (int i = 0; i < parts.length - 1; i++) {
-                JsonNode child = parent.get(parts[i]);
-                parent = child instanceof ObjectNode object ? object : parent.putObject(parts[i]);
-            }
-            parent.set(parts[parts.length - 1], json.valueToTree(value));
-        });
-        ObjectNode node = json.createObjectNode();
-        sections.properties().forEach(e -> node.putObject(e.getKey()).set("value", e.getValue()));
-        ObjectNode wandb = node.putObject("_wandb").putObject("value");
-        ObjectNode telemetry = wandb.putObject("t");
-        telemetry.putArray("1");
-        telemetry.putArray("2");
-        telemetry.putArray("3");
-        telemetry.put("4", "java " + System.getProperty("java.version", "17"));
-        telemetry.put("5", "coverlab");
-        return write(node);
     }
 
     private boolean addImage(StreamPosition work, RunEvent.Image image, List<UploadFile> uploads) {
@@ -509,14 +485,6 @@ public final class WandbSink implements RemoteSink {
             }
         }
         return node;
-    }
-
-    private String write(JsonNode node) {
-        try {
-            return json.writeValueAsString(node);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot serialize W&B config", e);
-        }
     }
 
     private static void putIfSet(ObjectNode node, String key, String value) {

@@ -142,7 +142,7 @@ class WandbSinkWireTest {
         sink.send(List.of(entry(1, metrics(10, 0.5)),
                 entry(2, new RunEvent.Image(T0 + 11_000, 10, "samples/grid", "samples/step-10/grid.png", "fixed latents"))));
 
-        String media = "media/images/samples_grid_10_" + sha.substring(0, 20) + ".png";
+        String media = "media/images/samples/grid_10_" + sha.substring(0, 20) + ".png";
         JsonNode create = server.graphql("CreateRunFiles").get(0).path("variables");
         assertEquals("lab", create.path("entity").asText());
         assertEquals("covers", create.path("project").asText());
