@@ -52,6 +52,29 @@ final class ConsoleTail {
         return new Chunk(lines, fromByte + start);
     }
 
+    private static final java.util.regex.Pattern RUN_LOG_TIME =
+            java.util.regex.Pattern.compile("^(\\d{4}-\\d{2}-\\d{2})[ T](\\d{2}:\\d{2}:\\d{2})\\b.*");
+    private static final java.time.format.DateTimeFormatter SDK_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS").withZone(java.time.ZoneOffset.UTC);
+
+    /**
+     * Lines as the SDK puts them in output.log: each prefixed with a UTC time, {@code 2026-01-01T12:00:00.000000 text}.
+     * The time is the one run.log starts its lines with (continuation lines such as stack frames take the previous
+     * line's), else {@code now}.
+     */
+    static List<String> withTimes(List<String> lines, java.time.Instant now) {
+        List<String> out = new ArrayList<>(lines.size());
+        String last = SDK_TIME.format(now);
+        for (String line : lines) {
+            java.util.regex.Matcher time = RUN_LOG_TIME.matcher(line);
+            if (time.matches()) {
+                last = time.group(1) + "T" + time.group(2) + ".000000";
+            }
+            out.add(last + " " + line);
+        }
+        return out;
+    }
+
     /** The byte position after the first {@code lines} lines (the part of the log a resumed run already has). */
     static long skipLines(Path file, long lines) throws IOException {
         if (lines <= 0 || !Files.isRegularFile(file)) {

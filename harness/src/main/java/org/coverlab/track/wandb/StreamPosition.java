@@ -152,6 +152,7 @@ final class StreamPosition {
         summary.put("_step", step);
         summary.put("_runtime", Math.max(runtime, summary.path("_runtime").asDouble(0)));
         summary.put("_timestamp", timestamp);
+        summary.withObjectProperty("_wandb").put("runtime", (long) Math.floor(summary.path("_runtime").asDouble()));
         summaryDirty = true;
         return true;
     }

@@ -69,6 +69,7 @@ public final class WandbSink implements RemoteSink {
     private final Duration heartbeat;
     private final int maxRequestBytes;
     private final ReentrantLock lock = new ReentrantLock();
+    private final Clock clock;
 
     private Path runDir;
     private String run;
@@ -89,6 +90,7 @@ public final class WandbSink implements RemoteSink {
         this.artifacts = new WandbArtifacts(api, json);
         this.heartbeat = heartbeat;
         this.maxRequestBytes = maxRequestBytes;
+        this.clock = clock;
     }
 
     /** JSON as the SDK writes it: non-finite metrics as bare NaN / Infinity tokens, not as strings. */
@@ -400,7 +402,7 @@ public final class WandbSink implements RemoteSink {
         try {
             while (true) {
                 ConsoleTail.Chunk chunk = ConsoleTail.read(runDir.resolve(CONSOLE_LOG), consoleEnd, exitCode != null);
-                requests.lines(FileStreamRequests.OUTPUT, outputOffset, chunk.lines());
+                requests.lines(FileStreamRequests.OUTPUT, outputOffset, ConsoleTail.withTimes(chunk.lines(), clock.instant()));
                 outputOffset += chunk.lines().size();
                 boolean more = chunk.endByte() > consoleEnd && exitCode != null;
                 consoleEnd = chunk.endByte();

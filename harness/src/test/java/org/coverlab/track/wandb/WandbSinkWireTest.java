@@ -282,13 +282,14 @@ class WandbSinkWireTest {
         JsonNode last = bodies.get(bodies.size() - 1);
         JsonNode output = last.path("files").path("output.log");
         assertEquals(2, output.path("offset").asInt());
-        assertEquals("line three", output.path("content").get(0).asText());
-        assertEquals("no newline yet", output.path("content").get(1).asText(), "the end of the run flushes a partial line");
+        assertEquals("line three", WandbTestSupport.untimed(output.path("content").get(0).asText()));
+        assertEquals("no newline yet", WandbTestSupport.untimed(output.path("content").get(1).asText()),
+                "the end of the run flushes a partial line");
         assertTrue(last.path("complete").asBoolean());
         assertEquals(0, last.path("exitcode").asInt());
         FakeWandbServer.Run run = server.existing("lab/covers/abcd1234");
         assertTrue(run.complete);
-        assertEquals(List.of("line one", "line two", "line three", "no newline yet"), run.output);
+        assertEquals(List.of("line one", "line two", "line three", "no newline yet"), WandbTestSupport.untimed(run.output));
     }
 
     @Test
@@ -381,5 +382,14 @@ class WandbSinkWireTest {
 
     private static List<Long> steps(long from, long to) {
         return java.util.stream.LongStream.rangeClosed(from, to).boxed().toList();
+    }
+
+    @Test
+    void consoleLinesTakeTheTimeRunLogStampedThem() throws Exception {
+        Files.writeString(runDir.resolve("run.log"), "2026-03-01 12:34:56 INFO [train] epoch 1\n\tat a.stack.Frame\n");
+        sink.open("abcd1234", "te-8ep", runDir);
+        sink.send(List.of(entry(1, new RunEvent.Finished(T0, "finished", 0))));
+        assertEquals(List.of("2026-03-01T12:34:56.000000 2026-03-01 12:34:56 INFO [train] epoch 1",
+                "2026-03-01T12:34:56.000000 \tat a.stack.Frame"), server.existing("lab/covers/abcd1234").output);
     }
 }

@@ -93,4 +93,16 @@ final class WandbTestSupport {
         crc.update(data);
         out.write(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
+
+    /** An output.log line without the SDK-style time prefix ("2026-01-01T00:00:00.000000 "). */
+    static String untimed(String line) {
+        if (!line.matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{6} .*")) {
+            throw new AssertionError("output.log line without a time prefix: " + line);
+        }
+        return line.substring(27);
+    }
+
+    static List<String> untimed(List<String> lines) {
+        return lines.stream().map(WandbTestSupport::untimed).toList();
+    }
 }
