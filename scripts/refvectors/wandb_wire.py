@@ -5,7 +5,9 @@ just rich enough for the SDK: ServerFeaturesQuery, UpsertBucket, CreateRunFiles;
   init(project="covers", entity="lab", id="abcd1234", config={"train": {"lr": 1e-4}}),
   log loss at steps 1..3, an 8x6 image "grid" at step 4, print one console line, summary fid=42.5, finish(exit_code=0)
 with a fake key, and writes <out>/wandb/sdk-wire.json: each request's method, path, Authorization and Content-Type,
-and its JSON body (PUT bodies as their size). Timestamps and runtimes differ per capture; tests compare shapes.
+and its JSON body (PUT bodies as their size). Then resumes that id (resume="allow") against a server that reports 4
+history rows and 3 console lines, logs step 5 and one console line: <out>/wandb/sdk-wire-resume.json.
+Timestamps and runtimes differ per capture; tests compare shapes and offsets.
 Usage: python scripts/refvectors/wandb_wire.py [--out harness/src/test/resources/conformance]
 """
 import argparse
@@ -18,6 +20,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 FAKE_KEY = "fakekey0123456789abcdef0123456789abcdef01"
 CAPTURED = []
+# What RunResumeStatus answers in the resume capture (None: the run does not exist yet).
+EXISTING = {"bucket": None}
+PREVIOUS_ROWS = [{"loss": 1.0 / s, "_step": s, "_runtime": 10.0 + s, "_timestamp": 1.7e9 + s} for s in range(1, 5)]
 
 
 class StandIn(BaseHTTPRequestHandler):
@@ -68,6 +73,9 @@ class StandIn(BaseHTTPRequestHandler):
             return self._answer({"data": {"upsertBucket": {"inserted": True, "bucket": {
                 "id": "storage1", "name": variables.get("name"), "displayName": "run", "description": None,
                 "config": "{}", "sweepName": None, "historyLineCount": 0, "project": project}}}})
+        if "RunResumeStatus" in query:
+            return self._answer({"data": {"model": {"id": "p1", "name": "covers", "entity": {"id": "e1", "name": "lab"},
+                                                    "bucket": EXISTING["bucket"]}}})
         if "CreateRunFiles" in query:
             port = self.server.server_address[1]
             files = [{"name": f, "uploadUrl": f"http://127.0.0.1:{port}/upload/{f}?signature=abc"}
@@ -77,6 +85,18 @@ class StandIn(BaseHTTPRequestHandler):
         return self._answer({"data": {}})
 
 
+def existing_run():
+    """The server side of a run with 4 history rows (steps 1..4, runtime up to 14 s) and 3 console lines."""
+    last = PREVIOUS_ROWS[-1]
+    summary = {"loss": last["loss"], "_step": last["_step"], "_runtime": last["_runtime"],
+               "_timestamp": last["_timestamp"], "_wandb": {"runtime": 14}}
+    return {"id": "storage1", "name": "abcd1234", "displayName": "run", "summaryMetrics": json.dumps(summary),
+            "logLineCount": 3, "historyLineCount": len(PREVIOUS_ROWS), "eventsLineCount": 0,
+            "historyTail": json.dumps([json.dumps(r) for r in PREVIOUS_ROWS]), "eventsTail": "[]",
+            "config": json.dumps({"train": {"value": {"lr": 1e-4}}}), "tags": [], "notes": None,
+            "wandbConfig": json.dumps({"t": {"1": [], "5": "0.31.0"}})}
+
+
 def build(out):
     import numpy as np
     server = ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
@@ -84,6 +104,8 @@ def build(out):
     os.environ.update({"WANDB_BASE_URL": f"http://127.0.0.1:{server.server_address[1]}", "WANDB_API_KEY": FAKE_KEY,
                        "WANDB_SILENT": "true", "WANDB_DISABLE_CODE": "true", "WANDB_MODE": "online"})
     import wandb
+    target = pathlib.Path(out) / "wandb"
+    target.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as work:
         run = wandb.init(project="covers", entity="lab", id="abcd1234", dir=work, config={"train": {"lr": 1e-4}},
                          settings=wandb.Settings(x_disable_stats=True, x_disable_meta=True))
@@ -94,12 +116,24 @@ def build(out):
         print("line to console")
         run.summary["fid"] = 42.5
         run.finish(exit_code=0)
+    write(target / "sdk-wire.json", wandb.__version__, {})
+
+    # Resume: the same id with resume="allow" against a run the server already has; log step 5 and a console line.
+    CAPTURED.clear()
+    EXISTING["bucket"] = existing_run()
+    with tempfile.TemporaryDirectory() as work:
+        run = wandb.init(project="covers", entity="lab", id="abcd1234", dir=work, resume="allow",
+                         settings=wandb.Settings(x_disable_stats=True, x_disable_meta=True))
+        run.log({"loss": 0.1}, step=5)
+        print("resumed line")
+        run.finish(exit_code=0)
+    write(target / "sdk-wire-resume.json", wandb.__version__, {"existing": EXISTING["bucket"]})
     server.shutdown()
-    target = pathlib.Path(out) / "wandb"
-    target.mkdir(parents=True, exist_ok=True)
-    (target / "sdk-wire.json").write_text(json.dumps({"sdk": wandb.__version__, "key": FAKE_KEY, "requests": CAPTURED},
-                                                     indent=1) + "\n")
-    print(f"wrote {target / 'sdk-wire.json'} ({len(CAPTURED)} requests)")
+
+
+def write(path, version, extra):
+    path.write_text(json.dumps({"sdk": version, "key": FAKE_KEY, **extra, "requests": CAPTURED}, indent=1) + "\n")
+    print(f"wrote {path} ({len(CAPTURED)} requests)")
 
 
 if __name__ == "__main__":

@@ -75,6 +75,8 @@ public final class WandbSink implements RemoteSink {
     private String run;
     private String entity;
     private String project;
+    /** The server's storage id of the run, once known (sent with later UpsertBuckets, as the SDK does). */
+    private String storageId;
     private StreamPosition committed;
     private ScheduledExecutorService heartbeats;
     private volatile long lastPostNanos;
@@ -128,6 +130,7 @@ public final class WandbSink implements RemoteSink {
         lock.lock();
         try {
             runDir = dir;
+            storageId = null;
             run = settings.runNameFor(runId);
             entity = settings.entity().isBlank() ? defaultEntity() : settings.entity();
             project = settings.project();
@@ -245,6 +248,7 @@ public final class WandbSink implements RemoteSink {
         if (!bucket.isObject() || !parseJson(bucket.get("wandbConfig")).has("t")) {
             return false;
         }
+        storageId = bucket.path("id").asText(null);
         JsonNode tail = parseJson(bucket.get("historyTail"));
         ObjectNode lastRow = null;
         if (tail.isArray() && !tail.isEmpty()) {
@@ -265,6 +269,9 @@ public final class WandbSink implements RemoteSink {
 
     private void upsertRun(String configOrNull, String displayNameOrNull) throws SinkException {
         ObjectNode variables = json.createObjectNode();
+        if (storageId != null && !storageId.isBlank()) {
+            variables.put("id", storageId);
+        }
         variables.put("name", run);
         variables.put("project", project);
         variables.put("entity", entity);
@@ -289,6 +296,9 @@ public final class WandbSink implements RemoteSink {
         }
         JsonNode bucket = api.graphql("UpsertBucket", WandbQueries.UPSERT_BUCKET, variables, RetryPolicy.UPSERT)
                 .path("upsertBucket").path("bucket");
+        if (bucket.hasNonNull("id")) {
+            storageId = bucket.path("id").asText();
+        }
         String serverEntity = bucket.path("project").path("entity").path("name").asText("");
         String serverProject = bucket.path("project").path("name").asText("");
         if (!serverEntity.isBlank()) {
