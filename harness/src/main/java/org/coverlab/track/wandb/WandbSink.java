@@ -9,13 +9,11 @@ import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,10 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Stream;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
-import okhttp3.RequestBody;
 import org.coverlab.spec.TrackingSpec;
 import org.coverlab.track.JournalEntry;
 import org.coverlab.track.Redactor;
@@ -57,12 +52,11 @@ public final class WandbSink implements RemoteSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(WandbSink.class);
     static final String CONSOLE_LOG = "run.log";
-    private static final MediaType OCTET = MediaType.get("application/octet-stream");
-    private static final MediaType PNG = MediaType.get("image/png");
 
     private final WandbSettings settings;
     private final WandbApi api;
     private final WandbArtifacts artifacts;
+    private final WandbRunFiles runFiles;
     private final OkHttpClient client;
     private final Redactor redactor;
     private final ObjectMapper json;
@@ -90,6 +84,7 @@ public final class WandbSink implements RemoteSink {
         this.json = jsonMapper();
         this.api = new WandbApi(client, settings.baseUrl(), settings.apiKey(), redactor, json, clock);
         this.artifacts = new WandbArtifacts(api, json);
+        this.runFiles = new WandbRunFiles(api, json);
         this.heartbeat = heartbeat;
         this.maxRequestBytes = maxRequestBytes;
         this.clock = clock;
@@ -164,7 +159,7 @@ public final class WandbSink implements RemoteSink {
                 throw new IllegalStateException("send before open");
             }
             StreamPosition work = committed.copy();
-            List<UploadFile> uploads = new ArrayList<>();
+            List<WandbRunFiles.Upload> uploads = new ArrayList<>();
             List<RunEvent.Artifact> checkpoints = new ArrayList<>();
             Map<String, Object> config = null;
             Integer exitCode = null;
@@ -196,7 +191,7 @@ public final class WandbSink implements RemoteSink {
             if (config != null) {
                 upsertRun(WandbConfig.json(config, json), null);
             }
-            Set<String> uploaded = upload(uploads);
+            Set<String> uploaded = runFiles.upload(entity, project, run, uploads);
             for (RunEvent.Artifact checkpoint : checkpoints) {
                 logCheckpoint(checkpoint);
             }
@@ -309,10 +304,10 @@ public final class WandbSink implements RemoteSink {
         }
     }
 
-    private boolean addImage(StreamPosition work, RunEvent.Image image, List<UploadFile> uploads) {
+    private boolean addImage(StreamPosition work, RunEvent.Image image, List<WandbRunFiles.Upload> uploads) {
         MediaFile media;
         try {
-            media = MediaFile.png(resolveInRun(image.path()), image.key(), image.step());
+            media = MediaFile.png(WandbRunFiles.resolve(runDir, image.path()), image.key(), image.step());
         } catch (IOException e) {
             LOG.warn("wandb: image {} at step {} not sent: {}", image.key(), image.step(), redactor.describe(e));
             return true; // a local problem; retrying the send cannot fix it
@@ -320,14 +315,14 @@ public final class WandbSink implements RemoteSink {
         if (!work.put(image.step(), image.timeMillis(), Map.of(image.key(), media.historyValue(image.caption())))) {
             return false;
         }
-        uploads.add(new UploadFile(media.remotePath(), media.local(), PNG));
+        uploads.add(new WandbRunFiles.Upload(media.remotePath(), media.local(), WandbRunFiles.PNG));
         return true;
     }
 
     private void logCheckpoint(RunEvent.Artifact checkpoint) throws SinkException {
         List<WandbArtifacts.Entry> entries;
         try {
-            entries = WandbArtifacts.entries(resolveInRun(checkpoint.path()));
+            entries = WandbArtifacts.entries(WandbRunFiles.resolve(runDir, checkpoint.path()));
             if (entries.isEmpty()) {
                 throw new IOException(checkpoint.path() + " holds no files");
             }
@@ -340,66 +335,13 @@ public final class WandbSink implements RemoteSink {
                 uploaded ? "logged as" : "unchanged, already in", WandbArtifacts.collectionFor(run));
     }
 
-    private List<UploadFile> runFiles(RunEvent.Artifact artifact) {
-        List<UploadFile> files = new ArrayList<>();
+    private List<WandbRunFiles.Upload> runFiles(RunEvent.Artifact artifact) {
         try {
-            Path root = resolveInRun(artifact.path());
-            try (Stream<Path> walk = Files.isDirectory(root) ? Files.walk(root) : Stream.of(root)) {
-                walk.filter(Files::isRegularFile).sorted().forEach(file ->
-                        files.add(new UploadFile(runDir.relativize(file).toString().replace('\\', '/'), file, OCTET)));
-            }
-            if (files.isEmpty()) {
-                throw new IOException(artifact.path() + " holds no files");
-            }
+            return WandbRunFiles.filesOf(runDir, artifact.path());
         } catch (IOException e) {
             LOG.warn("wandb: {} {} not uploaded: {}", artifact.kind(), artifact.path(), redactor.describe(e));
+            return List.of();
         }
-        return files;
-    }
-
-    private Path resolveInRun(String relative) throws IOException {
-        Path base = runDir.toAbsolutePath().normalize();
-        Path file = base.resolve(relative).normalize();
-        if (!file.startsWith(base)) {
-            throw new IOException(relative + " is outside the run directory");
-        }
-        if (!Files.exists(file)) {
-            throw new IOException(relative + " does not exist in the run directory");
-        }
-        return file;
-    }
-
-    /** CreateRunFiles for all files, then a PUT of each to its signed URL; returns the uploaded paths. */
-    private Set<String> upload(List<UploadFile> uploads) throws SinkException {
-        Set<String> names = new LinkedHashSet<>();
-        if (uploads.isEmpty()) {
-            return names;
-        }
-        Map<String, UploadFile> byName = new LinkedHashMap<>();
-        uploads.forEach(u -> byName.put(u.name(), u));
-        ObjectNode variables = json.createObjectNode();
-        variables.put("entity", entity);
-        variables.put("project", project);
-        variables.put("run", run);
-        ArrayNode list = variables.putArray("files");
-        byName.keySet().forEach(list::add);
-        JsonNode created = api.graphql("CreateRunFiles", WandbQueries.CREATE_RUN_FILES, variables, RetryPolicy.API)
-                .path("createRunFiles");
-        List<String> headers = new ArrayList<>();
-        created.path("uploadHeaders").forEach(h -> headers.add(h.asText()));
-        for (JsonNode file : created.path("files")) {
-            UploadFile upload = byName.get(file.path("name").asText());
-            String url = file.path("uploadUrl").asText("");
-            if (upload == null || url.isBlank()) {
-                continue;
-            }
-            api.upload(upload.name(), url, headers, RequestBody.create(upload.local().toFile(), upload.type()));
-            names.add(upload.name());
-        }
-        if (names.size() < byName.size()) {
-            throw new SinkException("W&B CreateRunFiles returned no upload URL for some of " + byName.keySet(), true, 0, null);
-        }
-        return names;
     }
 
     /** The file-stream requests for a batch: history from the first changed row, console lines, summary, completion. */
@@ -513,5 +455,4 @@ public final class WandbSink implements RemoteSink {
         }
     }
 
-    private record UploadFile(String name, Path local, MediaType type) {}
 }
