@@ -11,6 +11,11 @@ public final class Cancellation {
         reason.compareAndSet(null, why);
     }
 
+    /** Why the run was asked to stop, or null. */
+    public String reason() {
+        return reason.get();
+    }
+
     public boolean isCancelled() {
         return reason.get() != null;
     }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.coverlab.spec.ExperimentSpec;
+import org.coverlab.spec.SpecValues;
 import org.coverlab.track.RunEvent;
 
 /**
@@ -67,10 +68,15 @@ public final class Runner {
                 log.info("starting run {} '{}' (pid {} on {}) with stages {} in {}", dir.id(), info.name(), me.pid(), me.host(),
                         plan.stream().map(Stage::name).toList(), dir.path());
             }
-            tracker.log(new RunEvent.Started(clock.millis(), dir.id(), info.name(), SpecFlattener.flatten(dir.spec()), resume));
+            tracker.log(new RunEvent.Started(clock.millis(), dir.id(), info.name(), SpecValues.flatten(spec), resume));
             long startSeq = journal.lastSeq();
+            Checkpoint from = resumeFrom;
             state.update(s -> {
                 RunState r = s.withStatus(RunStatus.RUNNING, null).withProcess(me.pid(), me.host());
+                if (from != null) {
+                    // state.json may lag the checkpoint if the last attempt died between the two writes
+                    r = r.withCheckpoint(from.name(), from.epoch(), from.step());
+                }
                 return resume ? r : r.withCompleted(List.of(), startSeq);
             });
             try (RemoteTracking.Handle remoteHandle = remote == null ? RemoteTracking.Handle.NONE : remote.start(dir, info, spec, log)) {
@@ -99,7 +105,7 @@ public final class Runner {
                 cancellation.throwIfCancelled();
                 stage.run(ctx);
             } catch (Cancellation.RunCancelledException | InterruptedException e) {
-                String why = cancellation.isCancelled() ? e.getMessage() : "interrupted";
+                String why = cancellation.isCancelled() ? cancellation.reason() : "interrupted (" + describe(e) + ")";
                 log.warn("stopped: {}; resume with: coverlab run --resume {}", why, dir.id());
                 state.update(s -> s.withStatus(RunStatus.KILLED, why));
                 return new Outcome(dir.id(), RunStatus.KILLED, why);

@@ -110,7 +110,7 @@ public final class TestStage implements Stage {
             }
         }
         ctx.tracker().log(new RunEvent.Summary(ctx.clock().millis(),
-                Map.of("final_loss", lossAt(spec.seed(), total), "final_loss_ema", ema, "steps", total)));
+                new TreeMap<>(Map.of("final_loss", lossAt(spec.seed(), total), "final_loss_ema", ema, "steps", total))));
         ctx.log().info("test loop finished at step {} (loss_ema {})", total, String.format(java.util.Locale.ROOT, "%.4f", ema));
     }
 

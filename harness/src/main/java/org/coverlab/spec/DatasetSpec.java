@@ -10,12 +10,12 @@ public record DatasetSpec(
         @Doc("Image path pattern inside path; {i} is the 0-based CSV row (or the index column of a cleaned CSV)") String imagePattern,
         @Doc("Number of training examples taken (0 = all)") @Range(min = 0) int images,
         @Doc("first (the first N by list rank, as the original) or random (a seeded random subset)") Subset subset,
-        Resolution resolution,
+        @Doc("Training image size (images are resized to it)") Resolution resolution,
         @Doc("square (stretch, as the original), center_crop, or keep_aspect (pad to the target)") Resize resize,
         @Doc("Random horizontal flip during training") boolean flip,
         @Doc("Fraction of cleaned rows held out for validation and FID reference statistics") @Range(min = 0.0, max = 1.0) double validationSplit,
         @Doc("Cleaning preset: original (drop missing fields and non-English descriptions) or none") Cleaning cleaning,
-        CaptionSpec captions) {
+        @Doc("How captions are built from the CSV fields") CaptionSpec captions) {
 
     public static final DatasetSpec DEFAULT = new DatasetSpec(
             Source.SYNTHETIC, "../datasets/synthetic-covers", "book_data.csv", "images/images/{i}.jpg",

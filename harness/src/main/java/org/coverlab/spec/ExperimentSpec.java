@@ -11,12 +11,12 @@ public record ExperimentSpec(
         @Doc("Experiment name, used in run listings and reports") String name,
         @Doc("Free text describing the experiment") String description,
         @Doc("Master seed: data split, shuffles, captions, initial noise of training") @Range(min = 0) long seed,
-        ModelSpec model,
-        DatasetSpec dataset,
-        TrainSpec train,
-        SampleSpec sample,
-        EvalSpec eval,
-        TrackingSpec tracking) {
+        @Doc("Which Stable Diffusion to start from") ModelSpec model,
+        @Doc("Training and reference images and their captions") DatasetSpec dataset,
+        @Doc("What is fine-tuned and how") TrainSpec train,
+        @Doc("Fixed-latent sample grids: same prompts and initial noise at every checkpoint and in every experiment") SampleSpec sample,
+        @Doc("FID/KID of generated images against reference statistics") EvalSpec eval,
+        @Doc("Where the run is logged (local run store always; W&B and MLflow optional)") TrackingSpec tracking) {
 
     public static final ExperimentSpec DEFAULT = new ExperimentSpec(
             "unnamed", "", 42L,
@@ -35,6 +35,9 @@ public record ExperimentSpec(
         }
         if (sample.prompts().isEmpty() && !sample.every().equals(SampleSpec.When.NEVER)) {
             issues.add(new SpecIssue(file, 0, "sample.prompts", "is empty but sampling is enabled (sample.every: " + sample.every().key() + ")"));
+        }
+        if (sample.seeds().isEmpty() && !sample.every().equals(SampleSpec.When.NEVER)) {
+            issues.add(new SpecIssue(file, 0, "sample.seeds", "is empty but sampling is enabled (sample.every: " + sample.every().key() + "); give at least one seed, e.g. [42]"));
         }
         return issues;
     }

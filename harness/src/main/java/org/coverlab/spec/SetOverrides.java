@@ -77,7 +77,8 @@ final class SetOverrides {
                 String hint = part.isEmpty() ? "empty key in the path" : "unknown key '" + part + "'"
                         + DidYouMean.suggest(part, section.keyNames()).map(s -> "; did you mean '" + s + "'?")
                         .orElse("; expected one of: " + String.join(", ", section.keyNames()));
-                issues.add(new SpecIssue(SpecIssue.SET_OVERRIDE, 0, keyPath, hint));
+                // Name the path up to the bad key, as file issues do (the rest of the path is meaningless).
+                issues.add(new SpecIssue(SpecIssue.SET_OVERRIDE, 0, KeyNames.join(walked, part), hint));
                 return null;
             }
             type = key.type();

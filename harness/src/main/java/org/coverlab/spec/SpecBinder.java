@@ -58,7 +58,8 @@ final class SpecBinder {
         for (var e : map.entries().entrySet()) {
             if (section.key(e.getKey()).isEmpty()) {
                 String keyPath = KeyNames.join(path, e.getKey());
-                String hint = DidYouMean.suggest(e.getKey(), section.keyNames())
+                String hint = e.getKey().equals("<<") ? "; YAML merge keys are not supported, use extends: base.yaml"
+                        : DidYouMean.suggest(e.getKey(), section.keyNames())
                         .map(s -> "; did you mean '" + s + "'?")
                         .orElse("; expected one of: " + String.join(", ", section.keyNames()));
                 issues.add(new SpecIssue(e.getValue().keyOrigin().file(), e.getValue().keyOrigin().line(), keyPath,
@@ -136,8 +137,9 @@ final class SpecBinder {
         for (int i = 0; i < items.items().size(); i++) {
             YamlNode item = items.items().get(i);
             String itemPath = path + "[" + i + "]";
+            int itemBefore = issues.size();
             Object value = bindValue(list.element(), item, null, itemPath, null);
-            if (value == null) {
+            if (issues.size() > itemBefore) {
                 continue;
             }
             // Enum lists are sets (components, metrics, backends): a repeat is a mistake, not a weight.
@@ -177,7 +179,7 @@ final class SpecBinder {
     }
 
     private Object bindInteger(Scalar.Kind kind, ScalarNode scalar, String text, String path, Range range, Object fallback) {
-        BigDecimal value = NUMBER.matcher(text).matches() ? new BigDecimal(text.replace("_", "")) : null;
+        BigDecimal value = NUMBER.matcher(text).matches() ? decimal(text) : null;
         if (value == null || value.signum() != 0 && value.stripTrailingZeros().scale() > 0) {
             return fail(scalar, path, "expected an integer, got " + scalar.describeForError(), fallback);
         }
@@ -198,6 +200,15 @@ final class SpecBinder {
             return fail(scalar, path, rangeMessage(below, declaredMin && declaredMax, lo, hi, text), fallback);
         }
         return kind == Scalar.Kind.INT ? (Object) value.intValueExact() : (Object) value.longValueExact();
+    }
+
+    /** The exact decimal, or null when the exponent is beyond what any spec value could mean (1e9999999999). */
+    private static BigDecimal decimal(String text) {
+        try {
+            return new BigDecimal(text.replace("_", ""));
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private Object bindDouble(ScalarNode scalar, String text, String path, Range range, Object fallback) {
@@ -227,6 +238,9 @@ final class SpecBinder {
 
     /** A bound as people write it: 0, 0.5, 1 (not 0.0, 1.0E0). */
     static String number(double v) {
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "infinity" : "-infinity";
+        }
         return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 

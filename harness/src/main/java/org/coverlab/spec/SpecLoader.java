@@ -76,14 +76,16 @@ public final class SpecLoader {
     private static ExperimentSpec finish(YamlNode tree, String file, Path baseDir, List<String> setOverrides,
                                          Options options, List<SpecIssue> issues) throws SpecException {
         if (tree == null) {
-            throw new SpecException(issues);
+            throw new SpecException(ordered(issues));
         }
+        // With a file or base that could not be read, file checks would judge defaults in place of the missing values.
+        boolean incomplete = !issues.isEmpty();
         tree = new SetOverrides(options.workingDir(), issues).apply(tree, setOverrides);
         SpecBinder binder = new SpecBinder(file, issues);
         ExperimentSpec spec = (ExperimentSpec) binder.bindSection(
                 SpecType.of(ExperimentSpec.class), tree, ExperimentSpec.DEFAULT, "");
         spec = SpecPaths.resolve(spec, tree, baseDir, file, binder.badPaths(), issues);
-        if (options.checkFiles()) {
+        if (options.checkFiles() && !incomplete) {
             SpecPaths.checkFiles(spec, tree, file, binder.badPaths(), issues);
         }
         if (issues.isEmpty()) {
@@ -93,9 +95,19 @@ public final class SpecLoader {
             }
         }
         if (!issues.isEmpty()) {
-            throw new SpecException(issues);
+            throw new SpecException(ordered(issues));
         }
         return spec;
+    }
+
+    /** Issues grouped by file in order of first mention (--set last), by line within a file; stable otherwise. */
+    private static List<SpecIssue> ordered(List<SpecIssue> issues) {
+        List<String> files = issues.stream().map(SpecIssue::file).distinct().toList();
+        List<SpecIssue> sorted = new ArrayList<>(issues);
+        sorted.sort(java.util.Comparator
+                .<SpecIssue>comparingInt(i -> SpecIssue.SET_OVERRIDE.equals(i.file()) ? Integer.MAX_VALUE : files.indexOf(i.file()))
+                .thenComparingInt(SpecIssue::line));
+        return sorted;
     }
 
     private static Path baseDirOf(Path file) {
@@ -172,11 +184,12 @@ public final class SpecLoader {
                 }
                 cycle.append(basePath.getFileName());
                 issues.add(new SpecIssue(display, base.origin().line(), EXTENDS, "extends cycle: " + cycle));
-                return null;
+                return child;
             }
             String baseDisplay = Path.of(display).resolveSibling(base.text().strip()).normalize().toString();
             YamlNode baseTree = read(basePath, baseDisplay, nextChain, base);
-            return baseTree == null ? null : YamlMerge.merge(baseTree, child);
+            // A broken base still lets this file's own keys be checked, so all issues come out in one go.
+            return baseTree == null ? child : YamlMerge.merge(baseTree, child);
         }
     }
 }

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The shape of a spec value, derived reflectively from the spec records so that a new record component is a new
@@ -134,15 +133,9 @@ public sealed interface SpecType {
         }
     }
 
-    /** The section type of a spec record (cached; records do not change at run time). */
+    /** The section type of a spec record (built on each call: a few dozen components, cheap next to any I/O). */
     static Section of(Class<? extends Record> recordClass) {
-        // Not computeIfAbsent: building a section recursively builds its nested sections.
-        Section cached = Cache.SECTIONS.get(recordClass);
-        if (cached == null) {
-            cached = build(recordClass);
-            Cache.SECTIONS.putIfAbsent(recordClass, cached);
-        }
-        return cached;
+        return build(recordClass);
     }
 
     private static Section build(Class<?> recordClass) {
@@ -177,13 +170,5 @@ public sealed interface SpecType {
         // A programmer error: a spec record got a component type the binder cannot read from YAML.
         throw new IllegalStateException("spec component " + where + " has unsupported type " + type
                 + "; use String, int, long, double, boolean, a SpecEnum, a record or a List of those");
-    }
-
-    /** Holder so the interface has no mutable static state of its own beyond a pure cache. */
-    final class Cache {
-        private static final ConcurrentHashMap<Class<?>, Section> SECTIONS = new ConcurrentHashMap<>();
-
-        private Cache() {
-        }
     }
 }

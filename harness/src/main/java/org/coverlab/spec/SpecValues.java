@@ -1,7 +1,10 @@
 package org.coverlab.spec;
 
 import java.lang.reflect.Constructor;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.coverlab.spec.SpecType.Key;
 import org.coverlab.spec.SpecType.Section;
 
@@ -34,7 +37,7 @@ public final class SpecValues {
         Object[] values = new Object[keys.size()];
         Class<?>[] types = new Class<?>[keys.size()];
         for (int i = 0; i < keys.size(); i++) {
-            values[i] = keys.get(i) == key ? replacement : keys.get(i).valueOf(root);
+            values[i] = keys.get(i).name().equals(key.name()) ? replacement : keys.get(i).valueOf(root);
             types[i] = keys.get(i).component().getType();
         }
         try {
@@ -43,6 +46,35 @@ public final class SpecValues {
         } catch (ReflectiveOperationException e) {
             throw new IllegalArgumentException("cannot set " + keyPath + ": " + e.getCause(), e);
         }
+    }
+
+    /**
+     * Every leaf key as {@code "section.key" -> value} in record order, the flat config trackers record (W&B config,
+     * MLflow params). Values are String, Integer, Long, Double, Boolean or unmodifiable Lists of those; enums appear as
+     * their YAML keys.
+     */
+    public static Map<String, Object> flatten(Record root) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        flatten(root, "", out);
+        return Collections.unmodifiableMap(out);
+    }
+
+    private static void flatten(Record record, String prefix, Map<String, Object> out) {
+        for (Key key : SpecType.of(record.getClass()).keys()) {
+            String path = KeyNames.join(prefix, key.name());
+            Object value = key.valueOf(record);
+            if (value instanceof Record nested) {
+                flatten(nested, path, out);
+            } else if (value instanceof List<?> list) {
+                out.put(path, list.stream().map(SpecValues::plain).toList());
+            } else {
+                out.put(path, plain(value));
+            }
+        }
+    }
+
+    private static Object plain(Object value) {
+        return value instanceof SpecEnum e ? e.key() : value;
     }
 
     private static Key key(Record record, String name, String keyPath) {

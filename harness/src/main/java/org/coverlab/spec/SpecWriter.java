@@ -14,6 +14,8 @@ import org.coverlab.spec.SpecType.Section;
  * and what {@link SpecHash} hashes).
  */
 public final class SpecWriter {
+    private static final java.util.regex.Pattern YAML11_WORDS =
+            java.util.regex.Pattern.compile("(?i)y|n|yes|no|on|off|true|false|null|~");
     private SpecWriter() {
     }
 
@@ -66,13 +68,31 @@ public final class SpecWriter {
 
     private static String scalar(SpecType type, Object value) {
         if (type instanceof EnumType) {
-            return ((SpecEnum) value).key();
+            String key = ((SpecEnum) value).key();
+            // mixed_precision: no is false to YAML 1.1 readers (PyYAML); quoted, every reader sees the word.
+            return YAML11_WORDS.matcher(key).matches() ? quote(key) : key;
         }
         if (type instanceof Scalar s && s.kind() == Scalar.Kind.STRING) {
             return quote((String) value);
         }
-        // Double.toString is exact: parsing it back gives the same double.
+        if (value instanceof Double d) {
+            return number(d);
+        }
         return String.valueOf(value);
+    }
+
+    /**
+     * Double.toString (exact: parsing it back gives the same double) with a signed lowercase exponent, the form
+     * YAML 1.1 readers such as PyYAML also take for a float (5.0e-6, 1.0e+20).
+     */
+    static String number(double d) {
+        String s = Double.toString(d);
+        int e = s.indexOf('E');
+        if (e < 0) {
+            return s;
+        }
+        String exponent = s.substring(e + 1);
+        return s.substring(0, e) + "e" + (exponent.startsWith("-") ? exponent : "+" + exponent);
     }
 
     /** A YAML double-quoted scalar; escapes everything YAML would fold, strip or refuse. */

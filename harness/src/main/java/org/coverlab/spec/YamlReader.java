@@ -24,12 +24,17 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * drops locations). Syntax errors, duplicate keys and several documents become {@link SpecIssue}s, never exceptions.
  */
 final class YamlReader {
-    private static final YAMLFactory FACTORY = YAMLFactory.builder().build();
+    private static final YAMLFactory FACTORY = YAMLFactory.builder()
+            .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL) // "epochs:" with nothing after it has no value
+            .build();
 
     private final String file;
     private final Path baseDir;
     private final boolean keepLines;
     private final List<SpecIssue> issues;
+    private final Map<String, YamlNode> anchors = new java.util.HashMap<>();
+    /** A YAML-level error (like a syntax error) that makes the whole document unusable. */
+    private boolean broken;
 
     /**
      * @param file      display name used in issues
@@ -52,6 +57,9 @@ final class YamlReader {
                 return null;
             }
             YamlNode root = readValue(parser, first, keyPathForIssues);
+            if (broken) {
+                return null;
+            }
             if (parser.nextToken() != null) {
                 issues.add(new SpecIssue(file, keepLines ? parser.currentTokenLocation().getLineNr() : 0, keyPathForIssues,
                         "holds more than one YAML document ('---'); a spec is a single document"));
@@ -70,13 +78,38 @@ final class YamlReader {
 
     private YamlNode readValue(YAMLParser p, JsonToken token, String path) throws IOException {
         Origin origin = origin(p.currentTokenLocation());
+        if (p.isCurrentAlias()) {
+            // Jackson hands an alias over as the anchor's name; substitute the anchored node as YAML means.
+            YamlNode anchored = anchors.get(p.getText());
+            if (anchored == null) {
+                // Jackson does not report anchors on scalars, so only section and list anchors can be resolved.
+                issues.add(new SpecIssue(file, origin.line(), path, "alias *" + p.getText()
+                        + " cannot be resolved: give an anchor &" + p.getText() + " on a section or list above it (anchors on single values are not supported)"));
+                broken = true;
+                return new ScalarNode(origin, null);
+            }
+            return anchored;
+        }
+        String anchor = p.getCurrentAnchor();
+        YamlNode node = readToken(p, token, origin, path);
+        if (anchor != null) {
+            anchors.put(anchor, node);
+        }
+        return node;
+    }
+
+    private YamlNode readToken(YAMLParser p, JsonToken token, Origin origin, String path) throws IOException {
         return switch (token) {
             case START_OBJECT -> readMap(p, origin, path);
             case START_ARRAY -> readList(p, origin, path);
             case VALUE_NULL -> new ScalarNode(origin, null);
             // Typed keys parse the text themselves, so a plain 5e-6 (a string to YAML 1.1) still reads as a number.
             case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_TRUE, VALUE_FALSE -> new ScalarNode(origin, p.getText());
-            case VALUE_EMBEDDED_OBJECT -> new ScalarNode(origin, String.valueOf(p.getEmbeddedObject()));
+            case VALUE_EMBEDDED_OBJECT -> {
+                // Only !!binary produces one; a spec has no binary values.
+                issues.add(new SpecIssue(file, origin.line(), path, "binary (!!binary) values are not supported in a spec"));
+                yield new ScalarNode(origin, null);
+            }
             default -> throw new IllegalStateException("unexpected YAML token " + token);
         };
     }
@@ -125,6 +158,9 @@ final class YamlReader {
                     "invalid YAML at column " + (mark.getColumn() + 1) + ": " + problem + context);
         }
         String message = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+        if (message != null && message.startsWith("Expected a field name")) {
+            message = "keys must be plain scalars (a list or map used as a key is not a spec key)";
+        }
         int line = location == null || !keepLines ? 0 : Math.max(location.getLineNr(), 0);
         String column = location == null || location.getColumnNr() <= 0 ? "" : " at column " + location.getColumnNr();
         return new SpecIssue(file, line, path, "invalid YAML" + column + ": " + firstLine(message));

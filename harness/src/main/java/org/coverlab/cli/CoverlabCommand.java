@@ -1,0 +1,58 @@
+package org.coverlab.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code coverlab}: the root command. A new subcommand is registered by adding its class to {@code subcommands}
+ * below; it reaches the process context through {@code @ParentCommand CoverlabCommand root; root.context()}.
+ */
+@Command(name = "coverlab",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Fine-tune Stable Diffusion on book covers and measure the result, from a YAML experiment spec.",
+        subcommands = {
+                RunCommand.class,
+                RunsCommand.class,
+                CommandLine.HelpCommand.class,
+        },
+        footer = {"", ExitCodes.HELP_SECTION})
+public final class CoverlabCommand implements Callable<Integer> {
+
+    private final CliContext context;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public CoverlabCommand(CliContext context) {
+        this.context = context;
+    }
+
+    public CliContext context() {
+        return context;
+    }
+
+    /** No subcommand given: a usage error. */
+    @Override
+    public Integer call() {
+        context.err().println("coverlab: a command is required");
+        spec.commandLine().usage(context.err());
+        return ExitCodes.BAD_INPUT;
+    }
+
+    /** Parses and runs {@code args} in the given context and returns the exit code. */
+    public static int execute(CliContext context, String... args) {
+        CommandLine cli = new CommandLine(new CoverlabCommand(context));
+        cli.setOut(new PrintWriter(context.out(), true));
+        cli.setErr(new PrintWriter(context.err(), true));
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            context.err().println("coverlab: internal error: " + e);
+            e.printStackTrace(context.err());
+            return ExitCodes.INTERNAL;
+        });
+        return cli.execute(args);
+    }
+}

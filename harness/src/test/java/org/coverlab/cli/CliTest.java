@@ -1,0 +1,256 @@
+package org.coverlab.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.coverlab.run.RemoteTracking;
+import org.coverlab.spec.TrackingSpec;
+import java.util.stream.Stream;
+import org.coverlab.run.StageCatalog;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI in-process: exit codes, messages, and that refused commands create nothing. */
+class CliTest {
+
+    @TempDir
+    Path cwd;
+
+    private ByteArrayOutputStream out;
+    private ByteArrayOutputStream err;
+
+    @BeforeEach
+    void streams() {
+        out = new ByteArrayOutputStream();
+        err = new ByteArrayOutputStream();
+        System.setProperty("coverlab.test.stepMillis", "0");
+        System.setProperty("coverlab.test.steps", "12");
+    }
+
+    @AfterEach
+    void clearTestStageSettings() {
+        System.clearProperty("coverlab.test.stepMillis");
+        System.clearProperty("coverlab.test.steps");
+    }
+
+    private int coverlab(String... args) {
+        return coverlabWith(RemoteTrackers.NONE, args);
+    }
+
+    private int coverlabWith(RemoteTrackers trackers, String... args) {
+        CliContext ctx = new CliContext(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                Map.of(), cwd, false, StageCatalog.standard(), trackers, Clock.systemUTC(), false);
+        return CoverlabCommand.execute(ctx, args);
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    private Path demoSpec() throws Exception {
+        return Files.writeString(cwd.resolve("demo.yaml"), """
+                name: cli-demo
+                train:
+                  checkpoint_every: 5
+                sample:
+                  every: never
+                eval:
+                  metrics: []
+                """);
+    }
+
+    private String onlyRunId() throws Exception {
+        try (Stream<Path> runs = Files.list(cwd.resolve("runs"))) {
+            return runs.map(p -> p.getFileName().toString()).findFirst().orElseThrow();
+        }
+    }
+
+    @Test
+    void aBadSpecListsEveryIssueExitsTwoAndCreatesNoRunFolder() throws Exception {
+        Files.writeString(cwd.resolve("bad.yaml"), """
+                name: bad
+                train:
+                  epochs: -1
+                  batch_sise: 4
+                """);
+        int code = coverlab("run", "bad.yaml", "--set", "sample.steps=0", "--stages", "test");
+        assertEquals(2, code, err());
+        assertTrue(err().contains("bad.yaml: 3 problems; no run was created"), err());
+        assertTrue(err().contains("train.epochs"), err());
+        assertTrue(err().contains("batch_sise"), err());
+        assertTrue(err().contains("sample.steps"), err());
+        assertFalse(err().contains("\tat "), "no stack trace for a user error");
+        assertFalse(Files.exists(cwd.resolve("runs")), "no runs directory may be created");
+    }
+
+    @Test
+    void aMissingSpecFileIsBadInput() {
+        assertEquals(2, coverlab("run", "nope.yaml"));
+        assertTrue(err().contains("nope.yaml"), err());
+        assertFalse(Files.exists(cwd.resolve("runs")));
+    }
+
+    @Test
+    void aSpecNeedingStagesThisBuildLacksExitsFourBeforeAnythingRuns() throws Exception {
+        Files.writeString(cwd.resolve("train.yaml"), """
+                name: needs-training
+                train:
+                  components: [unet]
+                  epochs: 2
+                """);
+        assertEquals(4, coverlab("run", "train.yaml"), err());
+        assertTrue(err().contains("stage 'train' is not available in this build: the spec needs it because train.epochs is 2"
+                + " and train.components is [unet]"), err());
+        assertTrue(err().contains("this build implements the stages: test"), err());
+        assertFalse(Files.exists(cwd.resolve("runs")));
+    }
+
+    @Test
+    void aRemoteTrackerThisBuildLacksExitsFour() throws Exception {
+        assertEquals(4, coverlab("run", demoSpec().toString(), "--stages", "test", "--tracker", "wandb"), err());
+        assertTrue(err().contains("tracker 'wandb' is not available in this build"), err());
+        assertFalse(Files.exists(cwd.resolve("runs")));
+        assertEquals(2, coverlab("run", "demo.yaml", "--stages", "test", "--tracker", "tensorboard"));
+        assertTrue(err().contains("unknown tracker 'tensorboard'"), err());
+    }
+
+    @Test
+    void aRemoteTrackerIsStartedOnceAfterTheJournalOpensAndClosedAfterTheFinalEvent() throws Exception {
+        demoSpec();
+        List<String> calls = new ArrayList<>();
+        RemoteTracking hook = (dir, info, spec, log) -> {
+            calls.add("start " + info.name() + " " + spec.tracking().backends() + " journal=" + Files.exists(dir.journal()));
+            return () -> calls.add("close");
+        };
+        RemoteTrackers trackers = new RemoteTrackers(Set.of(TrackingSpec.Backend.WANDB, TrackingSpec.Backend.MLFLOW), hook);
+        assertEquals(0, coverlabWith(trackers, "run", "demo.yaml", "--stages", "test", "--tracker", "wandb,mlflow"), err());
+        assertEquals(List.of("start cli-demo [LOCAL, WANDB, MLFLOW] journal=true", "close"), calls);
+        String id = onlyRunId();
+        assertEquals(List.of("local", "wandb", "mlflow"), new org.coverlab.run.RunDir(id, cwd.resolve("runs").resolve(id)).readInfo().trackers());
+
+        calls.clear();
+        assertEquals(0, coverlabWith(trackers, "run", "demo.yaml", "--stages", "test"), err());
+        assertEquals(List.of(), calls, "a local-only run starts no remote tracking");
+    }
+
+    @Test
+    void theDemoRunFinishesAndIsListedAndShown() throws Exception {
+        demoSpec();
+        assertEquals(0, coverlab("run", "demo.yaml", "--stages", "test"), err());
+        String id = onlyRunId();
+        assertTrue(out().contains("run " + id + " finished"), out());
+        assertTrue(Files.exists(cwd.resolve("runs").resolve(id).resolve("checkpoints/12/checkpoint.json")));
+
+        out.reset();
+        assertEquals(0, coverlab("runs", "list"));
+        String[] lines = out().split("\n");
+        assertTrue(lines[0].matches("ID\\s+NAME\\s+STATUS\\s+STAGE\\s+STEP\\s+STARTED\\s+LAST METRICS"), lines[0]);
+        assertTrue(lines[1].matches(id + "\\s+cli-demo\\s+finished\\s+test\\s+12\\s+\\S+ \\S+\\s+epoch=0 loss=.*"), lines[1]);
+
+        out.reset();
+        assertEquals(0, coverlab("runs", "show", id));
+        assertTrue(out().contains("status        finished"), out());
+        assertTrue(out().contains("checkpoints   10, 12 (latest 12)") || out().contains("checkpoints   5, 10, 12 (latest 12)"), out());
+        assertTrue(out().contains("summary       final_loss="), out());
+
+        out.reset();
+        assertEquals(0, coverlab("runs", "list", "--json"));
+        var list = org.coverlab.run.RunJson.mapper().readTree(out());
+        assertEquals(id, list.get(0).get("id").asText());
+        assertEquals("finished", list.get(0).get("status").asText());
+        assertEquals(12, list.get(0).get("lastMetrics").get("step").asLong());
+        assertTrue(list.get(0).get("lastMetrics").get("values").has("loss_ema"), out());
+
+        out.reset();
+        assertEquals(0, coverlab("runs", "show", id, "--json"));
+        var show = org.coverlab.run.RunJson.mapper().readTree(out());
+        assertEquals("cli-demo", show.get("info").get("name").asText());
+        assertEquals("12", show.get("state").get("lastCheckpoint").asText());
+        assertEquals(12, show.get("summary").get("steps").asLong());
+        assertEquals("12", show.get("checkpoints").get(show.get("checkpoints").size() - 1).get("name").asText());
+
+        err.reset();
+        assertEquals(0, coverlab("run", "--resume", id));
+        assertTrue(err().contains("run " + id + " already finished; nothing to resume"), err());
+    }
+
+    @Test
+    void unknownOrMalformedRunIdsExitTwo() {
+        assertEquals(2, coverlab("runs", "show", "abcd1234"));
+        assertTrue(err().contains("no run 'abcd1234' in " + cwd.resolve("runs")), err());
+        assertEquals(2, coverlab("run", "--resume", "NOT-AN-ID"));
+        assertTrue(err().contains("'NOT-AN-ID' is not a run id"), err());
+    }
+
+    @Test
+    void resumeRefusesASpecOrOverrides() throws Exception {
+        assertEquals(2, coverlab("run", demoSpec().toString(), "--resume", "abcd1234"));
+        assertTrue(err().contains("--resume takes the spec, stages and trackers from the run itself"), err());
+    }
+
+    @Test
+    void aResumedRunRefusesAnEditedSpec() throws Exception {
+        demoSpec();
+        assertEquals(0, coverlab("run", "demo.yaml", "--stages", "test"));
+        String id = onlyRunId();
+        Path state = cwd.resolve("runs").resolve(id).resolve("state.json");
+        Files.writeString(state, Files.readString(state).replace("\"finished\"", "\"failed\""));
+        Path spec = cwd.resolve("runs").resolve(id).resolve("spec.yaml");
+        Files.writeString(spec, Files.readString(spec).replace("cli-demo", "renamed"));
+        assertEquals(2, coverlab("run", "--resume", id));
+        assertTrue(err().contains("no longer matches the spec the run started with"), err());
+    }
+
+    @Test
+    void helpAndVersionExitZeroAndDocumentExitCodes() {
+        assertEquals(0, coverlab("--help"));
+        assertTrue(out().contains("Usage: coverlab"), out());
+        assertTrue(out().contains("run") && out().contains("runs"), out());
+        assertTrue(out().contains("130  interrupted"), out());
+        out.reset();
+        assertEquals(0, coverlab("run", "--help"));
+        assertTrue(out().contains("--resume=RUN_ID") && out().contains("--set=KEY=VALUE") && out().contains("--runs-dir=DIR"), out());
+        assertTrue(out().contains("3    the run is locked"), out());
+        out.reset();
+        assertEquals(0, coverlab("runs", "list", "--help"));
+        assertTrue(out().contains("Usage: coverlab runs list"), out());
+        out.reset();
+        assertEquals(0, coverlab("runs", "show", "--help"));
+        out.reset();
+        assertEquals(0, coverlab("--version"));
+        assertTrue(out().startsWith("coverlab "), out());
+    }
+
+    @Test
+    void usageErrorsExitTwo() {
+        assertEquals(2, coverlab());
+        assertEquals(2, coverlab("frobnicate"));
+        assertEquals(2, coverlab("run"));
+        assertTrue(err().contains("missing SPEC"), err());
+        assertEquals(2, coverlab("runs", "show"));
+        assertEquals(2, coverlab("run", "x.yaml", "--progress", "fancy"));
+    }
+
+    @Test
+    void anEmptyRunsDirectoryListsNothing() {
+        assertEquals(0, coverlab("runs", "list", "--runs-dir", "elsewhere"));
+        assertTrue(err().contains("no runs in " + cwd.resolve("elsewhere")), err());
+    }
+}

@@ -1,0 +1,30 @@
+package org.coverlab.run;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Starts {@code coverlab} in a child JVM (a separate process, so it can be kill -9'd and hold OS locks). */
+final class CoverlabProcess {
+
+    private CoverlabProcess() {}
+
+    static Process start(Path workDir, Path output, long stepMillis, long stepsPerEpoch, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx256m");
+        cmd.add("-XX:TieredStopAtLevel=1"); // faster start; these children do no heavy work
+        cmd.add("-Xshare:auto");
+        cmd.add("-Dcoverlab.test.stepMillis=" + stepMillis);
+        cmd.add("-Dcoverlab.test.steps=" + stepsPerEpoch);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("org.coverlab.cli.Main");
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
+        pb.environment().remove(RunStore.ENV);
+        return pb.start();
+    }
+}
