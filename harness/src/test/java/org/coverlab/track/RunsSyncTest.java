@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.coverlab.cli.RunsSyncCommand;
 import org.coverlab.run.ActiveRun;
 import org.coverlab.run.Journal;
 import org.coverlab.run.RunId;
@@ -24,9 +21,8 @@ import org.coverlab.spec.TrackingSpec.Backend;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-/** {@code coverlab runs sync}: replays from each sink's cursor, idempotently, while holding the run's lock. */
+/** {@code coverlab runs sync}: replays from each sink's cursor, idempotently, while holding the run's lock (the CLI: WandbEndToEndTest). */
 class RunsSyncTest {
 
     @TempDir
@@ -86,34 +82,5 @@ class RunsSyncTest {
         RunsSync.SyncException e = assertThrows(RunsSync.SyncException.class,
                 () -> sync().sync(runId, List.of(Backend.LOCAL), Duration.ofSeconds(1)));
         assertTrue(e.getMessage().contains("--tracker"), e.getMessage());
-    }
-
-    @Test
-    void commandLineSyncsAndReportsWithExitCodes() {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new RunsSyncCommand(sinks));
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(runId, "--tracker", "wandb", "--runs-dir", root.toString());
-        assertEquals(0, code, err.toString());
-        assertTrue(out.toString().contains("wandb: all 27 journal entries sent"), out.toString());
-        assertEquals(JournalSenderTest.steps(1, 25), wandb.metricSteps());
-
-        assertEquals(2, cli.execute(runId, "--tracker", "neptune", "--runs-dir", root.toString()));
-        assertTrue(err.toString().contains("unknown tracker 'neptune'"), err.toString());
-        assertEquals(2, cli.execute("zzzzzzzz", "--runs-dir", root.toString()));
-        assertTrue(err.toString().contains("no run 'zzzzzzzz'"), err.toString());
-    }
-
-    @Test
-    void commandLineExitsOneWhenSomethingIsLeft() {
-        wandb.failures = call -> new RemoteSink.SinkException("W&B: HTTP 401 (the API key was refused)", false, 0, null);
-        StringWriter out = new StringWriter();
-        CommandLine cli = new CommandLine(new RunsSyncCommand(sinks));
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(new StringWriter()));
-        assertEquals(1, cli.execute(runId, "--runs-dir", root.toString(), "--timeout", "5"));
-        assertTrue(out.toString().contains("27 of 27 journal entries not sent, stopped: W&B: HTTP 401"), out.toString());
     }
 }
