@@ -97,11 +97,23 @@ class WandbEndToEndTest {
         assertEquals(0, run.exitCode);
         assertTrue(run.config.path("train").path("value").has("checkpoint_every"), "the resolved spec is the config");
         assertFalse(run.output.isEmpty(), "run.log went to output.log");
+        assertFalse(server.artifacts.isEmpty(), "checkpoints became artifact versions");
+        server.artifacts.values().forEach(a -> {
+            assertEquals("model-" + id, a.collection);
+            assertEquals("COMMITTED", a.state);
+            assertTrue(a.files.keySet().stream().anyMatch(f -> f.endsWith("checkpoint.json")), a.files.keySet().toString());
+        });
         assertTrue(Files.readString(cwd.resolve("runs").resolve(id).resolve("run.log")).contains("wandb: all"));
 
         assertEquals(0, coverlab("runs", "sync", id), text(err));
         assertTrue(text(out).contains("wandb: all"), text(out));
         assertEquals(steps(1, STEPS), run.historySteps(), "a sync of a delivered run sends nothing again");
+        try (Stream<Path> files = Files.walk(cwd.resolve("runs"))) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                assertFalse(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).contains(KEY), file + " holds the key");
+            }
+        }
+        assertFalse(text(out).contains(KEY) || text(err).contains(KEY), "console output holds the key");
     }
 
     @Test
