@@ -132,6 +132,9 @@ final class SinkWorker implements Runnable {
                 current = current.advance(batch);
                 cursors.write(sink.name(), current);
                 cursor = current;
+                if (!unsent.isEmpty() && batch.size() < options.batchSize()) {
+                    holdOff(options.sendInterval().toMillis()); // caught up: let the next batch gather
+                }
                 if (failures > 0) {
                     LOG.info("{}: sending again after {} failed attempt(s); acknowledged up to journal entry {}",
                             sink.name(), failures, current.seq());
@@ -192,6 +195,20 @@ final class SinkWorker implements Runnable {
                 waitOn(millis);
             }
             woken = false;
+        }
+    }
+
+    /** Waits up to {@code millis} between sends while the run goes; ends at once when the sender finishes. */
+    private void holdOff(long millis) {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        synchronized (signal) {
+            while (!finishing && !Thread.currentThread().isInterrupted()) {
+                long left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime());
+                if (left <= 0) {
+                    return;
+                }
+                waitOn(left);
+            }
         }
     }
 

@@ -197,4 +197,28 @@ class JournalSenderTest {
         start(journal, FAST, second).finish();
         assertEquals(steps(11, 15), second.metricSteps());
     }
+
+    @Test
+    void whileTheRunGoesSendsAreSpacedBySendIntervalAndTheFinalFlushDoesNotWait() throws Exception {
+        MemoryJournal journal = new MemoryJournal();
+        ScriptedSink sink = new ScriptedSink("wandb");
+        JournalSender sender = start(journal, FAST.withSendInterval(Duration.ofSeconds(30)), sink);
+        journal.append(metrics(1));
+        sender.wake();
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (sink.calls.get() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        for (long step = 2; step <= 40; step++) {
+            journal.append(metrics(step));
+            sender.wake();
+        }
+        Thread.sleep(200);
+        assertEquals(1, sink.calls.get(), "the next send waits for the interval");
+        long start = System.nanoTime();
+        assertTrue(sender.finish().allDelivered());
+        assertTrue(System.nanoTime() - start < 2_000_000_000L, "finish does not wait for the interval");
+        assertEquals(2, sink.calls.get(), "everything that arrived meanwhile went in one batch");
+        assertEquals(steps(1, 40), sink.metricSteps());
+    }
 }
