@@ -64,13 +64,17 @@ final class WandbApi {
 
     /** POSTs one file-stream request; returns the server's reply ({@code {"stopped": true}} when stopped in the UI). */
     JsonNode fileStream(String entity, String project, String run, ObjectNode body) throws SinkException {
+        return fileStream(entity, project, run, body, RetryPolicy.API);
+    }
+
+    JsonNode fileStream(String entity, String project, String run, ObjectNode body, RetryPolicy policy) throws SinkException {
         HttpUrl url = base.newBuilder().addPathSegment("files").addPathSegment(entity).addPathSegment(project)
                 .addPathSegment(run).addPathSegment("file_stream").build();
         Request request = authorized(url)
                 .post(RequestBody.create(bytes(body), JSON_TYPE))
-                .tag(RetryPolicy.class, RetryPolicy.API)
+                .tag(RetryPolicy.class, policy)
                 .build();
-        return execute("file_stream", request, RetryPolicy.API);
+        return execute("file_stream", request, policy);
     }
 
     /** PUTs bytes to a signed URL with the given "Key:Value" headers and without the W&B key. */

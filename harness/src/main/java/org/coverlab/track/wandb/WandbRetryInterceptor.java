@@ -54,7 +54,8 @@ public final class WandbRetryInterceptor implements Interceptor {
             try {
                 response = chain.proceed(request);
             } catch (IOException e) {
-                if (attempt >= maxRetries || e instanceof InterruptedIOException || chain.call().isCanceled()) {
+                if (attempt >= maxRetries || policy == RetryPolicy.NONE || e instanceof InterruptedIOException
+                        || chain.call().isCanceled()) {
                     throw e;
                 }
                 long delay = backoff.delayMillis(attempt, random);

@@ -399,7 +399,7 @@ public final class WandbSink implements RemoteSink {
             if (finished || committed == null || System.nanoTime() - lastPostNanos < heartbeat.toNanos()) {
                 return;
             }
-            noteStopped(api.fileStream(entity, project, run, json.createObjectNode()));
+            noteStopped(api.fileStream(entity, project, run, json.createObjectNode(), RetryPolicy.NONE));
             lastPostNanos = System.nanoTime();
         } catch (SinkException e) {
             LOG.debug("wandb: heartbeat failed: {}", e.getMessage());

@@ -183,4 +183,13 @@ class WandbRetryInterceptorTest {
         assertEquals(60_000, Backoff.WANDB.delayMillis(20, random));
         assertEquals(9_000, Backoff.WANDB.delayMillis(0, 9_000, new java.util.SplittableRandom(2)), "Retry-After wins when longer");
     }
+
+    @Test
+    void heartbeatsAreNeverRetried() throws IOException {
+        server.enqueue(status(503));
+        try (Response response = call(RetryPolicy.NONE)) {
+            assertEquals(503, response.code());
+        }
+        assertEquals(1, server.getRequestCount());
+    }
 }
