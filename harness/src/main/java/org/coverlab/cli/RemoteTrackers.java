@@ -1,8 +1,12 @@
 package org.coverlab.cli;
 
+import java.util.Map;
 import java.util.Set;
 import org.coverlab.run.RemoteTracking;
 import org.coverlab.spec.TrackingSpec;
+import org.coverlab.track.RemoteSinks;
+import org.coverlab.track.SenderOptions;
+import org.coverlab.track.SenderTracking;
 
 /**
  * The remote tracking this build can do: which backends (W&B, MLflow) it can feed, and the one hook that feeds all
@@ -21,8 +25,18 @@ public record RemoteTrackers(Set<TrackingSpec.Backend> backends, RemoteTracking 
         }
     }
 
-    /** What this build ships. Wire a sender here, e.g. new RemoteTrackers(Set.of(WANDB, MLFLOW), new SenderTracking(...)). */
+    /**
+     * What this build ships: W&B and MLflow, fed by the background journal sender. Keys and settings come from the
+     * process environment (WANDB_*, MLFLOW_*; ~/.netrc for the W&B key); the flush timeout from each spec.
+     */
     static RemoteTrackers available() {
-        return NONE;
+        return of(System.getenv());
+    }
+
+    /** W&B and MLflow with keys and settings from {@code env} (tests pass their own). */
+    public static RemoteTrackers of(Map<String, String> env) {
+        RemoteSinks sinks = RemoteSinks.standard(env, RunsSyncCommand.home(env));
+        return new RemoteTrackers(Set.of(TrackingSpec.Backend.WANDB, TrackingSpec.Backend.MLFLOW),
+                new SenderTracking(sinks, SenderOptions.DEFAULT));
     }
 }

@@ -10,10 +10,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "runs",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Inspect the runs in the runs directory.",
+        description = "Inspect the runs in the runs directory, and send them to W&B / MLflow.",
         subcommands = {
                 RunsListCommand.class,
                 RunsShowCommand.class,
+                RunsSyncCommand.class,
         },
         footer = {"", ExitCodes.HELP_SECTION})
 public final class RunsCommand implements Callable<Integer> {

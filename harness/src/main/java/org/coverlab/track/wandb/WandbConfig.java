@@ -1,0 +1,44 @@
+package org.coverlab.track.wandb;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * A run's config as UpsertBucket takes it: a JSON string in which each top-level key is wrapped as
+ * {@code {"value": v}}, plus {@code _wandb.t}, without which W&B treats the run as never started. The run's dotted keys
+ * ({@code train.lr}) are nested again ({@code train: {value: {lr: ...}}}), as the SDK stores a nested dict, so the
+ * W&B UI groups them by spec section.
+ */
+final class WandbConfig {
+
+    private WandbConfig() {}
+
+    static String json(Map<String, Object> flat, ObjectMapper mapper) {
+        ObjectNode sections = mapper.createObjectNode();
+        flat.forEach((key, value) -> {
+            String[] parts = key.split("\\.");
+            ObjectNode parent = sections;
+            for (int i = 0; i < parts.length - 1; i++) {
+                JsonNode child = parent.get(parts[i]);
+                parent = child instanceof ObjectNode object ? object : parent.putObject(parts[i]);
+            }
+            parent.set(parts[parts.length - 1], mapper.valueToTree(value));
+        });
+        ObjectNode config = mapper.createObjectNode();
+        sections.properties().forEach(e -> config.putObject(e.getKey()).set("value", e.getValue()));
+        ObjectNode telemetry = config.putObject("_wandb").putObject("value").putObject("t");
+        telemetry.putArray("1");
+        telemetry.putArray("2");
+        telemetry.putArray("3");
+        telemetry.put("4", "java " + System.getProperty("java.version", "17"));
+        telemetry.put("5", "coverlab");
+        try {
+            return mapper.writeValueAsString(config);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialize a W&B config", e);
+        }
+    }
+}

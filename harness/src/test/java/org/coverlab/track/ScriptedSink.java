@@ -1,0 +1,71 @@
+package org.coverlab.track;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+
+/** A remote sink that records what it receives and fails as scripted (by call number, from 1). */
+final class ScriptedSink implements RemoteSink {
+
+    final String name;
+    final List<JournalEntry> received = new CopyOnWriteArrayList<>();
+    final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+    final List<Long> callTimes = new CopyOnWriteArrayList<>();
+    final AtomicInteger opens = new AtomicInteger();
+    final AtomicInteger calls = new AtomicInteger();
+    volatile boolean closed;
+    volatile IntFunction<SinkException> failures = call -> null;
+    volatile long sendMillis;
+
+    ScriptedSink(String name) {
+        this.name = name;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void open(String runId, String runName, Path runDir) {
+        opens.incrementAndGet();
+    }
+
+    @Override
+    public void send(List<JournalEntry> entries) throws SinkException {
+        int call = calls.incrementAndGet();
+        callTimes.add(System.nanoTime());
+        SinkException failure = failures.apply(call);
+        if (failure != null) {
+            throw failure;
+        }
+        if (sendMillis > 0) {
+            try {
+                Thread.sleep(sendMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SinkException("interrupted", true, 0, null);
+            }
+        }
+        received.addAll(entries);
+        batchSizes.add(entries.size());
+    }
+
+    List<Long> metricSteps() {
+        List<Long> steps = new ArrayList<>();
+        for (JournalEntry entry : received) {
+            if (entry.event() instanceof RunEvent.Metrics m) {
+                steps.add(m.step());
+            }
+        }
+        return steps;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}

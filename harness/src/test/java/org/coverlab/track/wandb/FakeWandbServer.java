@@ -1,0 +1,370 @@
+package org.coverlab.track.wandb;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import mockwebserver3.SocketEffect;
+
+/**
+ * A W&B server in miniature for tests, with the semantics the sink relies on: GraphQL Viewer, RunResumeStatus,
+ * UpsertBucket and CreateRunFiles; the file stream writing each file's lines at the given offset (overwriting what
+ * is there, so a retried request is idempotent, and refusing gaps); signed upload URLs on the same server that must
+ * not carry the W&B key. Every request is recorded; a fault plan can fail requests before or after they take effect.
+ */
+final class FakeWandbServer extends Dispatcher {
+
+    /** What to do to one request: answer normally, fail it, or apply it and then drop the connection. */
+    enum Fault { NONE, HTTP_500, HTTP_429, DROP_BEFORE, DROP_AFTER }
+
+    static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+
+    static final class Run {
+        final List<String> history = new ArrayList<>();
+        final List<String> output = new ArrayList<>();
+        final List<String> events = new ArrayList<>();
+        String summary = "{}";
+        ObjectNode config = JSON.createObjectNode();
+        final Map<String, byte[]> files = new LinkedHashMap<>();
+        final Set<String> uploaded = new LinkedHashSet<>();
+        boolean complete;
+        Integer exitCode;
+        String displayName;
+
+        List<Long> historySteps() {
+            List<Long> steps = new ArrayList<>();
+            for (String line : history) {
+                steps.add(parse(line).path("_step").asLong());
+            }
+            return steps;
+        }
+
+        ObjectNode summaryNode() {
+            return (ObjectNode) parse(summary);
+        }
+    }
+
+    static final class Artifact {
+        final String id;
+        final String collection;
+        final String type;
+        final String digest;
+        final JsonNode createVariables;
+        String state = "PENDING";
+        final Map<String, String> expectedMd5 = new LinkedHashMap<>();
+        final Map<String, byte[]> files = new LinkedHashMap<>();
+        byte[] manifest;
+        String manifestDigest;
+
+        Artifact(String id, JsonNode variables) {
+            this.id = id;
+            this.collection = variables.path("artifactCollectionName").asText();
+            this.type = variables.path("artifactTypeName").asText();
+            this.digest = variables.path("digest").asText();
+            this.createVariables = variables;
+        }
+    }
+
+    final MockWebServer server = new MockWebServer();
+    final Map<String, Artifact> artifacts = new LinkedHashMap<>();
+    final String apiKey;
+    final String expectedAuth;
+    final Map<String, Run> runs = new LinkedHashMap<>();
+    final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+    final List<String> violations = new CopyOnWriteArrayList<>();
+    volatile Function<RecordedRequest, Fault> faults = r -> Fault.NONE;
+    volatile String retryAfter = "0";
+
+    FakeWandbServer(String apiKey) throws IOException {
+        this.apiKey = apiKey;
+        this.expectedAuth = "Basic " + java.util.Base64.getEncoder().encodeToString(("api:" + apiKey).getBytes());
+        server.setDispatcher(this);
+        server.start();
+    }
+
+    String baseUrl() {
+        return server.url("/").toString();
+    }
+
+    synchronized Run run(String entity, String project, String name) {
+        return runs.computeIfAbsent(entity + "/" + project + "/" + name, k -> new Run());
+    }
+
+    synchronized Run existing(String path) {
+        return runs.get(path);
+    }
+
+    /** Requests to a path prefix, in arrival order. */
+    List<RecordedRequest> to(String pathPrefix) {
+        return requests.stream().filter(r -> r.getUrl().encodedPath().startsWith(pathPrefix)).toList();
+    }
+
+    /** GraphQL requests of one operation. */
+    List<JsonNode> graphql(String operation) {
+        List<JsonNode> out = new ArrayList<>();
+        for (RecordedRequest r : to("/graphql")) {
+            JsonNode body = parse(r.getBody().utf8());
+            if (body.path("query").asText().contains(operation)) {
+                out.add(body);
+            }
+        }
+        return out;
+    }
+
+    List<JsonNode> fileStreamBodies() {
+        return to("/files/").stream().map(r -> parse(r.getBody().utf8())).toList();
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+        requests.add(request);
+        Fault fault = faults.apply(request);
+        switch (fault) {
+            case HTTP_500 -> {
+                return new MockResponse.Builder().code(500).body("{\"error\":\"internal\"}").build();
+            }
+            case HTTP_429 -> {
+                return new MockResponse.Builder().code(429).addHeader("Retry-After", retryAfter).body("{\"error\":\"rate limited\"}").build();
+            }
+            case DROP_BEFORE -> {
+                return new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build();
+            }
+            default -> { }
+        }
+        MockResponse answer;
+        synchronized (this) {
+            answer = handle(request);
+        }
+        if (fault == Fault.DROP_AFTER) {
+            return new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build();
+        }
+        return answer;
+    }
+
+    private MockResponse handle(RecordedRequest request) {
+        String path = request.getUrl().encodedPath();
+        if (path.startsWith("/upload/")) {
+            if (request.getHeaders().get("Authorization") != null) {
+                violations.add("upload carried an Authorization header: " + path);
+            }
+            if (!"yes".equals(request.getHeaders().get("X-Fake-Header"))) {
+                violations.add("upload lacks the uploadHeaders header: " + path);
+            }
+            String[] parts = path.substring("/upload/".length()).split("/", 4);
+            run(parts[0], parts[1], parts[2]).files.put(decode(parts[3]), request.getBody().toByteArray());
+            return json("");
+        }
+        if (path.startsWith("/upload-artifact/") || path.startsWith("/upload-manifest/")) {
+            if (request.getHeaders().get("Authorization") != null) {
+                violations.add("artifact upload carried an Authorization header: " + path);
+            }
+            String[] parts = path.split("/", 4);
+            Artifact artifact = artifacts.get(parts[2]);
+            if (path.startsWith("/upload-manifest/")) {
+                artifact.manifest = request.getBody().toByteArray();
+            } else {
+                artifact.files.put(decode(parts[3]), request.getBody().toByteArray());
+            }
+            return json("");
+        }
+        if (!expectedAuth.equals(request.getHeaders().get("Authorization"))) {
+            return new MockResponse.Builder().code(401).body("{\"errors\":[{\"message\":\"unauthorized\"}]}").build();
+        }
+        JsonNode body = parse(request.getBody().utf8());
+        if (path.equals("/graphql")) {
+            return graphql(body.path("query").asText(), body.path("variables"));
+        }
+        if (path.startsWith("/files/") && path.endsWith("/file_stream")) {
+            String[] parts = path.split("/");
+            return fileStream(run(parts[2], parts[3], parts[4]), body);
+        }
+        return new MockResponse.Builder().code(404).body("no such path " + path).build();
+    }
+
+    private MockResponse graphql(String query, JsonNode variables) {
+        ObjectNode data = JSON.createObjectNode();
+        if (query.contains("query Viewer")) {
+            data.putObject("viewer").put("id", "u1").put("entity", "default-team");
+        } else if (query.contains("RunResumeStatus")) {
+            String key = variables.path("entity").asText() + "/" + variables.path("project").asText() + "/" + variables.path("name").asText();
+            ObjectNode model = data.putObject("model");
+            model.put("name", variables.path("project").asText());
+            Run run = runs.get(key);
+            if (run == null) {
+                model.putNull("bucket");
+            } else {
+                ObjectNode bucket = model.putObject("bucket");
+                bucket.put("id", "storage-" + variables.path("name").asText());
+                bucket.put("name", variables.path("name").asText());
+                bucket.put("historyLineCount", run.history.size());
+                bucket.put("logLineCount", run.output.size());
+                bucket.put("eventsLineCount", run.events.size());
+                ArrayNode tail = JSON.createArrayNode();
+                run.history.subList(Math.max(0, run.history.size() - 10), run.history.size()).forEach(tail::add);
+                bucket.put("historyTail", tail.toString());
+                bucket.put("summaryMetrics", run.summary);
+                bucket.put("config", run.config.toString());
+                JsonNode t = run.config.path("_wandb").path("value").path("t");
+                bucket.put("wandbConfig", t.isMissingNode() ? "{}" : "{\"t\":" + t + "}");
+            }
+        } else if (query.contains("UpsertBucket")) {
+            Run run = run(variables.path("entity").asText(), variables.path("project").asText(), variables.path("name").asText());
+            if (variables.has("config")) {
+                run.config = (ObjectNode) parse(variables.path("config").asText());
+            }
+            if (variables.has("displayName")) {
+                run.displayName = variables.path("displayName").asText();
+            }
+            ObjectNode bucket = data.putObject("upsertBucket").putObject("bucket");
+            bucket.put("id", "storage-" + variables.path("name").asText());
+            bucket.put("name", variables.path("name").asText());
+            ObjectNode project = bucket.putObject("project");
+            project.put("name", variables.path("project").asText());
+            project.putObject("entity").put("name", variables.path("entity").asText());
+            data.with("upsertBucket").put("inserted", true);
+        } else if (query.contains("CreateRunFiles")) {
+            ObjectNode created = data.putObject("createRunFiles");
+            created.put("runID", "storage-" + variables.path("run").asText());
+            created.putArray("uploadHeaders").add("X-Fake-Header:yes");
+            ArrayNode files = created.putArray("files");
+            for (JsonNode name : variables.path("files")) {
+                String url = server.url("/upload/" + variables.path("entity").asText() + "/" + variables.path("project").asText()
+                        + "/" + variables.path("run").asText() + "/" + name.asText().replace("/", "%2F")).newBuilder()
+                        .addQueryParameter("X-Signature", "signed-token-123").build().toString();
+                files.addObject().put("name", name.asText()).put("uploadUrl", url);
+            }
+        } else if (query.contains("mutation CreateArtifact(")) {
+            Artifact artifact = artifacts.values().stream()
+                    .filter(a -> a.collection.equals(variables.path("artifactCollectionName").asText())
+                            && a.digest.equals(variables.path("digest").asText()) && a.state.equals("COMMITTED"))
+                    .findFirst().orElse(null);
+            if (artifact == null) {
+                artifact = new Artifact("art" + (artifacts.size() + 1), variables);
+                artifacts.put(artifact.id, artifact);
+            }
+            data.putObject("createArtifact").putObject("artifact").put("id", artifact.id).put("state", artifact.state)
+                    .put("digest", artifact.digest);
+        } else if (query.contains("mutation CreateArtifactManifest(")) {
+            String id = variables.path("artifactID").asText();
+            data.putObject("createArtifactManifest").putObject("artifactManifest").put("id", "man-" + id)
+                    .putObject("file").put("id", "f-" + id).put("name", variables.path("name").asText());
+        } else if (query.contains("mutation CreateArtifactFiles(")) {
+            ArrayNode edges = data.putObject("createArtifactFiles").putObject("files").putArray("edges");
+            for (JsonNode spec : variables.path("artifactFiles")) {
+                Artifact artifact = artifacts.get(spec.path("artifactID").asText());
+                artifact.expectedMd5.put(spec.path("name").asText(), spec.path("md5").asText());
+                ObjectNode node = edges.addObject().putObject("node");
+                node.put("id", "file-" + spec.path("name").asText());
+                node.put("name", spec.path("name").asText());
+                node.put("uploadUrl", server.url("/upload-artifact/" + artifact.id + "/"
+                        + spec.path("name").asText().replace("/", "%2F")).toString());
+                node.putArray("uploadHeaders").add("X-Fake-Header:yes");
+                node.putObject("artifact").put("id", artifact.id);
+            }
+        } else if (query.contains("mutation UpdateArtifactManifest(")) {
+            String id = variables.path("artifactManifestID").asText().substring("man-".length());
+            artifacts.get(id).manifestDigest = variables.path("digest").asText();
+            ObjectNode file = data.putObject("updateArtifactManifest").putObject("artifactManifest")
+                    .put("id", "man-" + id).putObject("file");
+            file.put("id", "f-" + id).put("name", "wandb_manifest.json");
+            if (variables.path("includeUpload").asBoolean()) {
+                file.put("uploadUrl", server.url("/upload-manifest/" + id).toString());
+                file.putArray("uploadHeaders");
+            }
+        } else if (query.contains("mutation CommitArtifact(")) {
+            Artifact artifact = artifacts.get(variables.path("artifactID").asText());
+            artifact.state = "COMMITTED";
+            data.putObject("commitArtifact").putObject("artifact").put("id", artifact.id).put("digest", artifact.digest);
+        } else {
+            return new MockResponse.Builder().code(400).body("{\"errors\":[{\"message\":\"unknown operation\"}]}").build();
+        }
+        ObjectNode reply = JSON.createObjectNode();
+        reply.set("data", data);
+        return json(reply.toString());
+    }
+
+    private MockResponse fileStream(Run run, JsonNode body) {
+        JsonNode files = body.path("files");
+        for (var it = files.fields(); it.hasNext(); ) {
+            var file = it.next();
+            int offset = file.getValue().path("offset").asInt();
+            List<String> content = new ArrayList<>();
+            file.getValue().path("content").forEach(c -> content.add(c.asText()));
+            switch (file.getKey()) {
+                case "wandb-history.jsonl" -> {
+                    if (!writeAt(run.history, offset, content)) {
+                        return gap(file.getKey(), offset, run.history.size());
+                    }
+                }
+                case "output.log" -> {
+                    if (!writeAt(run.output, offset, content)) {
+                        return gap(file.getKey(), offset, run.output.size());
+                    }
+                }
+                case "wandb-events.jsonl" -> writeAt(run.events, offset, content);
+                case "wandb-summary.json" -> run.summary = content.get(content.size() - 1);
+                default -> violations.add("unexpected file in file_stream: " + file.getKey());
+            }
+        }
+        body.path("uploaded").forEach(u -> run.uploaded.add(u.asText()));
+        if (body.path("complete").asBoolean(false)) {
+            run.complete = true;
+            run.exitCode = body.path("exitcode").asInt();
+        }
+        return json("{\"exitcode\":null,\"limits\":{}}");
+    }
+
+    private static boolean writeAt(List<String> lines, int offset, List<String> content) {
+        if (offset > lines.size()) {
+            return false;
+        }
+        for (int i = 0; i < content.size(); i++) {
+            if (offset + i < lines.size()) {
+                lines.set(offset + i, content.get(i));
+            } else {
+                lines.add(content.get(i));
+            }
+        }
+        return true;
+    }
+
+    private MockResponse gap(String file, int offset, int size) {
+        violations.add(file + ": offset " + offset + " leaves a gap after line " + size);
+        return new MockResponse.Builder().code(400).body("{\"error\":\"offset gap\"}").build();
+    }
+
+    private static MockResponse json(String body) {
+        return new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json").body(body).build();
+    }
+
+    static JsonNode parse(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + text, e);
+        }
+    }
+
+    private static String decode(String encoded) {
+        return java.net.URLDecoder.decode(encoded, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    void shutdown() {
+        server.close();
+    }
+}

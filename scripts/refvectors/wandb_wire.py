@@ -1,0 +1,143 @@
+"""Captures what the wandb SDK itself sends over HTTP for a small run (reference tooling; CI does not run it).
+
+Needs the `wandb` package (tested with 0.31.0) and numpy. Starts a stand-in W&B server on 127.0.0.1 (GraphQL answers
+just rich enough for the SDK: ServerFeaturesQuery, UpsertBucket, CreateRunFiles; file_stream; signed-URL PUTs), runs
+  init(project="covers", entity="lab", id="abcd1234", config={"train": {"lr": 1e-4}}),
+  log loss at steps 1..3, an 8x6 image "grid" at step 4, print one console line, summary fid=42.5, finish(exit_code=0)
+with a fake key, and writes <out>/wandb/sdk-wire.json: each request's method, path, Authorization and Content-Type,
+and its JSON body (PUT bodies as their size). Then resumes that id (resume="allow") against a server that reports 4
+history rows and 3 console lines, logs step 5 and one console line: <out>/wandb/sdk-wire-resume.json.
+Timestamps and runtimes differ per capture; tests compare shapes and offsets.
+Usage: python scripts/refvectors/wandb_wire.py [--out harness/src/test/resources/conformance]
+"""
+import argparse
+import json
+import os
+import pathlib
+import tempfile
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+FAKE_KEY = "fakekey0123456789abcdef0123456789abcdef01"
+CAPTURED = []
+# What RunResumeStatus answers in the resume capture (None: the run does not exist yet).
+EXISTING = {"bucket": None}
+PREVIOUS_ROWS = [{"loss": 1.0 / s, "_step": s, "_runtime": 10.0 + s, "_timestamp": 1.7e9 + s} for s in range(1, 5)]
+
+
+class StandIn(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def _body(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _answer(self, payload):
+        data = json.dumps(payload).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _capture(self, body):
+        if self.path.startswith("/sdk/"):
+            return  # the SDK's own telemetry, not part of the W&B API
+        entry = {"method": self.command, "path": self.path.split("?")[0],
+                 "authorization": self.headers.get("Authorization"), "contentType": self.headers.get("Content-Type"),
+                 "uploadHeader": self.headers.get("X-Upload-Test")}
+        if self.command == "PUT":
+            entry["bodySize"] = len(body)
+        else:
+            entry["body"] = json.loads(body) if body else None
+        CAPTURED.append(entry)
+
+    def do_PUT(self):
+        self._capture(self._body())
+        self._answer({})
+
+    def do_POST(self):
+        body = self._body()
+        self._capture(body)
+        if not self.path.startswith("/graphql"):
+            return self._answer({"exitcode": None, "limits": {}})
+        request = json.loads(body)
+        query, variables = request.get("query", ""), request.get("variables") or {}
+        if "serverInfo" in query:
+            return self._answer({"data": {"serverInfo": {"features": []}}})
+        if "UpsertBucket" in query:
+            project = {"id": "p1", "name": variables.get("project"), "entity": {"id": "e1", "name": "lab"}}
+            return self._answer({"data": {"upsertBucket": {"inserted": True, "bucket": {
+                "id": "storage1", "name": variables.get("name"), "displayName": "run", "description": None,
+                "config": "{}", "sweepName": None, "historyLineCount": 0, "project": project}}}})
+        if "RunResumeStatus" in query:
+            return self._answer({"data": {"model": {"id": "p1", "name": "covers", "entity": {"id": "e1", "name": "lab"},
+                                                    "bucket": EXISTING["bucket"]}}})
+        if "CreateRunFiles" in query:
+            port = self.server.server_address[1]
+            files = [{"name": f, "uploadUrl": f"http://127.0.0.1:{port}/upload/{f}?signature=abc"}
+                     for f in variables.get("files", [])]
+            return self._answer({"data": {"createRunFiles": {"runID": "storage1", "uploadHeaders": ["X-Upload-Test:1"],
+                                                             "files": files}}})
+        return self._answer({"data": {}})
+
+
+def existing_run():
+    """The server side of a run with 4 history rows (steps 1..4, runtime up to 14 s) and 3 console lines."""
+    last = PREVIOUS_ROWS[-1]
+    summary = {"loss": last["loss"], "_step": last["_step"], "_runtime": last["_runtime"],
+               "_timestamp": last["_timestamp"], "_wandb": {"runtime": 14}}
+    return {"id": "storage1", "name": "abcd1234", "displayName": "run", "summaryMetrics": json.dumps(summary),
+            "logLineCount": 3, "historyLineCount": len(PREVIOUS_ROWS), "eventsLineCount": 0,
+            "historyTail": json.dumps([json.dumps(r) for r in PREVIOUS_ROWS]), "eventsTail": "[]",
+            "config": json.dumps({"train": {"value": {"lr": 1e-4}}}), "tags": [], "notes": None,
+            "wandbConfig": json.dumps({"t": {"1": [], "5": "0.31.0"}})}
+
+
+def build(out):
+    import numpy as np
+    server = ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    os.environ.update({"WANDB_BASE_URL": f"http://127.0.0.1:{server.server_address[1]}", "WANDB_API_KEY": FAKE_KEY,
+                       "WANDB_SILENT": "true", "WANDB_DISABLE_CODE": "true", "WANDB_MODE": "online"})
+    import wandb
+    target = pathlib.Path(out) / "wandb"
+    target.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as work:
+        run = wandb.init(project="covers", entity="lab", id="abcd1234", dir=work, config={"train": {"lr": 1e-4}},
+                         settings=wandb.Settings(x_disable_stats=True, x_disable_meta=True))
+        for step in range(1, 4):
+            run.log({"loss": 1.0 / step}, step=step)
+        pixels = (np.arange(6 * 8 * 3).reshape(6, 8, 3) % 256).astype(np.uint8)
+        run.log({"grid": wandb.Image(pixels)}, step=4)
+        print("line to console")
+        run.summary["fid"] = 42.5
+        run.finish(exit_code=0)
+    write(target / "sdk-wire.json", wandb.__version__, {})
+
+    # Resume: the same id with resume="allow" against a run the server already has; log step 5 and a console line.
+    CAPTURED.clear()
+    EXISTING["bucket"] = existing_run()
+    with tempfile.TemporaryDirectory() as work:
+        run = wandb.init(project="covers", entity="lab", id="abcd1234", dir=work, resume="allow",
+                         settings=wandb.Settings(x_disable_stats=True, x_disable_meta=True))
+        run.log({"loss": 0.1}, step=5)
+        print("resumed line")
+        run.finish(exit_code=0)
+    write(target / "sdk-wire-resume.json", wandb.__version__, {"existing": EXISTING["bucket"]})
+    server.shutdown()
+
+
+def write(path, version, extra):
+    path.write_text(json.dumps({"sdk": version, "key": FAKE_KEY, **extra, "requests": CAPTURED}, indent=1) + "\n")
+    print(f"wrote {path} ({len(CAPTURED)} requests)")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    here = pathlib.Path(__file__).resolve().parents[2]
+    parser.add_argument("--out", default=str(here / "harness/src/test/resources/conformance"))
+    build(parser.parse_args().out)
