@@ -2,8 +2,7 @@ package org.coverlab.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
+import org.coverlab.model.io.NDArrays;
 import org.coverlab.model.io.SafeTensors;
 import org.coverlab.model.io.TensorEntry;
 
@@ -38,7 +37,7 @@ public final class Reference {
     public static Map<String, NDArray> io(String name, NDManager manager) {
         Map<String, NDArray> out = new HashMap<>();
         for (TensorEntry t : SafeTensors.readAll(conformance("models/io/" + name + ".safetensors"))) {
-            out.put(t.name(), manager.create(t.data(), new Shape(t.shape()), t.dtype().djl()).toType(DataType.FLOAT32, true));
+            out.put(t.name(), NDArrays.toFloat32(manager, t));
         }
         return out;
     }
@@ -51,6 +50,7 @@ public final class Reference {
     public static void assertClose(NDArray actual, NDArray expected, String what) {
         float diff = maxAbsDiff(actual, expected);
         float scale = expected.abs().max().getFloat();
+        System.out.printf("conformance %-40s max abs error %.3g (max |ref| %.3g)%n", what, diff, scale);
         assertTrue(diff <= TOLERANCE, what + ": max abs error " + diff + " > " + TOLERANCE + " (values up to " + scale + ")");
         assertTrue(scale > 1e-3, what + ": reference output is degenerate (all near zero)");
     }

@@ -2,8 +2,8 @@ package org.coverlab.model.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.coverlab.model.io.NDArrays;
 import org.coverlab.model.io.SafeTensors;
 import org.coverlab.model.io.TensorDType;
 import org.coverlab.model.io.TensorEntry;
@@ -119,9 +119,7 @@ public final class ParamStore implements AutoCloseable {
         }
         for (Map.Entry<String, SafeTensors.Layout> e : byName.entrySet()) {
             SafeTensors.Layout l = e.getValue();
-            NDArray raw = manager.create(SafeTensors.readData(header, l), new Shape(l.shape()), l.dtype().djl());
-            NDArray fp32 = raw.toType(DataType.FLOAT32, true);
-            raw.close();
+            NDArray fp32 = NDArrays.toFloat32(manager, SafeTensors.readData(header, l), l.shape(), l.dtype());
             params.get(e.getKey()).set(withGradient(fp32), l.dtype(), l.name());
         }
         buffers.clear();
