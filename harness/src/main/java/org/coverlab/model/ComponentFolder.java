@@ -32,8 +32,7 @@ public final class ComponentFolder {
     public static void writeConfig(Path folder, ObjectNode config) {
         try {
             Files.createDirectories(folder);
-            Files.writeString(folder.resolve("config.json"),
-                    ConfigJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(config) + "\n");
+            Files.writeString(folder.resolve("config.json"), PythonJson.write(config));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + folder.resolve("config.json"), e);
         }
