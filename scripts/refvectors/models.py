@@ -6,6 +6,7 @@ Everything is fp32 and small so the committed files stay a few hundred KB.
 """
 import json
 import pathlib
+import shutil
 
 import torch
 from safetensors.torch import save_file
@@ -107,6 +108,59 @@ def vae(out, name, seed):
                          "sample_seed_1234": sample, "latents": latents, "decoded": decoded})
 
 
+PIPELINE_PROMPTS = ["A book cover with author Jane Austen, book title Pride and Prejudice",
+                    "photo of a cat sitting on a stack of old books"]
+PIPELINE_SEEDS = [42, 7]
+# SD1.5's scheduler_config.json
+SD15_DDIM = dict(num_train_timesteps=1000, beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear",
+                 clip_sample=False, set_alpha_to_one=False, steps_offset=1, prediction_type="epsilon",
+                 timestep_spacing="leading")
+
+
+def pipeline(out, name, seed):
+    """A whole StableDiffusionPipeline run (tokenizer, CLIP, CFG, DDIM, UNet, VAE) on the tokenizer helper's vocab."""
+    from diffusers import AutoencoderKL, DDIMScheduler, StableDiffusionPipeline, UNet2DConditionModel
+    from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
+
+    tokenizer_dir = out / "tokenizer" / "clip-small"
+    if not (tokenizer_dir / "vocab.json").exists():
+        raise SystemExit(f"{tokenizer_dir} missing: run refvectors.tokenizer_schedulers first")
+    tokenizer = CLIPTokenizer.from_pretrained(str(tokenizer_dir))
+    _seeded(seed)
+    text = CLIPTextModel(CLIPTextConfig(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64,
+                                        num_hidden_layers=2, num_attention_heads=4, max_position_embeddings=77,
+                                        hidden_act="quick_gelu", bos_token_id=tokenizer.bos_token_id,
+                                        eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id,
+                                        projection_dim=32))
+    unet = UNet2DConditionModel(sample_size=8, in_channels=4, out_channels=4, block_out_channels=(8, 16),
+                                down_block_types=("CrossAttnDownBlock2D", "DownBlock2D"),
+                                up_block_types=("UpBlock2D", "CrossAttnUpBlock2D"), layers_per_block=1,
+                                cross_attention_dim=32, attention_head_dim=2, norm_num_groups=4)
+    vae = AutoencoderKL(in_channels=3, out_channels=3, down_block_types=("DownEncoderBlock2D",) * 2,
+                        up_block_types=("UpDecoderBlock2D",) * 2, block_out_channels=(8, 16), layers_per_block=1,
+                        latent_channels=4, norm_num_groups=4, sample_size=16, scaling_factor=0.18215)
+    for i, m in enumerate((text, unet, vae)):
+        _perturb(m.eval(), seed + 1 + i)
+    pipe = StableDiffusionPipeline(vae=vae, text_encoder=text, tokenizer=tokenizer, unet=unet,
+                                   scheduler=DDIMScheduler(**SD15_DDIM), safety_checker=None, feature_extractor=None,
+                                   requires_safety_checker=False)
+    pipe.save_pretrained(out / "models" / name, safe_serialization=True)
+    # transformers 5 writes only tokenizer.json; keep the SD1.5 layout (vocab.json + merges.txt) the Java side reads
+    saved = out / "models" / name / "tokenizer"
+    shutil.rmtree(saved)
+    shutil.copytree(tokenizer_dir, saved)
+    prompts = [p for p in PIPELINE_PROMPTS for _ in PIPELINE_SEEDS]
+    generators = [torch.Generator().manual_seed(s) for _ in PIPELINE_PROMPTS for s in PIPELINE_SEEDS]
+    with torch.no_grad():
+        images = pipe(prompt=prompts, height=16, width=24, num_inference_steps=4, guidance_scale=3.0,
+                      generator=generators, output_type="np").images
+    _save_io(out, name, {"images": torch.from_numpy(images), "seeds": torch.tensor(PIPELINE_SEEDS).float()})
+    (out / "models" / "io" / f"{name}.json").write_text(json.dumps(
+        {"prompts": PIPELINE_PROMPTS, "seeds": PIPELINE_SEEDS, "height": 16, "width": 24, "steps": 4,
+         "guidance_scale": 3.0, "scheduler": "ddim", "output": "images: (prompts x seeds, H, W, 3) in [0, 1]"},
+        indent=2) + "\n")
+
+
 def build(out: pathlib.Path):
     torch.set_num_threads(1)
     clip(out, "clip_quick_gelu", "quick_gelu", 10)
@@ -114,5 +168,6 @@ def build(out: pathlib.Path):
     unet(out, "unet_a", 30)
     unet(out, "unet_b", 40)
     vae(out, "vae", 50)
+    pipeline(out, "pipeline", 60)
     total = sum(p.stat().st_size for p in (out / "models").rglob("*") if p.is_file())
     print(f"models: {total / 1024:.0f} KiB under {out / 'models'}")
