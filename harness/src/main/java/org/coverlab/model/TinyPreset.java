@@ -9,6 +9,14 @@ import org.coverlab.model.vae.AutoencoderKL;
 import org.coverlab.model.vae.VaeConfig;
 import org.coverlab.spec.Resolution;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.coverlab.model.tokenizer.ClipTokenizer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -44,6 +52,55 @@ public final class TinyPreset {
 
     private static int vaeDownscale() {
         return 2;
+    }
+
+    /**
+     * Writes a complete diffusers folder for the tiny preset: seeded random networks sized to the tokenizer's
+     * vocabulary, a copy of the tokenizer files, SD1.5's DDIM scheduler config and model_index.json. The folder
+     * loads with {@link org.coverlab.model.pipeline.TextToImagePipeline#load} and with diffusers.
+     */
+    public static void writeFolder(Path out, Path tokenizerFolder, long seed) {
+        ClipTokenizer tokenizer = ClipTokenizer.load(tokenizerFolder);
+        try (NDManager manager = NDManager.newBaseManager();
+             StableDiffusionModels models = create(manager, tokenizer.vocabSize(), tokenizer.bosId(), tokenizer.eosId(),
+                     tokenizer.padId(), seed)) {
+            models.save(out);
+        }
+        try {
+            Path tok = Files.createDirectories(out.resolve("tokenizer"));
+            for (String f : List.of("vocab.json", "merges.txt", "tokenizer_config.json", "special_tokens_map.json")) {
+                if (Files.isRegularFile(tokenizerFolder.resolve(f))) {
+                    Files.copy(tokenizerFolder.resolve(f), tok.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            Path scheduler = Files.createDirectories(out.resolve("scheduler"));
+            Files.writeString(scheduler.resolve("scheduler_config.json"), PythonJson.write(sd15DdimScheduler()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write tiny model folder " + out, e);
+        }
+    }
+
+    /** SD1.5's noise schedule with diffusers' DDIMScheduler keys. */
+    static ObjectNode sd15DdimScheduler() {
+        ObjectNode j = ConfigJson.MAPPER.createObjectNode();
+        j.put("_class_name", "DDIMScheduler");
+        j.put("_diffusers_version", "0.42.1");
+        j.put("beta_end", 0.012);
+        j.put("beta_schedule", "scaled_linear");
+        j.put("beta_start", 0.00085);
+        j.put("clip_sample", false);
+        j.put("clip_sample_range", 1.0);
+        j.put("dynamic_thresholding_ratio", 0.995);
+        j.put("num_train_timesteps", 1000);
+        j.put("prediction_type", "epsilon");
+        j.put("rescale_betas_zero_snr", false);
+        j.put("sample_max_value", 1.0);
+        j.put("set_alpha_to_one", false);
+        j.put("steps_offset", 1);
+        j.put("thresholding", false);
+        j.put("timestep_spacing", "leading");
+        j.putNull("trained_betas");
+        return j;
     }
 
     /** Seeded random initialisation of the three networks (diffusers' / transformers' default init styles). */
