@@ -39,6 +39,16 @@ final class MemoryProbe {
         return -1;
     }
 
+    /** The 1/5/15-minute load averages, to judge whether other processes distorted the timings. */
+    static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
     /** Bytes of all live NDArrays in a manager (not its children), i.e. what one step keeps allocated. */
     static long liveBytes(NDManager manager) {
         long total = 0;

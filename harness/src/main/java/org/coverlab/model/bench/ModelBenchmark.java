@@ -63,9 +63,12 @@ public final class ModelBenchmark {
 
     public List<Result> run(int[] batches) {
         List<Result> results = new ArrayList<>();
-        System.out.printf(Locale.ROOT, "tiny preset, %d-token vocabulary, %s, %d intra-op threads, %.0f s per case%n",
+        System.out.printf(Locale.ROOT, "tiny preset, %d-token vocabulary, %s, %d cores, OMP_WAIT_POLICY=%s, "
+                        + "load average %s, %.0f s per case%s%n",
                 vocab, Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion(),
-                Runtime.getRuntime().availableProcessors(), seconds);
+                Runtime.getRuntime().availableProcessors(), System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"),
+                MemoryProbe.loadAverage(), seconds,
+                MemoryProbe.resetPeak() ? "" : " (peak RSS cannot be reset here: figures are cumulative)");
         try (NDManager root = NDManager.newBaseManager();
              StableDiffusionModels models = TinyPreset.create(root, vocab, 0, 1, 1, 0)) {
             System.out.printf(Locale.ROOT, "parameters: unet %,d  text encoder %,d  vae %,d%n",
@@ -86,6 +89,7 @@ public final class ModelBenchmark {
                 results.add(measure("text_encoder", true, batch, models.textEncoder().params(), root, textStep));
             }
         }
+        System.out.println("load average at end: " + MemoryProbe.loadAverage());
         return results;
     }
 
