@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.coverlab.model.ComponentFolder;
 import org.coverlab.model.ConfigJson;
+import org.coverlab.model.nn.BlockScope;
 import org.coverlab.model.nn.Conv2d;
 import org.coverlab.model.nn.GroupNorm;
 import org.coverlab.model.nn.Ops;
@@ -105,9 +106,9 @@ public final class UNet2DConditionModel implements AutoCloseable {
         List<NDArray> skips = new ArrayList<>();
         skips.add(x);
         for (DownBlock block : down) {
-            x = block.forward(x, temb, context, skips);
+            x = BlockScope.run(x, skips, in -> block.forward(in, temb, context, skips));
         }
-        x = mid.forward(x, temb, context);
+        x = BlockScope.run(x, null, in -> mid.forward(in, temb, context));
         for (int i = 0; i < up.size(); i++) {
             UpBlock block = up.get(i);
             long[] upsampleSize = null;
@@ -116,7 +117,8 @@ public final class UNet2DConditionModel implements AutoCloseable {
                 NDArray target = skips.get(skips.size() - 1 - block.resnetCount());
                 upsampleSize = new long[] {target.getShape().get(2), target.getShape().get(3)};
             }
-            x = block.forward(x, temb, context, skips, upsampleSize);
+            long[] size = upsampleSize;
+            x = BlockScope.run(x, null, in -> block.forward(in, temb, context, skips, size));
         }
         return convOut.forward(Ops.silu(normOut.forward(x)));
     }

@@ -1,6 +1,7 @@
 package org.coverlab.model.vae;
 
 import ai.djl.ndarray.NDArray;
+import org.coverlab.model.nn.BlockScope;
 import org.coverlab.model.nn.Conv2d;
 import org.coverlab.model.nn.GroupNorm;
 import org.coverlab.model.nn.Ops;
@@ -43,10 +44,10 @@ final class VaeDecoder {
     }
 
     NDArray forward(NDArray z) {
-        NDArray x = mid.forward(convIn.forward(z));
+        NDArray x = BlockScope.run(convIn.forward(z), null, mid::forward);
         for (int i = 0; i < resnets.size(); i++) {
             for (ResnetBlock2D r : resnets.get(i)) {
-                x = r.forward(x, null);
+                x = BlockScope.run(x, null, in -> r.forward(in, null));
             }
             if (upsamplers.get(i) != null) {
                 x = upsamplers.get(i).forward(x, null);

@@ -1,6 +1,7 @@
 package org.coverlab.model.vae;
 
 import ai.djl.ndarray.NDArray;
+import org.coverlab.model.nn.BlockScope;
 import org.coverlab.model.nn.Conv2d;
 import org.coverlab.model.nn.GroupNorm;
 import org.coverlab.model.nn.Ops;
@@ -44,13 +45,13 @@ final class VaeEncoder {
         NDArray x = convIn.forward(image);
         for (int i = 0; i < resnets.size(); i++) {
             for (ResnetBlock2D r : resnets.get(i)) {
-                x = r.forward(x, null);
+                x = BlockScope.run(x, null, in -> r.forward(in, null));
             }
             if (downsamplers.get(i) != null) {
                 x = downsamplers.get(i).forward(x);
             }
         }
-        x = mid.forward(x);
+        x = BlockScope.run(x, null, mid::forward);
         return convOut.forward(Ops.silu(normOut.forward(x)));
     }
 }
