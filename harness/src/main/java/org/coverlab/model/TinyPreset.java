@@ -54,6 +54,22 @@ public final class TinyPreset {
         return 2;
     }
 
+    /** {@code TinyPreset OUT_FOLDER TOKENIZER_FOLDER [SEED]}: writes a freshly initialised tiny model folder. */
+    public static void main(String[] args) {
+        if (args.length < 2 || args.length > 3) {
+            System.err.println("usage: TinyPreset OUT_FOLDER TOKENIZER_FOLDER [SEED]");
+            System.exit(2);
+        }
+        long seed = args.length == 3 ? Long.parseLong(args[2]) : 0;
+        try {
+            writeFolder(Path.of(args[0]), Path.of(args[1]), seed);
+        } catch (RuntimeException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(1);
+        }
+        System.out.println("wrote tiny Stable Diffusion folder " + args[0] + " (seed " + seed + ")");
+    }
+
     /**
      * Writes a complete diffusers folder for the tiny preset: seeded random networks sized to the tokenizer's
      * vocabulary, a copy of the tokenizer files, SD1.5's DDIM scheduler config and model_index.json. The folder
