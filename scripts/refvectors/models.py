@@ -161,6 +161,44 @@ def pipeline(out, name, seed):
         indent=2) + "\n")
 
 
+SD15_UNET = dict(act_fn="silu", attention_head_dim=8, block_out_channels=[320, 640, 1280, 1280],
+                 cross_attention_dim=768, down_block_types=["CrossAttnDownBlock2D"] * 3 + ["DownBlock2D"],
+                 in_channels=4, layers_per_block=2, norm_num_groups=32, out_channels=4, sample_size=64,
+                 up_block_types=["UpBlock2D"] + ["CrossAttnUpBlock2D"] * 3)
+SD21_UNET = dict(SD15_UNET, attention_head_dim=[5, 10, 20, 20], cross_attention_dim=1024, use_linear_projection=True,
+                 upcast_attention=True, sample_size=96)
+SD_VAE = dict(block_out_channels=[128, 256, 512, 512], down_block_types=["DownEncoderBlock2D"] * 4, in_channels=3,
+              latent_channels=4, layers_per_block=2, norm_num_groups=32, out_channels=3, sample_size=512,
+              up_block_types=["UpDecoderBlock2D"] * 4)
+SD15_TEXT = dict(vocab_size=49408, hidden_size=768, intermediate_size=3072, num_hidden_layers=12,
+                 num_attention_heads=12, max_position_embeddings=77, hidden_act="quick_gelu", projection_dim=768)
+SD21_TEXT = dict(vocab_size=49408, hidden_size=1024, intermediate_size=4096, num_hidden_layers=23,
+                 num_attention_heads=16, max_position_embeddings=77, hidden_act="gelu", projection_dim=512)
+
+
+def full_size_layouts(out):
+    """State-dict keys and shapes of the real SD1.5 / SD2.1 networks (built on the meta device: no memory, no
+    download), so the Java models are proven to declare exactly the checkpoint layout a user's folder has."""
+    from diffusers import AutoencoderKL, UNet2DConditionModel
+    from transformers import CLIPTextConfig, CLIPTextModel
+
+    layouts = {}
+    with torch.device("meta"):
+        for name, cls, cfg in [("sd15_unet", UNet2DConditionModel, SD15_UNET),
+                               ("sd21_unet", UNet2DConditionModel, SD21_UNET),
+                               ("sd_vae", AutoencoderKL, SD_VAE)]:
+            model = cls(**cfg)
+            layouts[name] = {"config": dict(model.config), "keys": {k: list(v.shape) for k, v in
+                                                                   model.state_dict().items()}}
+        for name, cfg in [("sd15_text_encoder", SD15_TEXT), ("sd21_text_encoder", SD21_TEXT)]:
+            model = CLIPTextModel(CLIPTextConfig(**cfg))
+            layouts[name] = {"config": cfg, "keys": {k: list(v.shape) for k, v in model.state_dict().items()}}
+    for v in layouts.values():
+        v["config"] = {k: (list(x) if isinstance(x, tuple) else x) for k, x in v["config"].items()
+                       if not k.startswith("_")}
+    (out / "models" / "full_size_layouts.json").write_text(json.dumps(layouts, indent=1, sort_keys=True) + "\n")
+
+
 def build(out: pathlib.Path):
     torch.set_num_threads(1)
     clip(out, "clip_quick_gelu", "quick_gelu", 10)
@@ -169,5 +207,6 @@ def build(out: pathlib.Path):
     unet(out, "unet_b", 40)
     vae(out, "vae", 50)
     pipeline(out, "pipeline", 60)
+    full_size_layouts(out)
     total = sum(p.stat().st_size for p in (out / "models").rglob("*") if p.is_file())
     print(f"models: {total / 1024:.0f} KiB under {out / 'models'}")

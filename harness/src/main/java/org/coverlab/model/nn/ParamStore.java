@@ -67,6 +67,13 @@ public final class ParamStore implements AutoCloseable {
         return p;
     }
 
+    /** Declared parameter names and shapes, in declaration order. */
+    public Map<String, long[]> layout() {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        params.values().forEach(p -> out.put(p.name(), p.shape().getShape()));
+        return out;
+    }
+
     public long parameterCount() {
         return params.values().stream().mapToLong(p -> p.shape().size()).sum();
     }
