@@ -42,6 +42,16 @@ public final class ModelBenchmark {
     }
 
     public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage() + "; usage: ModelBenchmark [--seconds S] [--batches 1,4] "
+                    + "[--vocab N]");
+            System.exit(2);
+        }
+    }
+
+    private static void run(String[] args) {
         double seconds = 10;
         int vocab = 4096;
         int[] batches = {1, 4};
@@ -51,11 +61,7 @@ public final class ModelBenchmark {
                 case "--vocab" -> vocab = Integer.parseInt(args[++i]);
                 case "--batches" -> batches = java.util.Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt)
                         .toArray();
-                default -> {
-                    System.err.println("unknown option " + args[i] + "; usage: ModelBenchmark [--seconds S] "
-                            + "[--batches 1,4] [--vocab N]");
-                    System.exit(2);
-                }
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         new ModelBenchmark(seconds, vocab).run(batches).forEach(r -> System.out.println(r.line()));
