@@ -119,7 +119,8 @@ SD15_DDIM = dict(num_train_timesteps=1000, beta_start=0.00085, beta_end=0.012, b
 
 def pipeline(out, name, seed):
     """A whole StableDiffusionPipeline run (tokenizer, CLIP, CFG, DDIM, UNet, VAE) on the tokenizer helper's vocab."""
-    from diffusers import AutoencoderKL, DDIMScheduler, StableDiffusionPipeline, UNet2DConditionModel
+    from diffusers import (AutoencoderKL, DDIMScheduler, EulerDiscreteScheduler, PNDMScheduler,
+                           StableDiffusionPipeline, UNet2DConditionModel)
     from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
 
     tokenizer_dir = out / "tokenizer" / "clip-small"
@@ -150,14 +151,20 @@ def pipeline(out, name, seed):
     shutil.rmtree(saved)
     shutil.copytree(tokenizer_dir, saved)
     prompts = [p for p in PIPELINE_PROMPTS for _ in PIPELINE_SEEDS]
-    generators = [torch.Generator().manual_seed(s) for _ in PIPELINE_PROMPTS for s in PIPELINE_SEEDS]
-    with torch.no_grad():
-        images = pipe(prompt=prompts, height=16, width=24, num_inference_steps=4, guidance_scale=3.0,
-                      generator=generators, output_type="np").images
-    _save_io(out, name, {"images": torch.from_numpy(images), "seeds": torch.tensor(PIPELINE_SEEDS).float()})
+    results = {}
+    for kind, cls in [("ddim", DDIMScheduler), ("euler", EulerDiscreteScheduler), ("pndm", PNDMScheduler)]:
+        # other schedulers are made from the folder's DDIM config, as from_config does when a user swaps them
+        pipe.scheduler = cls.from_config(pipe.scheduler.config) if kind != "ddim" else DDIMScheduler(**SD15_DDIM)
+        generators = [torch.Generator().manual_seed(s) for _ in PIPELINE_PROMPTS for s in PIPELINE_SEEDS]
+        with torch.no_grad():
+            images = pipe(prompt=prompts, height=16, width=24, num_inference_steps=4, guidance_scale=3.0,
+                          generator=generators, output_type="np").images
+        results["images" if kind == "ddim" else f"images_{kind}"] = torch.from_numpy(images)
+    _save_io(out, name, dict(results, seeds=torch.tensor(PIPELINE_SEEDS).float()))
     (out / "models" / "io" / f"{name}.json").write_text(json.dumps(
         {"prompts": PIPELINE_PROMPTS, "seeds": PIPELINE_SEEDS, "height": 16, "width": 24, "steps": 4,
-         "guidance_scale": 3.0, "scheduler": "ddim", "output": "images: (prompts x seeds, H, W, 3) in [0, 1]"},
+         "guidance_scale": 3.0, "schedulers": {"images": "ddim", "images_euler": "euler", "images_pndm": "pndm"},
+         "output": "images*: (prompts x seeds, H, W, 3) in [0, 1]"},
         indent=2) + "\n")
 
 
