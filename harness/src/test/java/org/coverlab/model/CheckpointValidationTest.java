@@ -105,7 +105,10 @@ class CheckpointValidationTest {
                 dir.resolve("out").resolve(ClipTextModel.WEIGHTS)));
     }
 
-    /** Half-precision checkpoints (most published SD weights) compute in fp32 and save back as the same fp16 bytes. */
+    /**
+     * Half-precision checkpoints (most published SD weights, often as the ".fp16" variant file) compute in fp32 and
+     * save back as the same fp16 bytes under the standard name.
+     */
     @Test
     void fp16CheckpointLoadsAndSavesBackAsFp16(@TempDir Path dir) throws IOException {
         Path folder = copyOf("unet_b", dir.resolve("in"));
@@ -115,7 +118,7 @@ class CheckpointValidationTest {
                 NDArray h = NDArrays.toFloat32(m, t).toType(DataType.FLOAT16, false);
                 half.add(new TensorEntry(t.name(), TensorDType.F16, t.shape(), copy(h.toByteBuffer())));
             }
-            SafeTensors.write(folder.resolve(UNet2DConditionModel.WEIGHTS), Map.of("format", "pt"), half);
+            SafeTensors.write(folder.resolve(FP16_VARIANT), Map.of("format", "pt"), half);
             try (UNet2DConditionModel unet = UNet2DConditionModel.load(folder, m)) {
                 Map<String, NDArray> io = Reference.io("unet_b", m);
                 NDArray out = unet.forward(io.get("latents"), io.get("timesteps"), io.get("encoder_hidden_states"));
@@ -124,9 +127,11 @@ class CheckpointValidationTest {
                 unet.save(dir.resolve("out"));
             }
         }
-        assertEquals(-1L, Files.mismatch(folder.resolve(UNet2DConditionModel.WEIGHTS),
+        assertEquals(-1L, Files.mismatch(folder.resolve(FP16_VARIANT),
                 dir.resolve("out").resolve(UNet2DConditionModel.WEIGHTS)));
     }
+
+    private static final String FP16_VARIANT = "diffusion_pytorch_model.fp16.safetensors";
 
     @Test
     void truncatedWeightFileIsRejectedWithItsName(@TempDir Path dir) throws IOException {
