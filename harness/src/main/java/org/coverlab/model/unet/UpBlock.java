@@ -39,7 +39,9 @@ final class UpBlock {
     NDArray forward(NDArray x, NDArray temb, NDArray context, List<NDArray> skips, long[] upsampleSize) {
         for (int i = 0; i < resnets.size(); i++) {
             NDArray skip = skips.remove(skips.size() - 1);
-            x = resnets.get(i).forward(x.concat(skip, 1), temb);
+            NDArray joined = x.concat(skip, 1);
+            skip.close(); // consumed: free it now (autograd keeps its own reference if it needs one)
+            x = resnets.get(i).forward(joined, temb);
             if (!attentions.isEmpty()) {
                 x = attentions.get(i).forward(x, context);
             }
