@@ -41,21 +41,37 @@ public final class MultiHeadAttention {
         } else {
             NDList parts = new NDList();
             for (long start = 0; start < rows; start += perSlice) {
-                long end = Math.min(rows, start + perSlice);
-                String range = start + ":" + end;
-                parts.add(scores(qh.get(new NDIndex(range)), kh.get(new NDIndex(range)), vh.get(new NDIndex(range)),
-                        scale, additiveMask));
+                String range = start + ":" + Math.min(rows, start + perSlice);
+                try (NDArray qs = qh.get(new NDIndex(range));
+                     NDArray ks = kh.get(new NDIndex(range));
+                     NDArray vs = vh.get(new NDIndex(range))) {
+                    parts.add(scores(qs, ks, vs, scale, additiveMask));
+                }
             }
             out = NDArrays.concat(parts, 0);
+            parts.close();
         }
         return out.reshape(b, heads, lq, dim).transpose(0, 2, 1, 3).reshape(b, lq, inner);
     }
 
+    /**
+     * softmax(q k * scale + mask) v, closing each score-sized temporary as soon as the next exists: at full size
+     * they are hundreds of MB each and would otherwise live until the enclosing block returns. (Autograd keeps
+     * whatever it saved; closing only drops DJL's handle.)
+     */
     private static NDArray scores(NDArray q, NDArray k, NDArray v, float scale, NDArray additiveMask) {
-        NDArray s = q.matMul(k).mul(scale);
+        NDArray raw = q.matMul(k);
+        NDArray s = raw.mul(scale);
+        raw.close();
         if (additiveMask != null) {
-            s = s.add(additiveMask);
+            NDArray masked = s.add(additiveMask);
+            s.close();
+            s = masked;
         }
-        return s.softmax(-1).matMul(v);
+        NDArray p = s.softmax(-1);
+        s.close();
+        NDArray out = p.matMul(v);
+        p.close();
+        return out;
     }
 }
