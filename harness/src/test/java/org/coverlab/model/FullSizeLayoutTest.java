@@ -28,6 +28,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class FullSizeLayoutTest {
 
+    /** The in-code SD1.5 config (used by the benchmark) builds the same network as the published config. */
+    @org.junit.jupiter.api.Test
+    void inCodeSd15ConfigMatchesThePublishedOne() throws IOException {
+        JsonNode all = ConfigJson.MAPPER.readTree(Files.readString(Reference.model("full_size_layouts.json")));
+        Map<String, long[]> published = UNet2DConditionModel.layout(
+                UNetConfig.from(new ConfigJson(null, (ObjectNode) all.get("sd15_unet").get("config"))));
+        Map<String, long[]> inCode = UNet2DConditionModel.layout(UNetConfig.sd15());
+        assertEquals(published.keySet(), inCode.keySet());
+        published.forEach((k, v) -> assertEquals(Arrays.toString(v), Arrays.toString(inCode.get(k)), k));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"sd15_unet", "sd21_unet", "sd_vae", "sd15_text_encoder", "sd21_text_encoder"})
     void realStableDiffusionConfigsDeclareTheCheckpointLayout(String name) throws IOException {

@@ -9,6 +9,8 @@ import ai.djl.training.GradientCollector;
 import org.coverlab.model.StableDiffusionModels;
 import org.coverlab.model.TinyPreset;
 import org.coverlab.model.nn.ParamStore;
+import org.coverlab.model.unet.UNet2DConditionModel;
+import org.coverlab.model.unet.UNetConfig;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -29,7 +31,8 @@ import java.util.function.Function;
  * <p>Each case runs in its own JVM by default, so its peak RSS is its own (the allocator never hands memory back,
  * so in one process every later case would inherit the earlier peaks); {@code --in-process} runs all in one JVM.
  *
- * <p>Usage: {@code ModelBenchmark [--seconds S] [--batches 1,4] [--vocab N] [--in-process]}
+ * <p>Usage: {@code ModelBenchmark [--seconds S] [--batches 1,4] [--vocab N] [--in-process] [--sd15]}; {@code --sd15}
+ * adds one guided 512x512 step of an SD1.5-sized UNet (about 1 minute and 5 GB on two cores).
  */
 public final class ModelBenchmark {
     private static final String RESULT = "RESULT ";
@@ -42,7 +45,7 @@ public final class ModelBenchmark {
 
         static Case parse(String s) {
             String[] p = s.split(":");
-            if (p.length != 3 || !List.of("unet", "text_encoder").contains(p[0])
+            if (p.length != 3 || !List.of("unet", "text_encoder", "sd15_unet").contains(p[0])
                     || !List.of("train", "infer").contains(p[1])) {
                 throw new IllegalArgumentException("case must look like unet:infer:1 or text_encoder:train:4, got " + s);
             }
@@ -82,7 +85,7 @@ public final class ModelBenchmark {
             run(args);
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage() + "; usage: ModelBenchmark [--seconds S] [--batches 1,4] "
-                    + "[--vocab N] [--in-process]");
+                    + "[--vocab N] [--in-process] [--sd15]");
             System.exit(2);
         }
     }
@@ -92,6 +95,7 @@ public final class ModelBenchmark {
         int vocab = TinyPreset.VOCAB_SIZE;
         int[] batches = {1, 4};
         boolean inProcess = false;
+        boolean sd15 = false;
         Case only = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -100,6 +104,7 @@ public final class ModelBenchmark {
                 case "--batches" -> batches = Arrays.stream(value(args, ++i).split(",")).mapToInt(Integer::parseInt)
                         .toArray();
                 case "--in-process" -> inProcess = true;
+                case "--sd15" -> sd15 = true;
                 case "--case" -> only = Case.parse(value(args, ++i));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -115,6 +120,10 @@ public final class ModelBenchmark {
                 cases.add(new Case(model, false, b));
                 cases.add(new Case(model, true, b));
             }
+        }
+        if (sd15) {
+            // one guided SD1.5 denoising step at 512x512: the UNet on a batch of 2 (uncond + cond) 64x64 latents
+            cases.add(new Case("sd15_unet", false, 2));
         }
         System.out.printf(Locale.ROOT, "tiny preset (%d-token vocabulary), %s, %d cores, OMP_WAIT_POLICY=%s, load "
                         + "average %s, %.0f s per case, %s%n", vocab,
@@ -168,6 +177,17 @@ public final class ModelBenchmark {
 
     public List<Result> measureAll(List<Case> cases) {
         List<Result> results = new ArrayList<>();
+        if (cases.stream().anyMatch(c -> c.model().equals("sd15_unet"))) {
+            try (NDManager root = NDManager.newBaseManager();
+                 UNet2DConditionModel unet = UNet2DConditionModel.create(UNetConfig.sd15(), root, 0)) {
+                for (Case c : cases) {
+                    int b = c.batch();
+                    results.add(measure(c, unet.params(), root, m -> unet.forward(m.randomNormal(new Shape(b, 4, 64, 64)),
+                            m.create(new float[b]).add(500f), m.randomNormal(new Shape(b, 77, 768)))));
+                }
+            }
+            return results;
+        }
         try (NDManager root = NDManager.newBaseManager();
              StableDiffusionModels models = TinyPreset.create(root, vocab, 0, 1, 1, 0)) {
             int latentH = TinyPreset.RESOLUTION.height() / models.vaeScaleFactor();
@@ -190,13 +210,14 @@ public final class ModelBenchmark {
     private Result measure(Case c, ParamStore params, NDManager root, Function<NDManager, NDArray> step) {
         params.setTrainable(c.backward());
         try {
-            for (int i = 0; i < 2; i++) {
+            boolean large = c.model().equals("sd15_unet");
+            for (int i = 0; i < (large ? 1 : 2); i++) {
                 runOnce(c.backward(), root, step);
             }
             long start = System.nanoTime();
             int steps = 0;
             long stepBytes = 0;
-            while (steps < 3 || System.nanoTime() - start < seconds * 1e9) {
+            while (steps < (large ? 1 : 3) || System.nanoTime() - start < seconds * 1e9) {
                 stepBytes = Math.max(stepBytes, runOnce(c.backward(), root, step));
                 steps++;
             }
