@@ -56,9 +56,10 @@ public final class ModelBenchmark {
     /** One measured configuration. */
     public record Result(Case c, int steps, double stepsPerSecond, double peakRssMiB, double stepMiB) {
         String line() {
-            return String.format(Locale.ROOT, "%-13s %-16s batch %d  %7.2f steps/s  (%4d steps)  peak RSS %7.1f MiB"
-                            + "  step NDArrays %6.1f MiB", c.model(), c.backward() ? "forward+backward" : "forward",
-                    c.batch(), stepsPerSecond, steps, peakRssMiB, stepMiB);
+            return String.format(Locale.ROOT, "%-13s %-16s batch %d  %8.3f steps/s  %8.3f s/step  (%4d steps)  "
+                            + "peak RSS %7.1f MiB  step NDArrays %6.1f MiB", c.model(),
+                    c.backward() ? "forward+backward" : "forward", c.batch(), stepsPerSecond, 1 / stepsPerSecond, steps,
+                    peakRssMiB, stepMiB);
         }
 
         String encode() {
