@@ -17,6 +17,11 @@ import picocli.CommandLine.Spec;
         subcommands = {
                 RunCommand.class,
                 RunsCommand.class,
+                SpecCommand.class,
+                MakeDatasetCommand.class,
+                ModelCommand.class,
+                GenerateCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class,
         },
         footer = {"", ExitCodes.HELP_SECTION})
