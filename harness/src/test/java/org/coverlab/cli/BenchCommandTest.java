@@ -29,6 +29,20 @@ class BenchCommandTest {
     }
 
     @Test
+    void modelBenchmarkInProcessReportsEveryCaseOfTheTinyPreset() {
+        InProcessCli.Result r = coverlab(cwd, "bench", "models", "--seconds", "0.2", "--batches", "1", "--in-process",
+                "--vocab", "1000");
+        assertEquals(0, r.code(), r.all());
+        assertTrue(r.out().startsWith("tiny preset (1000-token vocabulary), PyTorch "), r.all());
+        assertTrue(r.out().contains("0.2 s per case, one JVM (peak RSS cumulative)"), r.all());
+        for (String c : new String[] {"unet          forward          batch 1", "unet          forward+backward batch 1",
+                "text_encoder  forward          batch 1", "text_encoder  forward+backward batch 1"}) {
+            assertTrue(r.out().lines().anyMatch(l -> l.startsWith(c) && l.contains(" steps/s ") && l.contains("peak RSS")),
+                    c + " missing from\n" + r.all());
+        }
+    }
+
+    @Test
     void badBenchmarkArgumentsAreUsageErrors() {
         InProcessCli.Result seconds = coverlab(cwd, "bench", "models", "--seconds", "0");
         assertEquals(2, seconds.code(), seconds.all());
