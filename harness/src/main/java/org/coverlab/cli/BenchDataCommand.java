@@ -17,8 +17,8 @@ import picocli.CommandLine.ParentCommand;
         versionProvider = VersionProvider.class,
         description = {
                 "Measure examples per second of the training data stream on a dataset folder.",
-                "The folder is in the Goodreads layout (book_data.csv + images/images/); one epoch goes through decode,",
-                "resize, caption and prefetch, with the default cleaning and captions."},
+                "The folder is in the Goodreads layout (book_data.csv + images/images/); one epoch goes "
+                        + "through decode, resize, caption and prefetch, with the default cleaning and captions."},
         footer = {"", "Examples:",
                 "  coverlab make-dataset synthetic --count 10000 --out /tmp/syn10k",
                 "  coverlab bench data /tmp/syn10k --width 64 --height 96",

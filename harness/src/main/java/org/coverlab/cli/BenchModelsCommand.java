@@ -15,11 +15,11 @@ import picocli.CommandLine.ParentCommand;
         versionProvider = VersionProvider.class,
         description = {
                 "Measure steps per second and memory of the tiny preset's UNet and text encoder.",
-                "Forward and forward+backward at each batch size, with the process's peak RSS and the NDArray memory one",
-                "step holds. Each case runs in its own JVM so its peak RSS is its own (the allocator never gives memory",
-                "back); --in-process runs them all in this one."},
+                "Forward and forward+backward at each batch size, with the process's peak RSS and the "
+                        + "NDArray memory one step holds. Each case runs in its own JVM so its peak RSS is its own "
+                        + "(the allocator never gives memory back); --in-process runs them all in this one."},
         footer = {"", "Examples:",
-                "  coverlab bench models                      # 10 s per case, batches 1 and 4",
+                "  coverlab bench models           # 10 s per case, batches 1 and 4",
                 "  coverlab bench models --seconds 3 --batches 1 --sd15",
                 "", ExitCodes.HELP_SECTION})
 public final class BenchModelsCommand implements Callable<Integer> {

@@ -22,11 +22,14 @@ import picocli.CommandLine.ParentCommand;
         versionProvider = VersionProvider.class,
         description = {
                 "Generate a prompt-by-seed image grid (one PNG) from a Stable Diffusion diffusers folder.",
-                "Rows are prompts, columns are seeds. The folder holds model_index.json, text_encoder/, unet/, vae/,",
-                "tokenizer/ and scheduler/ (SD 1.x/2.x). Same seed, prompt and settings: the same image."},
+                "Rows are prompts, columns are seeds. The folder holds model_index.json, text_encoder/, "
+                        + "unet/, vae/, tokenizer/ and scheduler/ (SD 1.x/2.x). Same seed, prompt and settings: the "
+                        + "same image."},
         footer = {"", "Examples:",
-                "  coverlab generate --model models/tiny --out grid.png --prompt 'a fantasy novel cover' --seeds 1,2,3",
-                "  coverlab generate --model sd15 --out g.png --prompt 'a cat' --prompt 'a dog' --width 512 --height 512 --steps 30",
+                "  coverlab generate --model tiny --out g.png --prompt 'a fantasy cover' \\",
+                "      --seeds 1,2,3",
+                "  coverlab generate --model sd15 --out g.png --prompt 'a cat' --prompt 'a dog' \\",
+                "      --width 512 --height 512 --steps 30 --scheduler euler",
                 "", ExitCodes.HELP_SECTION})
 public final class GenerateCommand implements Callable<Integer> {
 
@@ -81,14 +84,19 @@ public final class GenerateCommand implements Callable<Integer> {
                     clipSkip, batch);
             long start = System.nanoTime();
             GenerateGrid.write(modelDir, request, outFile);
-            ctx.out().printf(Locale.ROOT, "wrote %s: %d prompts x %d seeds, %dx%d, %d %s steps, guidance %.1f, %.1f s%n",
-                    out, prompts.size(), seeds.size(), width, height, steps, scheduler.key(), guidance,
+            ctx.out().printf(Locale.ROOT, "wrote %s: %s x %s, %dx%d, %d %s steps, guidance %.1f, %.1f s%n",
+                    out, count(prompts.size(), "prompt"), count(seeds.size(), "seed"), width, height, steps,
+                    scheduler.key(), guidance,
                     (System.nanoTime() - start) / 1e9);
             return ExitCodes.OK;
         } catch (ModelConfigException | TokenizerFormatException | IllegalArgumentException | UncheckedIOException e) {
             ctx.err().println("coverlab generate: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
         }
+    }
+
+    private static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     /** Scheduler names as in specs ({@code sample.scheduler}), case-insensitive. */

@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
 @Command(name = "make-dataset", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Generate a dataset: synthetic book covers in the Kaggle Goodreads layout, or generic shape images with captions.",
         footer = {"", "Examples:",
-                "  coverlab make-dataset synthetic --count 5000 --out datasets/synthetic --preview covers.png",
+                "  coverlab make-dataset synthetic --count 5000 --out covers --preview p.png",
                 "  coverlab make-dataset generic --count 1000 --seed 7 --out /tmp/shapes",
                 "", ExitCodes.HELP_SECTION},
         subcommands = {MakeDatasetCommand.Synthetic.class, MakeDatasetCommand.Generic.class})

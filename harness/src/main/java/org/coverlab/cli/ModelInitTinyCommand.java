@@ -21,9 +21,10 @@ import picocli.CommandLine.ParentCommand;
         versionProvider = VersionProvider.class,
         description = {
                 "Write a freshly initialised tiny Stable Diffusion model as a diffusers folder.",
-                "The tiny preset is SD's architecture sized for CPU (the embedded default model). Its tokenizer is a BPE",
-                "vocabulary trained on captions (one per line) or a copy of an existing CLIP tokenizer folder.",
-                "The folder loads with 'coverlab generate', in specs (model.path) and with diffusers."},
+                "The tiny preset is SD's architecture sized for CPU (the embedded default model). Its "
+                        + "tokenizer is a BPE vocabulary trained on captions (one per line) or a copy of an existing "
+                        + "CLIP tokenizer folder. The folder loads with 'coverlab generate', in specs (model.path) "
+                        + "and with diffusers."},
         footer = {"", "Examples:",
                 "  coverlab model init-tiny models/tiny --captions captions.txt --vocab 4096",
                 "  coverlab model init-tiny models/tiny-clip --tokenizer sd15/tokenizer --seed 7",

@@ -13,9 +13,9 @@ import picocli.CommandLine.ParentCommand;
         versionProvider = VersionProvider.class,
         description = {
                 "Validate an experiment spec exactly as 'coverlab run' would, without running it.",
-                "Checks extends:, --set, keys, ranges, enums and the files it names; prints 'ok: NAME (sha256 HASH)',",
-                "or every problem as file:line: key: what was expected (exit 2).",
-                "The hash is the one a run records: two specs with the same hash run the same experiment."},
+                "Checks extends:, --set, keys, ranges, enums and the files it names; prints 'ok: NAME "
+                        + "(sha256 HASH)', or every problem as file:line: key: what was expected (exit 2). The hash "
+                        + "is the one a run records: two specs with the same hash run the same experiment."},
         footer = {"", "Examples:",
                 "  coverlab spec check experiments/te-8ep-5000.yaml",
                 "  coverlab spec check experiments/quickstart.yaml --set train.epochs=2",

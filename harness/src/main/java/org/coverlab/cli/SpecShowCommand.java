@@ -13,11 +13,11 @@ import picocli.CommandLine.ParentCommand;
         versionProvider = VersionProvider.class,
         description = {
                 "Print an experiment spec fully resolved, as canonical YAML.",
-                "extends: merged, --set applied, every default filled in: the spec.yaml a run would store.",
-                "Problems are listed as by 'coverlab spec check' (exit 2)."},
+                "extends: merged, --set applied, every default filled in: the spec.yaml a run would store. "
+                        + "Problems are listed as by 'coverlab spec check' (exit 2)."},
         footer = {"", "Examples:",
                 "  coverlab spec show experiments/te-8ep-5000.yaml",
-                "  coverlab spec show experiments/quickstart.yaml --set sample.steps=50 > resolved.yaml",
+                "  coverlab spec show experiments/quickstart.yaml --set sample.steps=50",
                 "", ExitCodes.HELP_SECTION})
 public final class SpecShowCommand implements Callable<Integer> {
 

@@ -46,11 +46,13 @@ class GenerateCommandTest {
     void missingOptionsAndAnUnknownSchedulerAreUsageErrors() {
         InProcessCli.Result missing = coverlab(cwd, "generate", "--out", "x.png", "--prompt", "a");
         assertEquals(2, missing.code(), missing.all());
-        assertTrue(missing.err().contains("--model"), missing.all());
+        assertEquals("coverlab generate: Missing required option: '--model=DIR' (see 'coverlab generate --help')",
+                missing.err().strip());
         InProcessCli.Result scheduler = coverlab(cwd, "generate", "--model", "m", "--out", "x.png", "--prompt", "a",
                 "--scheduler", "lms");
         assertEquals(2, scheduler.code(), scheduler.all());
         assertTrue(scheduler.err().contains("unknown scheduler 'lms' (use ddim, pndm, euler or ddpm)"), scheduler.all());
+        assertEquals(1, scheduler.err().strip().lines().count(), scheduler.all());
         InProcessCli.Result steps = coverlab(cwd, "generate", "--model", Reference.model("pipeline").toString(),
                 "--out", "x.png", "--prompt", "a", "--steps", "0");
         assertEquals(2, steps.code(), steps.all());
