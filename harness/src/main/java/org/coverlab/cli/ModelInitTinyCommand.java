@@ -23,7 +23,7 @@ import picocli.CommandLine.ParentCommand;
                 "Write a freshly initialised tiny Stable Diffusion model as a diffusers folder.",
                 "The tiny preset is SD's architecture sized for CPU (the embedded default model). Its "
                         + "tokenizer is a BPE vocabulary trained on captions (one per line) or a copy of an existing "
-                        + "CLIP tokenizer folder. The folder loads with 'coverlab generate', in specs (model.path) "
+                        + "CLIP tokenizer folder. The folder loads with 'coverlab generate', as a spec's model.base "
                         + "and with diffusers."},
         footer = {"", "Examples:",
                 "  coverlab model init-tiny models/tiny --captions captions.txt --vocab 4096",
@@ -44,7 +44,7 @@ public final class ModelInitTinyCommand implements Callable<Integer> {
             description = "Vocabulary size to train with --captions. Default: " + TinyPreset.VOCAB_SIZE + ".")
     Integer vocab;
 
-    @Option(names = "--tokenizer", paramLabel = "DIR", description = "Copy this CLIP tokenizer folder (vocab.json, merges.txt) instead.")
+    @Option(names = "--tokenizer", paramLabel = "DIR", description = "Copy this CLIP tokenizer folder (with vocab.json and merges.txt) instead.")
     Path tokenizer;
 
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Initialisation seed. Default: ${DEFAULT-VALUE}.")

@@ -17,7 +17,8 @@ public final class SpecInput {
     Path specFile;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "Override a spec key (dotted path), e.g. --set train.epochs=2; repeatable, applied in order.")
+            description = {"Override a spec key given by its dotted path;", "repeatable, applied in order.",
+                    "Example: --set train.epochs=2"})
     List<String> overrides = new ArrayList<>();
 
     @Option(names = "--no-file-checks",
