@@ -17,6 +17,11 @@ import picocli.CommandLine.Spec;
         subcommands = {
                 RunCommand.class,
                 RunsCommand.class,
+                SpecCommand.class,
+                MakeDatasetCommand.class,
+                ModelCommand.class,
+                GenerateCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class,
         },
         footer = {"", ExitCodes.HELP_SECTION})
@@ -48,6 +53,12 @@ public final class CoverlabCommand implements Callable<Integer> {
         CommandLine cli = new CommandLine(new CoverlabCommand(context));
         cli.setOut(new PrintWriter(context.out(), true));
         cli.setErr(new PrintWriter(context.err(), true));
+        // A usage mistake is one line naming the command, not the whole help text (that is one --help away).
+        cli.setParameterExceptionHandler((e, ignored) -> {
+            String command = e.getCommandLine().getCommandSpec().qualifiedName();
+            context.err().println(command + ": " + e.getMessage() + " (see '" + command + " --help')");
+            return ExitCodes.BAD_INPUT;
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             context.err().println("coverlab: internal error: " + e);
             e.printStackTrace(context.err());

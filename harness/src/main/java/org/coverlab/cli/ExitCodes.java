@@ -21,11 +21,14 @@ public final class ExitCodes {
             Exit codes:
               0    ok (run finished, or the command did what was asked)
               1    the run failed in a stage (see run.log / coverlab runs show)
-              2    bad input: usage, invalid spec (all issues listed), unknown run id; nothing created
+              2    bad input: usage, invalid spec (all issues listed), unknown run id;
+                   nothing created
               3    the run is locked by another process (its pid is printed)
-              4    the spec needs a stage or tracker this build does not include; nothing created
+              4    the spec needs a stage or tracker this build does not include;
+                   nothing created
               70   internal error (a bug)
-              130  interrupted (Ctrl-C / SIGTERM); the run is marked killed and can be resumed""";
+              130  interrupted (Ctrl-C / SIGTERM); the run is marked killed and can be
+                   resumed""";
 
     private ExitCodes() {}
 }

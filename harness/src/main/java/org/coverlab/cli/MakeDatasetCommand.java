@@ -1,5 +1,6 @@
 package org.coverlab.cli;
 
+import org.coverlab.data.DataException;
 import org.coverlab.data.synth.GeneratorOptions;
 import org.coverlab.data.synth.GenericImageSet;
 import org.coverlab.data.synth.PreviewGrid;
@@ -8,6 +9,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,13 +19,26 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code coverlab make-dataset synthetic|generic}: writes a generated dataset the loader reads unchanged. */
-@Command(name = "make-dataset", mixinStandardHelpOptions = true,
+@Command(name = "make-dataset", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Generate a dataset: synthetic book covers in the Kaggle Goodreads layout, or generic shape images with captions.",
+        footer = {"", "Examples:",
+                "  coverlab make-dataset synthetic --count 5000 --out covers --preview p.png",
+                "  coverlab make-dataset generic --count 1000 --seed 7 --out /tmp/shapes",
+                "", ExitCodes.HELP_SECTION},
         subcommands = {MakeDatasetCommand.Synthetic.class, MakeDatasetCommand.Generic.class})
 public final class MakeDatasetCommand implements Runnable {
 
+    /** The root command when run as {@code coverlab make-dataset}; null when run on its own through {@link #main}. */
+    @CommandLine.ParentCommand
+    CoverlabCommand root;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** Where output goes: the CLI context's streams and working directory, or the process's when run on its own. */
+    CliContext context() {
+        return root != null ? root.context() : null;
+    }
 
     @Override
     public void run() {
@@ -62,6 +77,9 @@ public final class MakeDatasetCommand implements Runnable {
     }
 
     abstract static class Generator implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        MakeDatasetCommand parent;
+
         @CommandLine.Mixin
         Common common = new Common();
 
@@ -78,6 +96,10 @@ public final class MakeDatasetCommand implements Runnable {
 
         @Override
         public Integer call() {
+            CliContext ctx = parent.context();
+            PrintStream out = ctx != null ? ctx.out() : System.out;
+            PrintStream err = ctx != null ? ctx.err() : System.err;
+            Path folder = ctx != null ? ctx.cwd().resolve(common.out) : common.out;
             GeneratorOptions options;
             try {
                 options = new GeneratorOptions(common.count, common.seed, common.width, common.height, common.threads);
@@ -85,14 +107,14 @@ public final class MakeDatasetCommand implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
             try {
-                if (Files.exists(common.out) && !Files.isDirectory(common.out)) {
-                    System.err.println("make-dataset: --out " + common.out + " exists and is not a folder");
-                    return 2;
+                if (Files.exists(folder) && !Files.isDirectory(folder)) {
+                    err.println("coverlab make-dataset: --out " + common.out + " exists and is not a folder");
+                    return ExitCodes.BAD_INPUT;
                 }
                 long start = System.nanoTime();
-                write(common.out, options);
+                write(folder, options);
                 double seconds = (System.nanoTime() - start) / 1e9;
-                System.out.printf(Locale.ROOT, "wrote %d %s images (%dx%d, seed %d) and %s to %s in %.1f s (%d threads)%n",
+                out.printf(Locale.ROOT, "wrote %d %s images (%dx%d, seed %d) and %s to %s in %.1f s (%d threads)%n",
                         options.count(), kind(), options.width(), options.height(), options.seed(), csvName(),
                         common.out, seconds, options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors());
                 if (common.preview != null) {
@@ -100,13 +122,17 @@ public final class MakeDatasetCommand implements Runnable {
                     for (int i = 0; i < Math.min(common.previewCount, options.count()); i++) {
                         tiles.add(tile(i, options));
                     }
-                    PreviewGrid.write(common.preview, tiles, Math.min(10, tiles.size()), 2);
-                    System.out.println("preview grid: " + common.preview);
+                    PreviewGrid.write(ctx != null ? ctx.cwd().resolve(common.preview) : common.preview, tiles,
+                            Math.min(10, tiles.size()), 2);
+                    out.println("preview grid: " + common.preview);
                 }
-                return 0;
+                return ExitCodes.OK;
+            } catch (DataException e) {
+                err.println("coverlab make-dataset: " + e.getMessage());
+                return ExitCodes.BAD_INPUT;
             } catch (UncheckedIOException e) {
-                System.err.println("make-dataset: " + e.getMessage());
-                return 1;
+                err.println("coverlab make-dataset: " + e.getMessage());
+                return ExitCodes.RUN_FAILED;
             }
         }
     }

@@ -8,25 +8,50 @@ import java.util.Locale;
 
 /**
  * Measures the training data stream: examples per second through decode, resize, caption and prefetch for one epoch.
- * Usage: {@code PipelineBenchmark DATASET_DIR [WIDTH HEIGHT [THREADS]]} (THREADS 0 = default).
+ * Run it with {@code coverlab bench data DATASET_DIR [--width W --height H] [--threads N]}
+ * ({@link org.coverlab.cli.BenchDataCommand}); {@link #main} is the same with positional arguments.
  */
 public final class PipelineBenchmark {
+
+    /** What one epoch measured. */
+    public record Result(int rows, double openSeconds, int examples, Resolution size, double epochSeconds,
+                         double checksum) {
+        public double examplesPerSecond() {
+            return examples / epochSeconds;
+        }
+
+        public String line() {
+            return String.format(Locale.ROOT, "opened %d rows in %.2f s; one epoch of %d examples at %dx%d in %.2f s"
+                            + " = %.0f examples/s (%d cores, checksum %.3f)", rows, openSeconds, examples, size.width(),
+                    size.height(), epochSeconds, examplesPerSecond(), Runtime.getRuntime().availableProcessors(), checksum);
+        }
+    }
 
     private PipelineBenchmark() {
     }
 
+    /** {@code PipelineBenchmark DATASET_DIR [WIDTH HEIGHT [THREADS]]} (THREADS 0 = default). */
     public static void main(String[] args) {
         if (args.length < 1) {
             System.err.println("usage: PipelineBenchmark DATASET_DIR [WIDTH HEIGHT [THREADS]]");
             System.exit(2);
         }
-        Path dir = Path.of(args[0]).toAbsolutePath();
         int w = args.length > 2 ? Integer.parseInt(args[1]) : 64;
         int h = args.length > 2 ? Integer.parseInt(args[2]) : 96;
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : 0;
+        System.out.println(measure(Path.of(args[0]).toAbsolutePath(), new Resolution(w, h), threads).line());
+    }
+
+    /**
+     * Opens the Goodreads-layout dataset in {@code dir} (default cleaning and captions) and streams one epoch at
+     * {@code size} through the data pipeline with {@code threads} workers (0 = default).
+     *
+     * @throws DataException if the folder is not a readable dataset
+     */
+    public static Result measure(Path dir, Resolution size, int threads) {
         DatasetSpec d = DatasetSpec.DEFAULT;
         DatasetSpec spec = new DatasetSpec(DatasetSpec.Source.GOODREADS, dir.toString(), d.csv(), d.imagePattern(), 0,
-                d.subset(), new Resolution(w, h), d.resize(), true, d.validationSplit(), d.cleaning(), d.englishRatio(), d.captions());
+                d.subset(), size, d.resize(), true, d.validationSplit(), d.cleaning(), d.englishRatio(), d.captions());
         long t0 = System.nanoTime();
         BookDataset ds = BookDataset.open(spec, Path.of("."), 42, new SkipLog());
         double load = (System.nanoTime() - t0) / 1e9;
@@ -40,8 +65,6 @@ public final class PipelineBenchmark {
                 n++;
             }
         }
-        double secs = (System.nanoTime() - t1) / 1e9;
-        System.out.printf(Locale.ROOT, "opened %d rows in %.2f s; one epoch of %d examples at %dx%d in %.2f s = %.0f examples/s (%d cores, checksum %.3f)%n",
-                ds.cleaned().size(), load, n, w, h, secs, n / secs, Runtime.getRuntime().availableProcessors(), checksum);
+        return new Result(ds.cleaned().size(), load, n, size, (System.nanoTime() - t1) / 1e9, checksum);
     }
 }

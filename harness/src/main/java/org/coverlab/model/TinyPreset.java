@@ -28,6 +28,8 @@ import java.util.List;
  * <p>Sizes: VAE [32, 64] with 4 latent channels (downscale 2: a 64x96 cover is a 4x48x32 latent); UNet
  * [32, 64, 64], one resnet per block, cross-attention at the two lower resolutions (24x16 and 12x8 tokens, cheap
  * enough for CPU), 4 heads; CLIP text encoder with 4 layers of width 128, quick_gelu, 77 positions like SD1.5.
+ *
+ * <p>{@code coverlab model init-tiny} ({@link org.coverlab.cli.ModelInitTinyCommand}) writes such a folder.
  */
 public final class TinyPreset {
     public static final Resolution RESOLUTION = Resolution.TINY;
@@ -58,52 +60,6 @@ public final class TinyPreset {
 
     /** Vocabulary size the tiny preset trains with {@link BpeTrainer} when given captions. */
     public static final int VOCAB_SIZE = 4096;
-
-    /**
-     * {@code TinyPreset OUT_FOLDER (--captions FILE [--vocab N] | --tokenizer DIR) [--seed S]}: writes a freshly
-     * initialised tiny model folder, with a BPE vocabulary trained on the captions (one per line) or a copy of an
-     * existing tokenizer folder.
-     */
-    public static void main(String[] args) {
-        try {
-            if (args.length < 3) {
-                throw new IllegalArgumentException("usage: TinyPreset OUT_FOLDER (--captions FILE [--vocab N] | "
-                        + "--tokenizer DIR) [--seed S]");
-            }
-            Path out = Path.of(args[0]);
-            Path captions = null;
-            Path tokenizer = null;
-            int vocab = VOCAB_SIZE;
-            long seed = 0;
-            for (int i = 1; i < args.length; i += 2) {
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException("option " + args[i] + " needs a value");
-                }
-                switch (args[i]) {
-                    case "--captions" -> captions = Path.of(args[i + 1]);
-                    case "--tokenizer" -> tokenizer = Path.of(args[i + 1]);
-                    case "--vocab" -> vocab = Integer.parseInt(args[i + 1]);
-                    case "--seed" -> seed = Long.parseLong(args[i + 1]);
-                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
-                }
-            }
-            if ((captions == null) == (tokenizer == null)) {
-                throw new IllegalArgumentException("give exactly one of --captions FILE and --tokenizer DIR");
-            }
-            if (captions != null) {
-                writeFolder(out, new BpeTrainer(vocab, 2).train(Files.readAllLines(captions)), seed);
-            } else {
-                writeFolder(out, tokenizer, seed);
-            }
-            System.out.println("wrote tiny Stable Diffusion folder " + out + " (seed " + seed + ")");
-        } catch (IOException e) {
-            System.err.println("error: cannot read captions: " + e.getMessage());
-            System.exit(1);
-        } catch (RuntimeException e) {
-            System.err.println("error: " + e.getMessage());
-            System.exit(2);
-        }
-    }
 
     /** A tiny model folder whose tokenizer is a {@link BpeTrainer} vocabulary (the embedded default's path). */
     public static void writeFolder(Path out, TrainedVocabulary vocabulary, long seed) {

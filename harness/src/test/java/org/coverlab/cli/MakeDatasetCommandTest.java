@@ -65,4 +65,17 @@ class MakeDatasetCommandTest {
         assertEquals(2, none.code());
         assertTrue(none.err().contains("synthetic or generic"), none.err());
     }
+
+    @Test
+    void asACoverlabSubcommandItPrintsToTheContextAndResolvesPathsInItsWorkingDirectory(@TempDir Path cwd) throws Exception {
+        InProcessCli.Result r = InProcessCli.coverlab(cwd, "make-dataset", "synthetic", "--count", "5", "--out", "covers");
+        assertEquals(0, r.code(), r.all());
+        assertTrue(r.out().startsWith("wrote 5 synthetic cover images (64x96, seed 0) and book_data.csv to covers in "), r.all());
+        assertEquals(6, Files.readAllLines(cwd.resolve("covers/book_data.csv")).size());
+        assertTrue(Files.size(cwd.resolve("covers/images/images/4.jpg")) > 0);
+        Files.writeString(cwd.resolve("file"), "x");
+        InProcessCli.Result notAFolder = InProcessCli.coverlab(cwd, "make-dataset", "generic", "--count", "2", "--out", "file");
+        assertEquals(2, notAFolder.code(), notAFolder.all());
+        assertEquals("coverlab make-dataset: --out file exists and is not a folder", notAFolder.err().strip());
+    }
 }

@@ -15,24 +15,24 @@ import org.coverlab.model.unet.UNetConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 
 /**
  * Throughput and memory of the tiny UNet and text encoder: forward (no gradients) and forward+backward steps per
- * second at batch 1 and 4, with the process's peak RSS and the NDArray bytes one step holds. Later exposed as
- * {@code coverlab bench models}.
+ * second at batch 1 and 4, with the process's peak RSS and the NDArray bytes one step holds; run it with
+ * {@code coverlab bench models} ({@link org.coverlab.cli.BenchModelsCommand}).
  *
  * <p>Each case runs in its own JVM by default, so its peak RSS is its own (the allocator never hands memory back,
  * so in one process every later case would inherit the earlier peaks); {@code --in-process} runs all in one JVM.
  *
- * <p>Usage: {@code ModelBenchmark [--seconds S] [--batches 1,4] [--vocab N] [--in-process] [--sd15]}; {@code --sd15}
- * adds one guided 512x512 step of an SD1.5-sized UNet (about 1 minute and 5 GB on two cores).
+ * <p>{@code --sd15} adds one guided 512x512 step of an SD1.5-sized UNet (about 1 minute and 5 GB on two cores).
  */
 public final class ModelBenchmark {
     private static final String RESULT = "RESULT ";
@@ -77,103 +77,107 @@ public final class ModelBenchmark {
     private final int vocab;
 
     public ModelBenchmark(double seconds, int vocab) {
+        if (!(seconds > 0)) {
+            throw new IllegalArgumentException("seconds per case must be > 0, got " + seconds);
+        }
+        if (vocab < 3) {
+            throw new IllegalArgumentException("vocabulary size must be >= 3 (bos, eos and one token), got " + vocab);
+        }
         this.seconds = seconds;
         this.vocab = vocab;
     }
 
+    /**
+     * The child-JVM entry of {@link #measureIsolated}: {@code ModelBenchmark --case unet:infer:1 --seconds S --vocab N}
+     * measures that one case and prints its encoded result line. Users run {@code coverlab bench models}.
+     */
     public static void main(String[] args) {
         try {
-            run(args);
+            if (args.length != 6 || !args[0].equals("--case") || !args[2].equals("--seconds") || !args[4].equals("--vocab")) {
+                throw new IllegalArgumentException("this is the per-case child process of 'coverlab bench models'; "
+                        + "usage: ModelBenchmark --case MODEL:infer|train:BATCH --seconds S --vocab N");
+            }
+            ModelBenchmark bench = new ModelBenchmark(Double.parseDouble(args[3]), Integer.parseInt(args[5]));
+            System.out.println(bench.measureAll(List.of(Case.parse(args[1]))).get(0).encode());
         } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage() + "; usage: ModelBenchmark [--seconds S] [--batches 1,4] "
-                    + "[--vocab N] [--in-process] [--sd15]");
+            System.err.println("error: " + e.getMessage());
             System.exit(2);
         }
     }
 
-    private static void run(String[] args) {
-        double seconds = 10;
-        int vocab = TinyPreset.VOCAB_SIZE;
-        int[] batches = {1, 4};
-        boolean inProcess = false;
-        boolean sd15 = false;
-        Case only = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--seconds" -> seconds = Double.parseDouble(value(args, ++i));
-                case "--vocab" -> vocab = Integer.parseInt(value(args, ++i));
-                case "--batches" -> batches = Arrays.stream(value(args, ++i).split(",")).mapToInt(Integer::parseInt)
-                        .toArray();
-                case "--in-process" -> inProcess = true;
-                case "--sd15" -> sd15 = true;
-                case "--case" -> only = Case.parse(value(args, ++i));
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
-        ModelBenchmark bench = new ModelBenchmark(seconds, vocab);
-        if (only != null) {
-            System.out.println(bench.measureAll(List.of(only)).get(0).encode());
-            return;
-        }
+    /**
+     * The standard cases: forward and forward+backward of the tiny UNet and text encoder at each batch size, plus
+     * (with {@code sd15}) one guided 512x512 step of an SD1.5-sized UNet: a batch of 2 (uncond + cond) 64x64 latents.
+     */
+    public static List<Case> standardCases(List<Integer> batches, boolean sd15) {
         List<Case> cases = new ArrayList<>();
         for (int b : batches) {
+            if (b < 1) {
+                throw new IllegalArgumentException("batch sizes must be >= 1, got " + b);
+            }
             for (String model : List.of("unet", "text_encoder")) {
                 cases.add(new Case(model, false, b));
                 cases.add(new Case(model, true, b));
             }
         }
         if (sd15) {
-            // one guided SD1.5 denoising step at 512x512: the UNet on a batch of 2 (uncond + cond) 64x64 latents
             cases.add(new Case("sd15_unet", false, 2));
         }
-        System.out.printf(Locale.ROOT, "tiny preset (%d-token vocabulary), %s, %d cores, OMP_WAIT_POLICY=%s, load "
-                        + "average %s, %.0f s per case, %s%n", vocab,
+        return cases;
+    }
+
+    /**
+     * Measures {@code cases}, each in its own JVM unless {@code inProcess}, and prints a header with the machine's
+     * state, one line per case and the load average at the end to {@code out}.
+     *
+     * @throws IllegalStateException if a child JVM fails
+     */
+    public List<Result> report(List<Case> cases, boolean inProcess, PrintStream out) {
+        out.printf(Locale.ROOT, "tiny preset (%d-token vocabulary), %s, %d cores, OMP_WAIT_POLICY=%s, load "
+                        + "average %s, %s s per case, %s%n", vocab,
                 Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion(),
                 Runtime.getRuntime().availableProcessors(), System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"),
-                MemoryProbe.loadAverage(), seconds, inProcess ? "one JVM (peak RSS cumulative)" : "one JVM per case");
-        List<Result> results = inProcess ? bench.measureAll(cases) : bench.measureIsolated(cases);
-        results.forEach(r -> System.out.println(r.line()));
-        System.out.println("load average at end: " + MemoryProbe.loadAverage());
-    }
-
-    private static String value(String[] args, int i) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException("option " + args[i - 1] + " needs a value");
-        }
-        return args[i];
-    }
-
-    private List<Result> measureIsolated(List<Case> cases) {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+                MemoryProbe.loadAverage(), BigDecimal.valueOf(seconds).stripTrailingZeros().toPlainString(),
+                inProcess ? "one JVM (peak RSS cumulative)" : "one JVM per case");
         List<Result> results = new ArrayList<>();
         for (Case c : cases) {
-            List<String> cmd = List.of(java, "-Dai.djl.offline=" + System.getProperty("ai.djl.offline", "true"),
-                    "-cp", System.getProperty("java.class.path"), ModelBenchmark.class.getName(), "--case", c.arg(),
-                    "--seconds", Double.toString(seconds), "--vocab", Integer.toString(vocab));
-            try {
-                Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-                Result r = null;
-                try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    for (String line; (line = out.readLine()) != null; ) {
-                        if (line.startsWith(RESULT)) {
-                            r = Result.decode(line);
-                        }
+            // print as each case finishes: the SD1.5 case alone takes a minute
+            Result r = inProcess ? measureAll(List.of(c)).get(0) : measureIsolated(c);
+            out.println(r.line());
+            results.add(r);
+        }
+        out.println("load average at end: " + MemoryProbe.loadAverage());
+        return results;
+    }
+
+    private Result measureIsolated(Case c) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = List.of(java, "-Dai.djl.offline=" + System.getProperty("ai.djl.offline", "true"),
+                "-cp", System.getProperty("java.class.path"), ModelBenchmark.class.getName(), "--case", c.arg(),
+                "--seconds", Double.toString(seconds), "--vocab", Integer.toString(vocab));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Result r = null;
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line; (line = out.readLine()) != null; ) {
+                    if (line.startsWith(RESULT)) {
+                        r = Result.decode(line);
                     }
                 }
-                if (p.waitFor() != 0 || r == null) {
-                    throw new IllegalStateException("benchmark case " + c.arg() + " failed (exit " + p.exitValue()
-                            + "); run ModelBenchmark --case " + c.arg() + " to see its output");
-                }
-                results.add(r);
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot start benchmark case " + c.arg() + ": " + e.getMessage(), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
             }
+            if (p.waitFor() != 0 || r == null) {
+                throw new IllegalStateException("benchmark case " + c.arg() + " failed (exit " + p.exitValue()
+                        + "); run 'java -cp ... " + ModelBenchmark.class.getName() + " --case " + c.arg()
+                        + " --seconds 1 --vocab " + vocab + "' to see its output");
+            }
+            return r;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start benchmark case " + c.arg() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
-        return results;
     }
 
     public List<Result> measureAll(List<Case> cases) {

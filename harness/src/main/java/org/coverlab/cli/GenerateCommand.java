@@ -1,0 +1,114 @@
+package org.coverlab.cli;
+
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.coverlab.model.ModelConfigException;
+import org.coverlab.model.pipeline.GenerateGrid;
+import org.coverlab.model.pipeline.GenerationRequest;
+import org.coverlab.model.tokenizer.TokenizerFormatException;
+import org.coverlab.spec.SampleSpec;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code coverlab generate}: a prompt-by-seed image grid from a diffusers folder. */
+@Command(name = "generate",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+                "Generate a prompt-by-seed image grid (one PNG) from a Stable Diffusion diffusers folder.",
+                "Rows are prompts, columns are seeds. The folder holds model_index.json, text_encoder/, "
+                        + "unet/, vae/, tokenizer/ and scheduler/ (SD 1.x/2.x). Same seed, prompt and settings: the "
+                        + "same image."},
+        footer = {"", "Examples:",
+                "  coverlab generate --model tiny --out g.png --prompt 'a fantasy cover' \\",
+                "      --seeds 1,2,3",
+                "  coverlab generate --model sd15 --out g.png --prompt 'a cat' --prompt 'a dog' \\",
+                "      --width 512 --height 512 --steps 30 --scheduler euler",
+                "", ExitCodes.HELP_SECTION})
+public final class GenerateCommand implements Callable<Integer> {
+
+    @ParentCommand
+    CoverlabCommand root;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Diffusers folder of a Stable Diffusion 1.x/2.x model.")
+    Path model;
+
+    @Option(names = "--out", required = true, paramLabel = "PNG", description = "Grid image to write (folders are created).")
+    Path out;
+
+    @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "A prompt (one grid row); repeatable.")
+    List<String> prompts = new ArrayList<>();
+
+    @Option(names = "--seeds", split = ",", paramLabel = "SEED", defaultValue = "42",
+            description = "Comma-separated seeds (one grid column each). Default: ${DEFAULT-VALUE}.")
+    List<Long> seeds = new ArrayList<>();
+
+    @Option(names = "--steps", defaultValue = "20", paramLabel = "N", description = "Denoising steps. Default: ${DEFAULT-VALUE}.")
+    int steps;
+
+    @Option(names = "--guidance", defaultValue = "7.5", paramLabel = "SCALE",
+            description = "Classifier-free guidance scale (1 = no guidance). Default: ${DEFAULT-VALUE}.")
+    float guidance;
+
+    @Option(names = "--scheduler", defaultValue = "ddim", paramLabel = "NAME", converter = SchedulerConverter.class,
+            description = "ddim, pndm, euler or ddpm (the folder's noise schedule is kept). Default: ${DEFAULT-VALUE}.")
+    SampleSpec.Scheduler scheduler;
+
+    @Option(names = "--width", defaultValue = "64", paramLabel = "PX", description = "Image width. Default: ${DEFAULT-VALUE}.")
+    int width;
+
+    @Option(names = "--height", defaultValue = "96", paramLabel = "PX", description = "Image height. Default: ${DEFAULT-VALUE}.")
+    int height;
+
+    @Option(names = "--clip-skip", defaultValue = "0", paramLabel = "N",
+            description = "Skip the last N text encoder layers (0 = use the final layer). Default: ${DEFAULT-VALUE}.")
+    int clipSkip;
+
+    @Option(names = "--batch", defaultValue = "4", paramLabel = "N",
+            description = "Images per UNet call (doubled internally for guidance). Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Override
+    public Integer call() {
+        CliContext ctx = root.context();
+        Path modelDir = ctx.cwd().resolve(model);
+        Path outFile = ctx.cwd().resolve(out);
+        try {
+            GenerationRequest request = new GenerationRequest(prompts, seeds, steps, guidance, scheduler, width, height,
+                    clipSkip, batch);
+            long start = System.nanoTime();
+            GenerateGrid.write(modelDir, request, outFile);
+            ctx.out().printf(Locale.ROOT, "wrote %s: %s x %s, %dx%d, %d %s steps, guidance %.1f, %.1f s%n",
+                    out, count(prompts.size(), "prompt"), count(seeds.size(), "seed"), width, height, steps,
+                    scheduler.key(), guidance,
+                    (System.nanoTime() - start) / 1e9);
+            return ExitCodes.OK;
+        } catch (ModelConfigException | TokenizerFormatException | IllegalArgumentException | UncheckedIOException e) {
+            ctx.err().println("coverlab generate: " + e.getMessage());
+            return ExitCodes.BAD_INPUT;
+        }
+    }
+
+    private static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
+    /** Scheduler names as in specs ({@code sample.scheduler}), case-insensitive. */
+    static final class SchedulerConverter implements CommandLine.ITypeConverter<SampleSpec.Scheduler> {
+        @Override
+        public SampleSpec.Scheduler convert(String value) {
+            for (SampleSpec.Scheduler s : SampleSpec.Scheduler.values()) {
+                if (s.key().equals(value.toLowerCase(Locale.ROOT))) {
+                    return s;
+                }
+            }
+            throw new CommandLine.TypeConversionException("unknown scheduler '" + value + "' (use ddim, pndm, euler or ddpm)");
+        }
+    }
+}

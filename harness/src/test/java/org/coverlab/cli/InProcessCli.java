@@ -1,0 +1,44 @@
+package org.coverlab.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.coverlab.run.StageCatalog;
+
+/** Runs {@code coverlab ...} in this JVM with {@code cwd} as working directory and captures what it prints. */
+final class InProcessCli {
+
+    record Result(int code, String out, String err) {
+        /** For assertion messages: everything the command printed. */
+        String all() {
+            return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    private InProcessCli() {
+    }
+
+    static Result coverlab(Path cwd, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CliContext ctx = new CliContext(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(), cwd, false, StageCatalog.standard(),
+                RemoteTrackers.NONE, Clock.systemUTC(), false);
+        int code = CoverlabCommand.execute(ctx, args);
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** The repository root (holding harness/ and experiments/), found from the test's working folder. */
+    static Path repoRoot() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isDirectory(p.resolve("harness")) && Files.isDirectory(p.resolve("experiments"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("no repository root above " + Path.of("").toAbsolutePath());
+    }
+}

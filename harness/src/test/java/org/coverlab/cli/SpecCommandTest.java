@@ -1,0 +1,77 @@
+package org.coverlab.cli;
+
+import static org.coverlab.cli.InProcessCli.coverlab;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.coverlab.spec.ExperimentSpec;
+import org.coverlab.spec.SpecLoader;
+import org.coverlab.spec.SpecWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code coverlab spec check|show}: the same validation as {@code coverlab run}, nothing run. */
+class SpecCommandTest {
+
+    @TempDir
+    Path cwd;
+
+    private static String quickstart() {
+        return InProcessCli.repoRoot().resolve("experiments/quickstart.yaml").toString();
+    }
+
+    @Test
+    void helpExplainsCheckAndShow() {
+        InProcessCli.Result group = coverlab(cwd, "spec", "--help");
+        assertEquals(0, group.code(), group.all());
+        assertTrue(group.out().contains("check") && group.out().contains("show"), group.all());
+        InProcessCli.Result check = coverlab(cwd, "spec", "check", "--help");
+        assertTrue(check.out().contains("--set") && check.out().contains("--no-file-checks"), check.all());
+    }
+
+    @Test
+    void theQuickstartSpecChecksOkWithItsHash() {
+        InProcessCli.Result r = coverlab(cwd, "spec", "check", quickstart());
+        assertEquals(0, r.code(), r.all());
+        assertTrue(r.out().matches("ok: quickstart \\(sha256 [0-9a-f]{64}\\)\\R"), r.all());
+        InProcessCli.Result changed = coverlab(cwd, "spec", "check", quickstart(), "--set", "train.epochs=2");
+        assertEquals(0, changed.code(), changed.all());
+        assertNotEquals(r.out(), changed.out());
+    }
+
+    @Test
+    void aBrokenSpecListsEveryProblemWithFileLineAndKey() throws IOException {
+        Files.writeString(cwd.resolve("broken.yaml"), """
+                name: broken
+                train:
+                  epochs: -1
+                  learning_rate: fast
+                """);
+        InProcessCli.Result r = coverlab(cwd, "spec", "check", "broken.yaml");
+        assertEquals(2, r.code(), r.all());
+        assertEquals("", r.out());
+        String file = cwd.resolve("broken.yaml").toString();
+        assertTrue(r.err().contains(file + ": 2 problems:"), r.all());
+        assertTrue(r.err().contains("  " + file + ":3: train.epochs: "), r.all());
+        assertTrue(r.err().contains("  " + file + ":4: train.learning_rate: "), r.all());
+        InProcessCli.Result badSet = coverlab(cwd, "spec", "check", quickstart(), "--set", "train.epochs=zero");
+        assertEquals(2, badSet.code(), badSet.all());
+        assertTrue(badSet.err().contains("--set train.epochs: "), badSet.all());
+        InProcessCli.Result missing = coverlab(cwd, "spec", "show", "missing.yaml");
+        assertEquals(2, missing.code(), missing.all());
+        assertTrue(missing.err().contains("missing.yaml"), missing.all());
+    }
+
+    @Test
+    void showPrintsTheResolvedCanonicalYamlThatLoadsBackToTheSameSpec() throws Exception {
+        InProcessCli.Result r = coverlab(cwd, "spec", "show", quickstart(), "--set", "sample.steps=7");
+        assertEquals(0, r.code(), r.all());
+        ExperimentSpec expected = SpecLoader.load(Path.of(quickstart()), java.util.List.of("sample.steps=7"));
+        assertEquals(SpecWriter.toYaml(expected), r.out());
+        assertTrue(r.out().contains("steps: 7"), r.out());
+    }
+}
