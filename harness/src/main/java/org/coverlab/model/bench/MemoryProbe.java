@@ -1,0 +1,62 @@
+package org.coverlab.model.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Process peak RSS from /proc (resettable on Linux) and the bytes held by NDArrays of a manager. */
+final class MemoryProbe {
+    private static final Path STATUS = Path.of("/proc/self/status");
+    private static final Path CLEAR_REFS = Path.of("/proc/self/clear_refs");
+
+    private MemoryProbe() {
+    }
+
+    /** Resets the kernel's peak-RSS mark so the next reading covers only what runs after this call. */
+    static boolean resetPeak() {
+        try {
+            Files.writeString(CLEAR_REFS, "5");
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    /** Peak resident set size in MiB (VmHWM), or -1 where /proc is unavailable. */
+    static double peakRssMiB() {
+        try {
+            for (String line : Files.readAllLines(STATUS)) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** The 1/5/15-minute load averages, to judge whether other processes distorted the timings. */
+    static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** Bytes of all live NDArrays in a manager (not its children), i.e. what one step keeps allocated. */
+    static long liveBytes(NDManager manager) {
+        long total = 0;
+        for (NDArray a : manager.getManagedArrays()) {
+            if (!a.isReleased()) {
+                total += a.size() * a.getDataType().getNumOfBytes();
+            }
+        }
+        return total;
+    }
+}

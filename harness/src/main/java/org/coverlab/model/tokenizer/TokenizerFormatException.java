@@ -1,0 +1,13 @@
+package org.coverlab.model.tokenizer;
+
+/** A tokenizer folder or file that cannot be read; the message names the file, line or key and what was expected. */
+public final class TokenizerFormatException extends RuntimeException {
+
+    public TokenizerFormatException(String message) {
+        super(message);
+    }
+
+    public TokenizerFormatException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
