@@ -33,6 +33,22 @@ public final class SampleStage implements Stage {
     public static final String NAME = "sample";
     static final String BASE_LABEL = "base";
 
+    /** Told after each grid row is checkpointed (tests use it to stop a run at a known row). */
+    @FunctionalInterface
+    interface RowHook {
+        void rowCheckpointed(int rowsDone);
+    }
+
+    private final RowHook afterRow;
+
+    public SampleStage() {
+        this(rows -> { });
+    }
+
+    SampleStage(RowHook afterRow) {
+        this.afterRow = afterRow;
+    }
+
     @Override
     public String name() {
         return NAME;
@@ -84,6 +100,7 @@ public final class SampleStage implements Stage {
                         int done = row + 1;
                         progress.update((long) done * cols, String.format(Locale.ROOT, "%.2f s/image", rowSeconds / cols));
                         ctx.checkpoint(0, done, Map.of("label", label, "rows_done", done, "seconds", seconds), d -> { });
+                        afterRow.rowCheckpointed(done);
                     }
                 }
                 GridRecord grid = sampler.finish(dir, label, 0, seconds);
