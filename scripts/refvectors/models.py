@@ -119,7 +119,8 @@ SD15_DDIM = dict(num_train_timesteps=1000, beta_start=0.00085, beta_end=0.012, b
 
 def pipeline(out, name, seed):
     """A whole StableDiffusionPipeline run (tokenizer, CLIP, CFG, DDIM, UNet, VAE) on the tokenizer helper's vocab."""
-    from diffusers import AutoencoderKL, DDIMScheduler, StableDiffusionPipeline, UNet2DConditionModel
+    from diffusers import (AutoencoderKL, DDIMScheduler, EulerDiscreteScheduler, PNDMScheduler,
+                           StableDiffusionPipeline, UNet2DConditionModel)
     from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
 
     tokenizer_dir = out / "tokenizer" / "clip-small"
@@ -150,15 +151,59 @@ def pipeline(out, name, seed):
     shutil.rmtree(saved)
     shutil.copytree(tokenizer_dir, saved)
     prompts = [p for p in PIPELINE_PROMPTS for _ in PIPELINE_SEEDS]
-    generators = [torch.Generator().manual_seed(s) for _ in PIPELINE_PROMPTS for s in PIPELINE_SEEDS]
-    with torch.no_grad():
-        images = pipe(prompt=prompts, height=16, width=24, num_inference_steps=4, guidance_scale=3.0,
-                      generator=generators, output_type="np").images
-    _save_io(out, name, {"images": torch.from_numpy(images), "seeds": torch.tensor(PIPELINE_SEEDS).float()})
+    results = {}
+    for kind, cls in [("ddim", DDIMScheduler), ("euler", EulerDiscreteScheduler), ("pndm", PNDMScheduler)]:
+        # other schedulers are made from the folder's DDIM config, as from_config does when a user swaps them
+        pipe.scheduler = cls.from_config(pipe.scheduler.config) if kind != "ddim" else DDIMScheduler(**SD15_DDIM)
+        generators = [torch.Generator().manual_seed(s) for _ in PIPELINE_PROMPTS for s in PIPELINE_SEEDS]
+        with torch.no_grad():
+            images = pipe(prompt=prompts, height=16, width=24, num_inference_steps=4, guidance_scale=3.0,
+                          generator=generators, output_type="np").images
+        results["images" if kind == "ddim" else f"images_{kind}"] = torch.from_numpy(images)
+    _save_io(out, name, dict(results, seeds=torch.tensor(PIPELINE_SEEDS).float()))
     (out / "models" / "io" / f"{name}.json").write_text(json.dumps(
         {"prompts": PIPELINE_PROMPTS, "seeds": PIPELINE_SEEDS, "height": 16, "width": 24, "steps": 4,
-         "guidance_scale": 3.0, "scheduler": "ddim", "output": "images: (prompts x seeds, H, W, 3) in [0, 1]"},
+         "guidance_scale": 3.0, "schedulers": {"images": "ddim", "images_euler": "euler", "images_pndm": "pndm"},
+         "output": "images*: (prompts x seeds, H, W, 3) in [0, 1]"},
         indent=2) + "\n")
+
+
+SD15_UNET = dict(act_fn="silu", attention_head_dim=8, block_out_channels=[320, 640, 1280, 1280],
+                 cross_attention_dim=768, down_block_types=["CrossAttnDownBlock2D"] * 3 + ["DownBlock2D"],
+                 in_channels=4, layers_per_block=2, norm_num_groups=32, out_channels=4, sample_size=64,
+                 up_block_types=["UpBlock2D"] + ["CrossAttnUpBlock2D"] * 3)
+SD21_UNET = dict(SD15_UNET, attention_head_dim=[5, 10, 20, 20], cross_attention_dim=1024, use_linear_projection=True,
+                 upcast_attention=True, sample_size=96)
+SD_VAE = dict(block_out_channels=[128, 256, 512, 512], down_block_types=["DownEncoderBlock2D"] * 4, in_channels=3,
+              latent_channels=4, layers_per_block=2, norm_num_groups=32, out_channels=3, sample_size=512,
+              up_block_types=["UpDecoderBlock2D"] * 4)
+SD15_TEXT = dict(vocab_size=49408, hidden_size=768, intermediate_size=3072, num_hidden_layers=12,
+                 num_attention_heads=12, max_position_embeddings=77, hidden_act="quick_gelu", projection_dim=768)
+SD21_TEXT = dict(vocab_size=49408, hidden_size=1024, intermediate_size=4096, num_hidden_layers=23,
+                 num_attention_heads=16, max_position_embeddings=77, hidden_act="gelu", projection_dim=512)
+
+
+def full_size_layouts(out):
+    """State-dict keys and shapes of the real SD1.5 / SD2.1 networks (built on the meta device: no memory, no
+    download), so the Java models are proven to declare exactly the checkpoint layout a user's folder has."""
+    from diffusers import AutoencoderKL, UNet2DConditionModel
+    from transformers import CLIPTextConfig, CLIPTextModel
+
+    layouts = {}
+    with torch.device("meta"):
+        for name, cls, cfg in [("sd15_unet", UNet2DConditionModel, SD15_UNET),
+                               ("sd21_unet", UNet2DConditionModel, SD21_UNET),
+                               ("sd_vae", AutoencoderKL, SD_VAE)]:
+            model = cls(**cfg)
+            layouts[name] = {"config": dict(model.config), "keys": {k: list(v.shape) for k, v in
+                                                                   model.state_dict().items()}}
+        for name, cfg in [("sd15_text_encoder", SD15_TEXT), ("sd21_text_encoder", SD21_TEXT)]:
+            model = CLIPTextModel(CLIPTextConfig(**cfg))
+            layouts[name] = {"config": cfg, "keys": {k: list(v.shape) for k, v in model.state_dict().items()}}
+    for v in layouts.values():
+        v["config"] = {k: (list(x) if isinstance(x, tuple) else x) for k, x in v["config"].items()
+                       if not k.startswith("_")}
+    (out / "models" / "full_size_layouts.json").write_text(json.dumps(layouts, indent=1, sort_keys=True) + "\n")
 
 
 def build(out: pathlib.Path):
@@ -169,5 +214,6 @@ def build(out: pathlib.Path):
     unet(out, "unet_b", 40)
     vae(out, "vae", 50)
     pipeline(out, "pipeline", 60)
+    full_size_layouts(out)
     total = sum(p.stat().st_size for p in (out / "models").rglob("*") if p.is_file())
     print(f"models: {total / 1024:.0f} KiB under {out / 'models'}")

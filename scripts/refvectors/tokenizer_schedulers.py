@@ -5,6 +5,9 @@ build(out) writes, under out/tokenizer and out/schedulers:
                                    special_tokens_map.json) trained here by a plain deterministic BPE on fixed text;
   tokenizer/encodings.json         transformers.CLIPTokenizer ids, masks, tokens and decodes for awkward strings,
                                    with the SD1.5 pad token and with SD2's pad token "!";
+  tokenizer/sd15_vocab_encodings.json  the same with the real SD1.5 vocabulary, only when one is available locally
+                                   (COVERLAB_SD15_TOKENIZER=<tokenizer folder> or COVERLAB_CLIP_BPE=<CLIP's
+                                   bpe_simple_vocab_16e6.txt.gz, e.g. from the open-clip-torch wheel>);
   schedulers/*.json + *.safetensors  timesteps, sigmas and full trajectories of DDPM, DDIM, PNDM and Euler with
                                    SD1.5's scheduler config and variants, DDPM training quantities, and
                                    torch.manual_seed(s); torch.randn(shape) latents.
@@ -182,20 +185,7 @@ def write_tokenizer_folder(folder, vocab, merges):
 
 
 def encode_all(tokenizer):
-    rows = []
-    for text in AWKWARD:
-        enc = tokenizer(text, padding="max_length", max_length=77, truncation=True)
-        raw = tokenizer(text, add_special_tokens=False)["input_ids"]
-        rows.append({
-            "text": text,
-            "input_ids": enc["input_ids"],
-            "attention_mask": enc["attention_mask"],
-            "tokens": tokenizer.convert_ids_to_tokens(raw),
-            "untruncated_length": len(raw),
-            "decoded": tokenizer.decode(enc["input_ids"], skip_special_tokens=True,
-                                        clean_up_tokenization_spaces=False),
-        })
-    return rows
+    return [encode_all_one(tokenizer, text) for text in AWKWARD]
 
 
 def build_tokenizer(out):
@@ -214,6 +204,8 @@ def build_tokenizer(out):
             "normalizer": json.loads(sd15.backend_tokenizer.to_str())["normalizer"],
         },
         "vocab_size": len(vocab),
+        "training": {"corpus": CORPUS, "num_merges": 400,
+                     "rule": "most frequent pair, ties to the smallest (left, right); words weighted by count"},
         "max_length": 77,
         "sd15_pad": {"pad_token": "<|endoftext|>", "pad_token_id": sd15.pad_token_id, "cases": encode_all(sd15)},
         "sd2_pad": {"pad_token": "!", "pad_token_id": sd2.pad_token_id, "cases": encode_all(sd2)},
@@ -221,6 +213,53 @@ def build_tokenizer(out):
     (out / "tokenizer" / "encodings.json").write_text(json.dumps(result, ensure_ascii=False),
                                                       encoding="utf-8")
     write_unicode_table(sd15)
+    build_sd15_vocabulary_vectors(out)
+
+
+def clip_folder_from_bpe(bpe_gz, folder):
+    """SD1.5's tokenizer folder (openai/clip-vit-large-patch14, 49408 tokens) from CLIP's own merges file
+    bpe_simple_vocab_16e6.txt.gz (shipped with OpenAI's clip and with open_clip), built the way CLIP builds it."""
+    import gzip
+    lines = gzip.open(bpe_gz).read().decode("utf-8").split("\n")[1:49152 - 256 - 2 + 1]
+    merges = [tuple(line.split()) for line in lines]
+    alphabet = list(bytes_to_unicode().values())
+    tokens = alphabet + [c + "</w>" for c in alphabet] + ["".join(m) for m in merges]
+    tokens += ["<|startoftext|>", "<|endoftext|>"]
+    write_tokenizer_folder(folder, {t: i for i, t in enumerate(tokens)}, merges)
+
+
+def build_sd15_vocabulary_vectors(out):
+    """Ids with the real SD1.5 vocabulary, if one is available locally (nothing is downloaded): set
+    COVERLAB_SD15_TOKENIZER to a diffusers tokenizer/ folder, or COVERLAB_CLIP_BPE to bpe_simple_vocab_16e6.txt.gz.
+    The vocabulary itself (1.6 MB) is not committed; the Java test runs when a user points it at one."""
+    import hashlib
+    import os
+    import tempfile
+    folder = os.environ.get("COVERLAB_SD15_TOKENIZER")
+    if not folder and os.environ.get("COVERLAB_CLIP_BPE"):
+        folder = tempfile.mkdtemp(prefix="clip-vocab-")
+        clip_folder_from_bpe(os.environ["COVERLAB_CLIP_BPE"], pathlib.Path(folder))
+    if not folder:
+        print("   (no COVERLAB_SD15_TOKENIZER or COVERLAB_CLIP_BPE: keeping the committed SD1.5 vocabulary vectors)")
+        return
+    folder = pathlib.Path(folder)
+    tokenizer = CLIPTokenizer.from_pretrained(str(folder))
+    vocab = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
+    fingerprint = hashlib.sha256("\n".join(f"{t}\t{i}" for t, i in sorted(vocab.items(), key=lambda e: e[1]))
+                                 .encode("utf-8")).hexdigest()
+    result = {"vocab_size": len(vocab), "vocab_sha256": fingerprint,
+              "fingerprint": "sha256 of 'token<TAB>id' lines in id order, joined by newlines",
+              "cases": encode_all(tokenizer) + [encode_all_one(tokenizer, c) for c in CORPUS]}
+    (out / "tokenizer" / "sd15_vocab_encodings.json").write_text(json.dumps(result, ensure_ascii=False),
+                                                                 encoding="utf-8")
+
+
+def encode_all_one(tokenizer, text):
+    enc = tokenizer(text, padding="max_length", max_length=77, truncation=True)
+    raw = tokenizer(text, add_special_tokens=False)["input_ids"]
+    return {"text": text, "input_ids": enc["input_ids"], "attention_mask": enc["attention_mask"],
+            "tokens": tokenizer.convert_ids_to_tokens(raw), "untruncated_length": len(raw),
+            "decoded": tokenizer.decode(enc["input_ids"], skip_special_tokens=True, clean_up_tokenization_spaces=False)}
 
 
 def ranges(flags):
@@ -297,7 +336,7 @@ def model_output(sample, t, bias):
     return 0.1 * sample * math.cos(float(t) / 100.0) + 0.9 * bias
 
 
-def trajectory(scheduler, steps, x_t, bias, noise_seed_base=None):
+def trajectory(scheduler, steps, x_t, bias, noise_seed_base=None, eta=None):
     scheduler.set_timesteps(steps)
     x = x_t * scheduler.init_noise_sigma
     inputs, outputs, samples = [], [], []
@@ -307,6 +346,8 @@ def trajectory(scheduler, steps, x_t, bias, noise_seed_base=None):
         kwargs = {}
         if noise_seed_base is not None:
             kwargs["generator"] = torch.Generator().manual_seed(noise_seed_base + i)
+        if eta is not None:
+            kwargs["eta"] = eta
         x = scheduler.step(out, t, x, **kwargs).prev_sample
         inputs.append(scaled)
         outputs.append(out)
@@ -328,14 +369,14 @@ def build_schedulers(out):
     tensors = {"x_T": x_t, "bias": bias}
     cases = []
 
-    def run(name, cls, config, steps, noise_seed_base=None):
+    def run(name, cls, config, steps, noise_seed_base=None, eta=None):
         scheduler = cls.from_config(config)
-        start, inputs, outputs, samples = trajectory(scheduler, steps, x_t, bias, noise_seed_base)
+        start, inputs, outputs, samples = trajectory(scheduler, steps, x_t, bias, noise_seed_base, eta)
         tensors[f"{name}.start"] = start
         if cls is EulerDiscreteScheduler:  # elsewhere the model input is the sample itself
             tensors[f"{name}.inputs"] = inputs
         tensors[f"{name}.samples"] = samples
-        case = {"name": name, "scheduler": cls.__name__, "config": config, "steps": steps,
+        case = {"name": name, "scheduler": cls.__name__, "config": config, "steps": steps, "eta": eta or 0.0,
                 "timesteps": [float(t) for t in scheduler.timesteps],
                 "init_noise_sigma": float(scheduler.init_noise_sigma)}
         if hasattr(scheduler, "sigmas") and cls is EulerDiscreteScheduler:
@@ -354,6 +395,12 @@ def build_schedulers(out):
     run("euler_leading", EulerDiscreteScheduler, EULER_LEADING, 15)
     run("ddpm_sd15", DDPMScheduler, SD15_CONFIG, 10, noise_seed_base=100)
     run("ddpm_clipped", DDPMScheduler, DDPM_CLIPPED, 10, noise_seed_base=200)
+    run("ddpm_fixed_large", DDPMScheduler, dict(SD15_CONFIG, variance_type="fixed_large"), 10, noise_seed_base=300)
+    run("ddim_eta", DDIMScheduler, SD15_CONFIG, 10, noise_seed_base=400, eta=0.5)
+    run("ddim_cosine_sample_linspace", DDIMScheduler, {"beta_schedule": "squaredcos_cap_v2", "prediction_type": "sample",
+                                                       "timestep_spacing": "linspace", "clip_sample": True}, 12)
+    run("pndm_linspace", PNDMScheduler, dict(SD15_CONFIG, timestep_spacing="linspace"), 12)
+    run("euler_sigma_min", EulerDiscreteScheduler, dict(SD15_CONFIG, final_sigmas_type="sigma_min"), 10)
 
     # Training side: schedules, forward process, velocity, SNR.
     x0 = fixed(2, (5, 4, 8, 8))
@@ -370,7 +417,16 @@ def build_schedulers(out):
         tensors[f"train.{name}.alphas_cumprod"] = s.alphas_cumprod.clone()
         tensors[f"train.{name}.noisy"] = s.add_noise(x0, noise, train_t)
         tensors[f"train.{name}.velocity"] = s.get_velocity(x0, noise, train_t)
-        tensors[f"train.{name}.snr"] = compute_snr(s, torch.arange(0, 1000, dtype=torch.int64)).float()
+        all_t = torch.arange(0, 1000, dtype=torch.int64)
+        snr = compute_snr(s, all_t)
+        tensors[f"train.{name}.snr"] = snr.float()
+        # Min-SNR-gamma loss weights (Hang et al. 2023) as diffusers' train_text_to_image.py computes them, gamma 5.
+        weights = torch.stack([snr, 5.0 * torch.ones_like(all_t)], dim=1).min(dim=1)[0]
+        if s.config.prediction_type == "epsilon":
+            weights = weights / snr
+        elif s.config.prediction_type == "v_prediction":
+            weights = weights / (snr + 1)
+        tensors[f"train.{name}.min_snr_weights"] = weights.float()
         training.append({"name": name, "config": config, "prediction_type": s.config.prediction_type})
 
     # Seeds to initial latents: torch.manual_seed(s); torch.randn(shape).

@@ -12,11 +12,18 @@ public final class ComponentFolder {
     private ComponentFolder() {
     }
 
-    /** The weight file, with a clear message when only a pickle checkpoint or nothing is there. */
+    /**
+     * The weight file, falling back to diffusers' fp16 variant ({@code *.fp16.safetensors}, what many published
+     * SD folders ship); a clear message when only a pickle checkpoint or nothing is there.
+     */
     public static Path weights(Path folder, String fileName) {
         Path file = folder.resolve(fileName);
         if (Files.isRegularFile(file)) {
             return file;
+        }
+        Path variant = folder.resolve(fileName.replace(".safetensors", ".fp16.safetensors"));
+        if (Files.isRegularFile(variant)) {
+            return variant;
         }
         String bin = fileName.replace(".safetensors", ".bin").replace("model.bin", "pytorch_model.bin");
         if (fileName.startsWith("diffusion_pytorch_model")) {

@@ -24,7 +24,7 @@ public record StableDiffusionModels(ClipTextModel textEncoder, UNet2DConditionMo
         if (!Files.isRegularFile(index)) {
             throw new ModelConfigException(index, "missing; is " + folder + " a diffusers pipeline folder?");
         }
-        ConfigJson.read(index);
+        checkIndex(ConfigJson.read(index));
         ClipTextModel text = null;
         UNet2DConditionModel unet = null;
         try {
@@ -40,6 +40,23 @@ public record StableDiffusionModels(ClipTextModel textEncoder, UNet2DConditionMo
                 text.close();
             }
             throw e;
+        }
+    }
+
+    /** Refuses pipelines with other networks (SDXL's second text encoder, Kandinsky, ...) before loading gigabytes. */
+    private static void checkIndex(ConfigJson index) {
+        if (index.has("text_encoder_2")) {
+            throw new ModelConfigException(index.file(), "has text_encoder_2: SDXL-style pipelines are not supported "
+                    + "(expected a Stable Diffusion 1.x/2.x folder)");
+        }
+        java.util.Map<String, String> expected = java.util.Map.of("text_encoder", "CLIPTextModel",
+                "unet", "UNet2DConditionModel", "vae", "AutoencoderKL");
+        for (var e : expected.entrySet()) {
+            java.util.List<String> entry = index.has(e.getKey()) ? index.strings(e.getKey()) : java.util.List.of();
+            if (entry.size() != 2 || !entry.get(1).equals(e.getValue())) {
+                throw new ModelConfigException(index.file(), "'" + e.getKey() + "' should be [library, \""
+                        + e.getValue() + "\"], got " + entry);
+            }
         }
     }
 

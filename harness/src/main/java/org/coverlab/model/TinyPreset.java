@@ -10,7 +10,9 @@ import org.coverlab.model.vae.VaeConfig;
 import org.coverlab.spec.Resolution;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.coverlab.model.tokenizer.BpeTrainer;
 import org.coverlab.model.tokenizer.ClipTokenizer;
+import org.coverlab.model.tokenizer.TrainedVocabulary;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,6 +56,61 @@ public final class TinyPreset {
         return 2;
     }
 
+    /** Vocabulary size the tiny preset trains with {@link BpeTrainer} when given captions. */
+    public static final int VOCAB_SIZE = 4096;
+
+    /**
+     * {@code TinyPreset OUT_FOLDER (--captions FILE [--vocab N] | --tokenizer DIR) [--seed S]}: writes a freshly
+     * initialised tiny model folder, with a BPE vocabulary trained on the captions (one per line) or a copy of an
+     * existing tokenizer folder.
+     */
+    public static void main(String[] args) {
+        try {
+            if (args.length < 3) {
+                throw new IllegalArgumentException("usage: TinyPreset OUT_FOLDER (--captions FILE [--vocab N] | "
+                        + "--tokenizer DIR) [--seed S]");
+            }
+            Path out = Path.of(args[0]);
+            Path captions = null;
+            Path tokenizer = null;
+            int vocab = VOCAB_SIZE;
+            long seed = 0;
+            for (int i = 1; i < args.length; i += 2) {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("option " + args[i] + " needs a value");
+                }
+                switch (args[i]) {
+                    case "--captions" -> captions = Path.of(args[i + 1]);
+                    case "--tokenizer" -> tokenizer = Path.of(args[i + 1]);
+                    case "--vocab" -> vocab = Integer.parseInt(args[i + 1]);
+                    case "--seed" -> seed = Long.parseLong(args[i + 1]);
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+            }
+            if ((captions == null) == (tokenizer == null)) {
+                throw new IllegalArgumentException("give exactly one of --captions FILE and --tokenizer DIR");
+            }
+            if (captions != null) {
+                writeFolder(out, new BpeTrainer(vocab, 2).train(Files.readAllLines(captions)), seed);
+            } else {
+                writeFolder(out, tokenizer, seed);
+            }
+            System.out.println("wrote tiny Stable Diffusion folder " + out + " (seed " + seed + ")");
+        } catch (IOException e) {
+            System.err.println("error: cannot read captions: " + e.getMessage());
+            System.exit(1);
+        } catch (RuntimeException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    /** A tiny model folder whose tokenizer is a {@link BpeTrainer} vocabulary (the embedded default's path). */
+    public static void writeFolder(Path out, TrainedVocabulary vocabulary, long seed) {
+        vocabulary.writeTo(out.resolve("tokenizer"));
+        writeNetworksAndScheduler(out, vocabulary.tokenizer(), seed);
+    }
+
     /**
      * Writes a complete diffusers folder for the tiny preset: seeded random networks sized to the tokenizer's
      * vocabulary, a copy of the tokenizer files, SD1.5's DDIM scheduler config and model_index.json. The folder
@@ -61,11 +118,6 @@ public final class TinyPreset {
      */
     public static void writeFolder(Path out, Path tokenizerFolder, long seed) {
         ClipTokenizer tokenizer = ClipTokenizer.load(tokenizerFolder);
-        try (NDManager manager = NDManager.newBaseManager();
-             StableDiffusionModels models = create(manager, tokenizer.vocabSize(), tokenizer.bosId(), tokenizer.eosId(),
-                     tokenizer.padId(), seed)) {
-            models.save(out);
-        }
         try {
             Path tok = Files.createDirectories(out.resolve("tokenizer"));
             for (String f : List.of("vocab.json", "merges.txt", "tokenizer_config.json", "special_tokens_map.json")) {
@@ -73,6 +125,19 @@ public final class TinyPreset {
                     Files.copy(tokenizerFolder.resolve(f), tok.resolve(f), StandardCopyOption.REPLACE_EXISTING);
                 }
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy tokenizer into " + out, e);
+        }
+        writeNetworksAndScheduler(out, tokenizer, seed);
+    }
+
+    private static void writeNetworksAndScheduler(Path out, ClipTokenizer tokenizer, long seed) {
+        try (NDManager manager = NDManager.newBaseManager();
+             StableDiffusionModels models = create(manager, tokenizer.vocabSize(), tokenizer.bosId(), tokenizer.eosId(),
+                     tokenizer.padId(), seed)) {
+            models.save(out);
+        }
+        try {
             Path scheduler = Files.createDirectories(out.resolve("scheduler"));
             Files.writeString(scheduler.resolve("scheduler_config.json"), PythonJson.write(sd15DdimScheduler()));
         } catch (IOException e) {

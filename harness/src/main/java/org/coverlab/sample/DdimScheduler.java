@@ -51,6 +51,7 @@ public final class DdimScheduler implements Scheduler {
     public void setTimesteps(int numInferenceSteps) {
         this.timesteps = InferenceTimesteps.descending(spacing, numInferenceSteps, config);
         this.numInferenceSteps = numInferenceSteps;
+        if (noise != null) noise.reset();
     }
 
     @Override

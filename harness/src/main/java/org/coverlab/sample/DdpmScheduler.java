@@ -53,6 +53,7 @@ public final class DdpmScheduler implements Scheduler {
     @Override
     public void setTimesteps(int numInferenceSteps) {
         this.timesteps = InferenceTimesteps.descending(spacing, numInferenceSteps, config);
+        noise.reset();
     }
 
     @Override
@@ -77,7 +78,9 @@ public final class DdpmScheduler implements Scheduler {
         for (int i = 0; i < timesteps.length; i++) {
             if (timesteps[i] == t) return i + 1 < timesteps.length ? timesteps[i + 1] : -1;
         }
-        throw new IllegalArgumentException("timestep " + t + " is not in the schedule " + Arrays.toString(timesteps));
+        String shown = Arrays.toString(Arrays.copyOf(timesteps, Math.min(timesteps.length, 12)));
+        throw new IllegalArgumentException("timestep " + t + " is not in the schedule (" + timesteps.length
+                + " steps: " + shown + (timesteps.length > 12 ? "...)" : ")"));
     }
 
     @Override
@@ -161,6 +164,27 @@ public final class DdpmScheduler implements Scheduler {
         long[] ts = timesteps.toType(DataType.INT64, false).toLongArray();
         float[] out = new float[ts.length];
         for (int i = 0; i < ts.length; i++) out[i] = (float) schedule.snr(checkTrainTimestep(ts[i]));
+        return timesteps.getManager().create(out, new Shape(ts.length));
+    }
+
+    /**
+     * Min-SNR-gamma loss weights (Hang et al. 2023) per timestep, as diffusers' training scripts compute them:
+     * min(SNR, gamma) / SNR for epsilon, / (SNR + 1) for v-prediction, unscaled for sample prediction. With a
+     * zero-terminal-SNR schedule and epsilon prediction the last timestep's weight is 0/0, as in diffusers.
+     */
+    public NDArray minSnrLossWeights(NDArray timesteps, float gamma) {
+        if (!(gamma > 0)) throw new IllegalArgumentException("snr gamma must be > 0, got " + gamma);
+        long[] ts = timesteps.toType(DataType.INT64, false).toLongArray();
+        float[] out = new float[ts.length];
+        for (int i = 0; i < ts.length; i++) {
+            float snr = (float) schedule.snr(checkTrainTimestep(ts[i]));
+            float clipped = Math.min(snr, gamma);
+            out[i] = switch (config.predictionType()) {
+                case EPSILON -> clipped / snr;
+                case V_PREDICTION -> clipped / (snr + 1f);
+                case SAMPLE -> clipped;
+            };
+        }
         return timesteps.getManager().create(out, new Shape(ts.length));
     }
 

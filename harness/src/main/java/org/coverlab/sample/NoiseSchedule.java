@@ -45,13 +45,16 @@ public final class NoiseSchedule {
         return c * c;
     }
 
-    /** torch.linspace(start, end, n, dtype=float32): from both ends towards the middle, as torch computes it. */
+    /**
+     * torch.linspace(start, end, n, dtype=float32): a float32 step, then from both ends towards the middle, each
+     * value rounded once (torch's CPU kernel fuses the multiply-add; float * index is exact in double).
+     */
     static float[] linspace(float start, float end, int n) {
         float[] out = new float[n];
         float step = (end - start) / (n - 1);
         int half = n / 2;
         for (int i = 0; i < n; i++) {
-            out[i] = i < half ? start + step * i : end - step * (n - i - 1);
+            out[i] = i < half ? (float) (start + (double) step * i) : (float) (end - (double) step * (n - i - 1));
         }
         return out;
     }

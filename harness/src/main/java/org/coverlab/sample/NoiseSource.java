@@ -10,4 +10,8 @@ public interface NoiseSource {
 
     /** A new float32 array of {@code shape} in {@code manager}, each element drawn from N(0, 1). */
     NDArray next(NDManager manager, Shape shape);
+
+    /** Restarts the stream; schedulers call it from setTimesteps so every sampling run draws the same noise. */
+    default void reset() {
+    }
 }

@@ -37,7 +37,8 @@ public final class PndmScheduler implements Scheduler {
             throw new SchedulerConfigException("PNDM supports prediction_type epsilon or v_prediction, not sample");
         }
         this.config = config;
-        this.schedule = NoiseSchedule.of(config);
+        // diffusers' PNDMScheduler has no rescale_betas_zero_snr (nor clip_sample): from_config ignores those keys.
+        this.schedule = NoiseSchedule.of(config.withRescaleBetasZeroSnr(false));
         this.spacing = config.timestepSpacing().orElse(TimestepSpacing.LEADING);
         this.finalAlphaCumprod = config.setAlphaToOne().orElse(false) ? 1f : schedule.alphaCumprod(0);
     }

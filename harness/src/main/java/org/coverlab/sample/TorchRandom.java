@@ -36,7 +36,7 @@ public final class TorchRandom {
     }
 
     /**
-     * A reproducible noise stream: draw k is {@code randn} with seed {@code (seed + k * 1000003) mod 2^31}. It is
+     * A reproducible noise stream, restarted by {@link NoiseSource#reset()}: draw k is {@code randn} with seed {@code (seed + k * 1000003) mod 2^31}. It is
      * deterministic but not torch's continuing generator stream (which would need the global generator held
      * across the whole sampling loop).
      */
@@ -49,6 +49,11 @@ public final class TorchRandom {
             public NDArray next(NDManager manager, Shape shape) {
                 long s = Math.floorMod(seed + draws++ * 1_000_003L, (long) Integer.MAX_VALUE + 1);
                 return randn(manager, s, shape);
+            }
+
+            @Override
+            public void reset() {
+                draws = 0;
             }
         };
     }

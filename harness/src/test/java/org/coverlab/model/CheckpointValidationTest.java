@@ -1,6 +1,10 @@
 package org.coverlab.model;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import org.coverlab.model.clip.ClipTextModel;
+import org.coverlab.model.io.NDArrays;
 import org.coverlab.model.io.SafeTensors;
 import org.coverlab.model.io.SafeTensorsException;
 import org.coverlab.model.io.TensorDType;
@@ -76,6 +80,59 @@ class CheckpointValidationTest {
         assertEquals(Files.mismatch(folder.resolve(AutoencoderKL.WEIGHTS), dir.resolve("out").resolve(AutoencoderKL.WEIGHTS)), -1L);
     }
 
+    /** transformers 4 files (as in SD1.5's text_encoder/) prefix keys with "text_model." and carry position_ids. */
+    @Test
+    void transformers4TextEncoderLoadsComputesTheSameAndSavesBackUnchanged(@TempDir Path dir) throws IOException {
+        Path folder = copyOf("clip_quick_gelu", dir.resolve("in"));
+        List<TensorEntry> legacy = new ArrayList<>();
+        for (TensorEntry t : SafeTensors.readAll(Reference.model("clip_quick_gelu").resolve(ClipTextModel.WEIGHTS))) {
+            legacy.add(new TensorEntry("text_model." + t.name(), t.dtype(), t.shape(), t.data()));
+        }
+        ByteBuffer positions = ByteBuffer.allocate(16 * 8).order(ByteOrder.LITTLE_ENDIAN);
+        for (long i = 0; i < 16; i++) {
+            positions.putLong(i);
+        }
+        legacy.add(new TensorEntry("text_model.embeddings.position_ids", TensorDType.I64, new long[] {1, 16},
+                positions.flip()));
+        SafeTensors.write(folder.resolve(ClipTextModel.WEIGHTS), Map.of("format", "pt"), legacy);
+        try (NDManager m = NDManager.newBaseManager(); ClipTextModel clip = ClipTextModel.load(folder, m)) {
+            Map<String, NDArray> io = Reference.io("clip_quick_gelu", m);
+            Reference.assertClose(clip.encode(io.get("input_ids").toType(DataType.INT64, false), 0),
+                    io.get("last_hidden_state"), "transformers-4 layout last hidden state");
+            clip.save(dir.resolve("out"));
+        }
+        assertEquals(-1L, Files.mismatch(folder.resolve(ClipTextModel.WEIGHTS),
+                dir.resolve("out").resolve(ClipTextModel.WEIGHTS)));
+    }
+
+    /**
+     * Half-precision checkpoints (most published SD weights, often as the ".fp16" variant file) compute in fp32 and
+     * save back as the same fp16 bytes under the standard name.
+     */
+    @Test
+    void fp16CheckpointLoadsAndSavesBackAsFp16(@TempDir Path dir) throws IOException {
+        Path folder = copyOf("unet_b", dir.resolve("in"));
+        List<TensorEntry> half = new ArrayList<>();
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (TensorEntry t : SafeTensors.readAll(Reference.model("unet_b").resolve(UNet2DConditionModel.WEIGHTS))) {
+                NDArray h = NDArrays.toFloat32(m, t).toType(DataType.FLOAT16, false);
+                half.add(new TensorEntry(t.name(), TensorDType.F16, t.shape(), copy(h.toByteBuffer())));
+            }
+            SafeTensors.write(folder.resolve(FP16_VARIANT), Map.of("format", "pt"), half);
+            try (UNet2DConditionModel unet = UNet2DConditionModel.load(folder, m)) {
+                Map<String, NDArray> io = Reference.io("unet_b", m);
+                NDArray out = unet.forward(io.get("latents"), io.get("timesteps"), io.get("encoder_hidden_states"));
+                float err = Reference.maxAbsDiff(out, io.get("noise_pred"));
+                assertTrue(err < 2e-2, "fp16 weights should stay within fp16 rounding of the fp32 result, got " + err);
+                unet.save(dir.resolve("out"));
+            }
+        }
+        assertEquals(-1L, Files.mismatch(folder.resolve(FP16_VARIANT),
+                dir.resolve("out").resolve(UNet2DConditionModel.WEIGHTS)));
+    }
+
+    private static final String FP16_VARIANT = "diffusion_pytorch_model.fp16.safetensors";
+
     @Test
     void truncatedWeightFileIsRejectedWithItsName(@TempDir Path dir) throws IOException {
         Path folder = copyOf("vae", dir);
@@ -109,6 +166,12 @@ class CheckpointValidationTest {
             ModelConfigException e = assertThrows(ModelConfigException.class, () -> UNet2DConditionModel.load(folder, m));
             assertTrue(e.getMessage().contains("Convert it to safetensors"), e.getMessage());
         }
+    }
+
+    private static ByteBuffer copy(ByteBuffer b) {
+        ByteBuffer c = ByteBuffer.allocate(b.remaining()).order(ByteOrder.LITTLE_ENDIAN);
+        c.put(b.duplicate().order(ByteOrder.LITTLE_ENDIAN)).flip();
+        return c;
     }
 
     private static ByteBuffer zeros(int bytes) {

@@ -9,7 +9,8 @@ import org.coverlab.model.pipeline.GenerationRequest;
 import org.coverlab.model.pipeline.ImageGrid;
 import org.coverlab.model.pipeline.TextToImagePipeline;
 import org.coverlab.spec.SampleSpec;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
@@ -25,9 +26,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class PipelineConformanceTest {
 
-    /** Tokenizer, CLIP, CFG against "", seeded latents, DDIM, UNet, VAE: the whole diffusers pipeline, 2 prompts x 2 seeds. */
-    @Test
-    void ddimPipelineWithGuidanceReproducesDiffusersImages(@TempDir Path dir) throws IOException {
+    /**
+     * Tokenizer, CLIP, CFG against "", seeded latents, scheduler, UNet, VAE: the whole diffusers pipeline, 2 prompts
+     * x 2 seeds. Euler covers init_noise_sigma and scale_model_input; PNDM SD1.5's default multistep scheduler.
+     */
+    @ParameterizedTest
+    @CsvSource({"DDIM, images", "EULER, images_euler", "PNDM, images_pndm"})
+    void pipelineWithGuidanceReproducesDiffusersImages(SampleSpec.Scheduler scheduler, String key, @TempDir Path dir)
+            throws IOException {
         JsonNode spec = ConfigJson.MAPPER.readTree(Files.readString(Reference.conformance("models/io/pipeline.json")));
         List<String> prompts = new ArrayList<>();
         spec.get("prompts").forEach(p -> prompts.add(p.asText()));
@@ -37,7 +43,7 @@ class PipelineConformanceTest {
         int height = spec.get("height").asInt();
         // batch size 3 splits the four images unevenly across two UNet batches: batching must not change results
         GenerationRequest request = new GenerationRequest(prompts, seeds, spec.get("steps").asInt(),
-                (float) spec.get("guidance_scale").asDouble(), SampleSpec.Scheduler.DDIM, width, height, 0, 3);
+                (float) spec.get("guidance_scale").asDouble(), scheduler, width, height, 0, 3);
         try (NDManager m = NDManager.newBaseManager();
              TextToImagePipeline pipeline = TextToImagePipeline.load(Reference.model("pipeline"), m)) {
             List<GeneratedImage> images = pipeline.generate(request);
@@ -50,7 +56,7 @@ class PipelineConformanceTest {
                 assertEquals(seeds.get(i % seeds.size()), images.get(i).seed());
             }
             NDArray actual = m.create(flat, new Shape(images.size(), height, width, 3));
-            Reference.assertClose(actual, io.get("images"), "pipeline images (ddim, cfg 3)");
+            Reference.assertClose(actual, io.get(key), "pipeline images (" + scheduler.key() + ", cfg 3)");
 
             Path png = dir.resolve("grid.png");
             ImageGrid.writePng(png, images, prompts.size(), seeds.size());

@@ -5,6 +5,8 @@ import org.coverlab.model.pipeline.GeneratedImage;
 import org.coverlab.model.pipeline.GenerationRequest;
 import org.coverlab.model.pipeline.ImageGrid;
 import org.coverlab.model.pipeline.TextToImagePipeline;
+import org.coverlab.model.tokenizer.BpeTrainer;
+import org.coverlab.model.tokenizer.TrainedVocabulary;
 import org.coverlab.spec.Resolution;
 import org.coverlab.spec.SampleSpec;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,6 +61,23 @@ class TinyPresetTest {
                 }
             }
             assertFalse(Arrays.equals(images.get(0).rgb(), images.get(1).rgb()), "seeds must give different images");
+        }
+    }
+
+    /** The embedded default's path: a vocabulary trained by BpeTrainer sizes the text encoder's embedding table. */
+    @Test
+    void trainedVocabularyFolderSizesTheTextEncoderAndGenerates() {
+        List<String> captions = List.of("A book cover with author Jane Austen, book title Pride and Prejudice",
+                "A book cover with author Leo Tolstoy, book title War and Peace",
+                "A book cover with author Mary Shelley, book title Frankenstein");
+        TrainedVocabulary vocabulary = new BpeTrainer(600, 1).train(captions);
+        Path trained = dir.resolve("trained");
+        TinyPreset.writeFolder(trained, vocabulary, 3);
+        try (NDManager m = NDManager.newBaseManager(); TextToImagePipeline pipeline = TextToImagePipeline.load(trained, m)) {
+            assertEquals(vocabulary.tokenizer().vocabSize(), pipeline.models().textEncoder().config().vocabSize());
+            List<GeneratedImage> images = pipeline.generate(new GenerationRequest(captions.subList(0, 1), List.of(1L), 1,
+                    1f, SampleSpec.Scheduler.EULER, 64, 96, 0, 1));
+            assertEquals(1, images.size());
         }
     }
 

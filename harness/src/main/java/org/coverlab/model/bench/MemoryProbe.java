@@ -7,22 +7,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Process peak RSS from /proc (resettable on Linux) and the bytes held by NDArrays of a manager. */
+/** Process peak RSS from /proc, the load average, and the bytes held by NDArrays of a manager. */
 final class MemoryProbe {
     private static final Path STATUS = Path.of("/proc/self/status");
-    private static final Path CLEAR_REFS = Path.of("/proc/self/clear_refs");
 
     private MemoryProbe() {
-    }
-
-    /** Resets the kernel's peak-RSS mark so the next reading covers only what runs after this call. */
-    static boolean resetPeak() {
-        try {
-            Files.writeString(CLEAR_REFS, "5");
-            return true;
-        } catch (IOException | UnsupportedOperationException e) {
-            return false;
-        }
     }
 
     /** Peak resident set size in MiB (VmHWM), or -1 where /proc is unavailable. */

@@ -9,27 +9,67 @@ import ai.djl.training.GradientCollector;
 import org.coverlab.model.StableDiffusionModels;
 import org.coverlab.model.TinyPreset;
 import org.coverlab.model.nn.ParamStore;
+import org.coverlab.model.unet.UNet2DConditionModel;
+import org.coverlab.model.unet.UNetConfig;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 
 /**
  * Throughput and memory of the tiny UNet and text encoder: forward (no gradients) and forward+backward steps per
- * second at batch 1 and 4, with peak RSS and the NDArray bytes one step holds. Later exposed as
+ * second at batch 1 and 4, with the process's peak RSS and the NDArray bytes one step holds. Later exposed as
  * {@code coverlab bench models}.
  *
- * <p>Usage: {@code ModelBenchmark [--seconds S] [--batches 1,4] [--vocab N]}
+ * <p>Each case runs in its own JVM by default, so its peak RSS is its own (the allocator never hands memory back,
+ * so in one process every later case would inherit the earlier peaks); {@code --in-process} runs all in one JVM.
+ *
+ * <p>Usage: {@code ModelBenchmark [--seconds S] [--batches 1,4] [--vocab N] [--in-process] [--sd15]}; {@code --sd15}
+ * adds one guided 512x512 step of an SD1.5-sized UNet (about 1 minute and 5 GB on two cores).
  */
 public final class ModelBenchmark {
+    private static final String RESULT = "RESULT ";
+
+    /** One configuration to measure. */
+    public record Case(String model, boolean backward, int batch) {
+        String arg() {
+            return model + ":" + (backward ? "train" : "infer") + ":" + batch;
+        }
+
+        static Case parse(String s) {
+            String[] p = s.split(":");
+            if (p.length != 3 || !List.of("unet", "text_encoder", "sd15_unet").contains(p[0])
+                    || !List.of("train", "infer").contains(p[1])) {
+                throw new IllegalArgumentException("case must look like unet:infer:1 or text_encoder:train:4, got " + s);
+            }
+            return new Case(p[0], p[1].equals("train"), Integer.parseInt(p[2]));
+        }
+    }
 
     /** One measured configuration. */
-    public record Result(String model, String mode, int batch, int steps, double stepsPerSecond, double peakRssMiB,
-                         double stepMiB) {
+    public record Result(Case c, int steps, double stepsPerSecond, double peakRssMiB, double stepMiB) {
         String line() {
-            return String.format(Locale.ROOT, "%-13s %-16s batch %d  %7.2f steps/s  (%3d steps)  peak RSS %7.1f MiB"
-                    + "  step NDArrays %7.1f MiB", model, mode, batch, stepsPerSecond, steps, peakRssMiB, stepMiB);
+            return String.format(Locale.ROOT, "%-13s %-16s batch %d  %8.3f steps/s  %8.3f s/step  (%4d steps)  "
+                            + "peak RSS %7.1f MiB  step NDArrays %6.1f MiB", c.model(),
+                    c.backward() ? "forward+backward" : "forward", c.batch(), stepsPerSecond, 1 / stepsPerSecond, steps,
+                    peakRssMiB, stepMiB);
+        }
+
+        String encode() {
+            return RESULT + c.arg() + " " + steps + " " + stepsPerSecond + " " + peakRssMiB + " " + stepMiB;
+        }
+
+        static Result decode(String line) {
+            String[] p = line.substring(RESULT.length()).trim().split(" ");
+            return new Result(Case.parse(p[0]), Integer.parseInt(p[1]), Double.parseDouble(p[2]),
+                    Double.parseDouble(p[3]), Double.parseDouble(p[4]));
         }
     }
 
@@ -42,75 +82,148 @@ public final class ModelBenchmark {
     }
 
     public static void main(String[] args) {
-        double seconds = 10;
-        int vocab = 4096;
-        int[] batches = {1, 4};
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--seconds" -> seconds = Double.parseDouble(args[++i]);
-                case "--vocab" -> vocab = Integer.parseInt(args[++i]);
-                case "--batches" -> batches = java.util.Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt)
-                        .toArray();
-                default -> {
-                    System.err.println("unknown option " + args[i] + "; usage: ModelBenchmark [--seconds S] "
-                            + "[--batches 1,4] [--vocab N]");
-                    System.exit(2);
-                }
-            }
+        try {
+            run(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage() + "; usage: ModelBenchmark [--seconds S] [--batches 1,4] "
+                    + "[--vocab N] [--in-process] [--sd15]");
+            System.exit(2);
         }
-        new ModelBenchmark(seconds, vocab).run(batches).forEach(r -> System.out.println(r.line()));
     }
 
-    public List<Result> run(int[] batches) {
-        List<Result> results = new ArrayList<>();
-        System.out.printf(Locale.ROOT, "tiny preset, %d-token vocabulary, %s, %d cores, OMP_WAIT_POLICY=%s, "
-                        + "load average %s, %.0f s per case%s%n",
-                vocab, Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion(),
-                Runtime.getRuntime().availableProcessors(), System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"),
-                MemoryProbe.loadAverage(), seconds,
-                MemoryProbe.resetPeak() ? "" : " (peak RSS cannot be reset here: figures are cumulative)");
-        try (NDManager root = NDManager.newBaseManager();
-             StableDiffusionModels models = TinyPreset.create(root, vocab, 0, 1, 1, 0)) {
-            System.out.printf(Locale.ROOT, "parameters: unet %,d  text encoder %,d  vae %,d%n",
-                    models.unet().params().parameterCount(), models.textEncoder().params().parameterCount(),
-                    models.vae().params().parameterCount());
-            int latentH = TinyPreset.RESOLUTION.height() / models.vaeScaleFactor();
-            int latentW = TinyPreset.RESOLUTION.width() / models.vaeScaleFactor();
-            for (int batch : batches) {
-                Function<NDManager, NDArray> unetStep = m -> models.unet().forward(
-                        m.randomNormal(new Shape(batch, 4, latentH, latentW)),
-                        m.create(new float[batch]).add(500f),
-                        m.randomNormal(new Shape(batch, TinyPreset.MAX_TOKENS, TinyPreset.TEXT_WIDTH)));
-                Function<NDManager, NDArray> textStep = m -> models.textEncoder().encode(
-                        m.randomInteger(0, vocab, new Shape(batch, TinyPreset.MAX_TOKENS), DataType.INT64), 0);
-                results.add(measure("unet", false, batch, models.unet().params(), root, unetStep));
-                results.add(measure("unet", true, batch, models.unet().params(), root, unetStep));
-                results.add(measure("text_encoder", false, batch, models.textEncoder().params(), root, textStep));
-                results.add(measure("text_encoder", true, batch, models.textEncoder().params(), root, textStep));
+    private static void run(String[] args) {
+        double seconds = 10;
+        int vocab = TinyPreset.VOCAB_SIZE;
+        int[] batches = {1, 4};
+        boolean inProcess = false;
+        boolean sd15 = false;
+        Case only = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--seconds" -> seconds = Double.parseDouble(value(args, ++i));
+                case "--vocab" -> vocab = Integer.parseInt(value(args, ++i));
+                case "--batches" -> batches = Arrays.stream(value(args, ++i).split(",")).mapToInt(Integer::parseInt)
+                        .toArray();
+                case "--in-process" -> inProcess = true;
+                case "--sd15" -> sd15 = true;
+                case "--case" -> only = Case.parse(value(args, ++i));
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
+        ModelBenchmark bench = new ModelBenchmark(seconds, vocab);
+        if (only != null) {
+            System.out.println(bench.measureAll(List.of(only)).get(0).encode());
+            return;
+        }
+        List<Case> cases = new ArrayList<>();
+        for (int b : batches) {
+            for (String model : List.of("unet", "text_encoder")) {
+                cases.add(new Case(model, false, b));
+                cases.add(new Case(model, true, b));
+            }
+        }
+        if (sd15) {
+            // one guided SD1.5 denoising step at 512x512: the UNet on a batch of 2 (uncond + cond) 64x64 latents
+            cases.add(new Case("sd15_unet", false, 2));
+        }
+        System.out.printf(Locale.ROOT, "tiny preset (%d-token vocabulary), %s, %d cores, OMP_WAIT_POLICY=%s, load "
+                        + "average %s, %.0f s per case, %s%n", vocab,
+                Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion(),
+                Runtime.getRuntime().availableProcessors(), System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"),
+                MemoryProbe.loadAverage(), seconds, inProcess ? "one JVM (peak RSS cumulative)" : "one JVM per case");
+        List<Result> results = inProcess ? bench.measureAll(cases) : bench.measureIsolated(cases);
+        results.forEach(r -> System.out.println(r.line()));
         System.out.println("load average at end: " + MemoryProbe.loadAverage());
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException("option " + args[i - 1] + " needs a value");
+        }
+        return args[i];
+    }
+
+    private List<Result> measureIsolated(List<Case> cases) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<Result> results = new ArrayList<>();
+        for (Case c : cases) {
+            List<String> cmd = List.of(java, "-Dai.djl.offline=" + System.getProperty("ai.djl.offline", "true"),
+                    "-cp", System.getProperty("java.class.path"), ModelBenchmark.class.getName(), "--case", c.arg(),
+                    "--seconds", Double.toString(seconds), "--vocab", Integer.toString(vocab));
+            try {
+                Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                Result r = null;
+                try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    for (String line; (line = out.readLine()) != null; ) {
+                        if (line.startsWith(RESULT)) {
+                            r = Result.decode(line);
+                        }
+                    }
+                }
+                if (p.waitFor() != 0 || r == null) {
+                    throw new IllegalStateException("benchmark case " + c.arg() + " failed (exit " + p.exitValue()
+                            + "); run ModelBenchmark --case " + c.arg() + " to see its output");
+                }
+                results.add(r);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot start benchmark case " + c.arg() + ": " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
         return results;
     }
 
-    private Result measure(String name, boolean backward, int batch, ParamStore params, NDManager root,
-                           Function<NDManager, NDArray> step) {
-        params.setTrainable(backward);
-        try {
-            for (int i = 0; i < 2; i++) {
-                runOnce(backward, root, step);
+    public List<Result> measureAll(List<Case> cases) {
+        List<Result> results = new ArrayList<>();
+        if (cases.stream().anyMatch(c -> c.model().equals("sd15_unet"))) {
+            try (NDManager root = NDManager.newBaseManager();
+                 UNet2DConditionModel unet = UNet2DConditionModel.create(UNetConfig.sd15(), root, 0)) {
+                for (Case c : cases) {
+                    int b = c.batch();
+                    results.add(measure(c, unet.params(), root, m -> unet.forward(m.randomNormal(new Shape(b, 4, 64, 64)),
+                            m.create(new float[b]).add(500f), m.randomNormal(new Shape(b, 77, 768)))));
+                }
             }
-            MemoryProbe.resetPeak();
+            return results;
+        }
+        try (NDManager root = NDManager.newBaseManager();
+             StableDiffusionModels models = TinyPreset.create(root, vocab, 0, 1, 1, 0)) {
+            int latentH = TinyPreset.RESOLUTION.height() / models.vaeScaleFactor();
+            int latentW = TinyPreset.RESOLUTION.width() / models.vaeScaleFactor();
+            for (Case c : cases) {
+                int batch = c.batch();
+                Function<NDManager, NDArray> step = c.model().equals("unet")
+                        ? m -> models.unet().forward(m.randomNormal(new Shape(batch, 4, latentH, latentW)),
+                        m.create(new float[batch]).add(500f),
+                        m.randomNormal(new Shape(batch, TinyPreset.MAX_TOKENS, TinyPreset.TEXT_WIDTH)))
+                        : m -> models.textEncoder().encode(
+                        m.randomInteger(0, vocab, new Shape(batch, TinyPreset.MAX_TOKENS), DataType.INT64), 0);
+                ParamStore params = c.model().equals("unet") ? models.unet().params() : models.textEncoder().params();
+                results.add(measure(c, params, root, step));
+            }
+        }
+        return results;
+    }
+
+    private Result measure(Case c, ParamStore params, NDManager root, Function<NDManager, NDArray> step) {
+        params.setTrainable(c.backward());
+        try {
+            boolean large = c.model().equals("sd15_unet");
+            for (int i = 0; i < (large ? 1 : 2); i++) {
+                runOnce(c.backward(), root, step);
+            }
             long start = System.nanoTime();
             int steps = 0;
             long stepBytes = 0;
-            while (steps < 3 || System.nanoTime() - start < seconds * 1e9) {
-                stepBytes = Math.max(stepBytes, runOnce(backward, root, step));
+            while (steps < (large ? 1 : 3) || System.nanoTime() - start < seconds * 1e9) {
+                stepBytes = Math.max(stepBytes, runOnce(c.backward(), root, step));
                 steps++;
             }
             double elapsed = (System.nanoTime() - start) / 1e9;
-            return new Result(name, backward ? "forward+backward" : "forward", batch, steps, steps / elapsed,
-                    MemoryProbe.peakRssMiB(), stepBytes / (1024.0 * 1024.0));
+            return new Result(c, steps, steps / elapsed, MemoryProbe.peakRssMiB(), stepBytes / (1024.0 * 1024.0));
         } finally {
             params.setTrainable(false);
         }

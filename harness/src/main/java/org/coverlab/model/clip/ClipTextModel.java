@@ -66,6 +66,17 @@ public final class ClipTextModel implements AutoCloseable {
         return model;
     }
 
+    /**
+     * The state-dict keys and shapes a checkpoint for this config must contain, without allocating any weights
+     * (a full-size SD1.5 layout costs nothing to list).
+     */
+    public static java.util.Map<String, long[]> layout(ClipTextConfig config) {
+        try (NDManager manager = NDManager.newBaseManager();
+             ClipTextModel model = new ClipTextModel(config, manager)) {
+            return model.params.layout();
+        }
+    }
+
     public void save(Path folder) {
         ComponentFolder.writeConfig(folder, config.json());
         params.save(folder.resolve(WEIGHTS));

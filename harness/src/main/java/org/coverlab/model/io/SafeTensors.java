@@ -22,6 +22,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Reads and writes the safetensors format (8-byte little-endian header length, JSON header, raw data).
@@ -160,11 +161,34 @@ public final class SafeTensors {
         return out;
     }
 
+    /** A tensor to be written: name, dtype, shape, and where its bytes come from when the writer reaches it. */
+    public record PendingTensor(String name, TensorDType dtype, long[] shape, Supplier<ByteBuffer> data) {
+        long byteSize() {
+            long n = dtype.bytes();
+            for (long d : shape) {
+                n *= d;
+            }
+            return n;
+        }
+    }
+
     /** Writes tensors exactly as safetensors' reference writer lays them out. */
     public static void write(Path file, Map<String, String> metadata, List<TensorEntry> tensors) {
-        List<TensorEntry> sorted = new ArrayList<>(tensors);
-        sorted.sort(Comparator.<TensorEntry>comparingInt(t -> -t.dtype().writerRank())
-                .thenComparing(TensorEntry::name, SafeTensors::compareUtf8));
+        List<PendingTensor> pending = new ArrayList<>();
+        for (TensorEntry t : tensors) {
+            pending.add(new PendingTensor(t.name(), t.dtype(), t.shape(), t::data));
+        }
+        writeStreaming(file, metadata, pending);
+    }
+
+    /**
+     * Like {@link #write} but asks for each tensor's bytes only when it is written, so saving a multi-GB model
+     * needs memory for one tensor at a time, not a second copy of the whole model.
+     */
+    public static void writeStreaming(Path file, Map<String, String> metadata, List<PendingTensor> tensors) {
+        List<PendingTensor> sorted = new ArrayList<>(tensors);
+        sorted.sort(Comparator.<PendingTensor>comparingInt(t -> -t.dtype().writerRank())
+                .thenComparing(PendingTensor::name, SafeTensors::compareUtf8));
         StringBuilder json = new StringBuilder("{");
         if (metadata != null && !metadata.isEmpty()) {
             json.append("\"__metadata__\":{");
@@ -177,7 +201,7 @@ public final class SafeTensors {
         }
         long offset = 0;
         for (int i = 0; i < sorted.size(); i++) {
-            TensorEntry t = sorted.get(i);
+            PendingTensor t = sorted.get(i);
             if (i > 0 && t.name().equals(sorted.get(i - 1).name())) {
                 throw new IllegalArgumentException(file + ": tensor name '" + t.name() + "' given twice");
             }
@@ -208,8 +232,12 @@ public final class SafeTensors {
                 out.write(len.array());
                 out.write(headerPadded);
                 byte[] chunk = new byte[1 << 16];
-                for (TensorEntry t : sorted) {
-                    ByteBuffer data = t.data().duplicate();
+                for (PendingTensor t : sorted) {
+                    ByteBuffer data = t.data().get().duplicate();
+                    if (data.remaining() != t.byteSize()) {
+                        throw new IllegalStateException("tensor '" + t.name() + "' produced " + data.remaining()
+                                + " bytes, expected " + t.byteSize());
+                    }
                     while (data.hasRemaining()) {
                         int n = Math.min(chunk.length, data.remaining());
                         data.get(chunk, 0, n);

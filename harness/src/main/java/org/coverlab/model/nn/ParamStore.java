@@ -67,6 +67,13 @@ public final class ParamStore implements AutoCloseable {
         return p;
     }
 
+    /** Declared parameter names and shapes, in declaration order. */
+    public Map<String, long[]> layout() {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        params.values().forEach(p -> out.put(p.name(), p.shape().getShape()));
+        return out;
+    }
+
     public long parameterCount() {
         return params.values().stream().mapToLong(p -> p.shape().size()).sum();
     }
@@ -134,16 +141,20 @@ public final class ParamStore implements AutoCloseable {
 
     /** Writes all parameters (in their checkpoint dtype and key) plus carried buffers, as diffusers would. */
     public void save(Path file) {
-        List<TensorEntry> entries = new ArrayList<>();
+        List<SafeTensors.PendingTensor> entries = new ArrayList<>();
         for (Param p : params.values()) {
             NDArray v = p.value();
-            try (NDArray stored = v.toType(p.storedAs().djl(), true)) {
-                ByteBuffer bytes = stored.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-                entries.add(new TensorEntry(p.fileKey(), p.storedAs(), p.shape().getShape(), bytes));
-            }
+            entries.add(new SafeTensors.PendingTensor(p.fileKey(), p.storedAs(), p.shape().getShape(), () -> {
+                // converted one tensor at a time, when the writer reaches it
+                try (NDArray stored = v.toType(p.storedAs().djl(), true)) {
+                    return stored.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+                }
+            }));
         }
-        entries.addAll(buffers.values());
-        SafeTensors.write(file, metadata, entries);
+        for (TensorEntry b : buffers.values()) {
+            entries.add(new SafeTensors.PendingTensor(b.name(), b.dtype(), b.shape(), b::data));
+        }
+        SafeTensors.writeStreaming(file, metadata, entries);
     }
 
     /** Marks every parameter as requiring gradients (for fine-tuning) or not (for sampling). */

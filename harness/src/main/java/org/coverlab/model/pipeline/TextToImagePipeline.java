@@ -42,6 +42,10 @@ public final class TextToImagePipeline implements AutoCloseable {
             throw new IllegalArgumentException("tokenizer has " + tokenizer.vocabSize() + " tokens but the text encoder "
                     + "only " + models.textEncoder().config().vocabSize() + " embeddings");
         }
+        if (tokenizer.maxLength() > models.textEncoder().config().maxPositions()) {
+            throw new IllegalArgumentException("tokenizer pads to " + tokenizer.maxLength() + " tokens but the text "
+                    + "encoder has only " + models.textEncoder().config().maxPositions() + " positions");
+        }
         this.models = models;
         this.tokenizer = tokenizer;
         this.schedulerConfig = schedulerConfig;

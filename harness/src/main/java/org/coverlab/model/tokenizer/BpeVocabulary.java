@@ -25,9 +25,6 @@ public final class BpeVocabulary {
     /** Word-final suffix of CLIP's BPE: the last symbol of every word carries it. */
     public static final String END_OF_WORD = "</w>";
 
-    /** transformers reads at most this many merges (CLIP's 49152 vocab less 256 bytes and 2 specials). */
-    static final int MAX_MERGES = 49152 - 256 - 2;
-
     private static final int CACHE_LIMIT = 50_000;
 
     private final Map<String, Integer> encoder;
@@ -57,7 +54,7 @@ public final class BpeVocabulary {
             if (id < 0) throw new IllegalArgumentException("negative id " + id + " for token '" + token + "'");
             decoder[id] = token;
         });
-        this.merges = List.copyOf(merges.size() > MAX_MERGES ? merges.subList(0, MAX_MERGES) : merges);
+        this.merges = List.copyOf(merges);
         Map<String, Integer> r = new HashMap<>();
         // A repeated merge line takes its last rank, as transformers' dict(zip(merges, range(n))) does.
         for (int i = 0; i < this.merges.size(); i++) r.put(this.merges.get(i).key(), i);
@@ -66,7 +63,8 @@ public final class BpeVocabulary {
 
     /** Reads {@code vocab.json} and {@code merges.txt}; errors name the file and line. */
     public static BpeVocabulary read(Path vocabJson, Path mergesTxt) {
-        return new BpeVocabulary(readVocab(vocabJson), readMerges(mergesTxt));
+        Map<String, Integer> vocab = readVocab(vocabJson);
+        return new BpeVocabulary(vocab, readMerges(mergesTxt, vocab));
     }
 
     static Map<String, Integer> readVocab(Path file) {
@@ -95,21 +93,31 @@ public final class BpeVocabulary {
         return vocab;
     }
 
-    /** Like transformers: strip the file, skip its first line (the "#version" header), one merge per line. */
-    static List<Merge> readMerges(Path file) {
+    /**
+     * Like the tokenizers library that transformers' CLIPTokenizer loads merges.txt with: lines starting with
+     * "#version" are headers, every other line is exactly "left right"; trailing blank lines are ignored.
+     */
+    static List<Merge> readMerges(Path file, Map<String, Integer> vocab) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new TokenizerFormatException(file + ": cannot read (" + e.getMessage() + ")", e);
         }
-        String[] lines = text.strip().split("\n", -1);
+        String[] lines = text.stripTrailing().split("\r?\n", -1);
         List<Merge> merges = new ArrayList<>();
-        for (int i = 1; i < lines.length && merges.size() < MAX_MERGES; i++) {
-            String[] parts = lines[i].strip().split("\\s+");
-            if (parts.length != 2 || parts[0].isEmpty()) {
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].startsWith("#version") || (lines.length == 1 && lines[i].isEmpty())) continue;
+            String[] parts = lines[i].split(" ", -1);
+            if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
                 throw new TokenizerFormatException(file + " line " + (i + 1)
-                        + ": expected two symbols separated by a space, got '" + lines[i] + "'");
+                        + ": expected two symbols separated by one space, got '" + lines[i] + "'");
+            }
+            for (String token : List.of(parts[0], parts[1], parts[0] + parts[1])) {
+                if (!vocab.containsKey(token)) {
+                    throw new TokenizerFormatException(file + " line " + (i + 1) + ": merge '" + lines[i]
+                            + "' uses or makes '" + token + "', which is not in vocab.json");
+                }
             }
             merges.add(new Merge(parts[0], parts[1]));
         }

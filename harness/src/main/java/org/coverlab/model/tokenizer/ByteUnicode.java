@@ -28,6 +28,18 @@ public final class ByteUnicode {
     private ByteUnicode() {
     }
 
+    /**
+     * The 256 stand-in characters in CLIP's vocabulary order: the printable bytes ('!'..'~', '¡'..'¬', '®'..'ÿ')
+     * first, then the remapped ones, so that "!" has id 0 as in CLIP's vocab.json.
+     */
+    public static char[] alphabet() {
+        char[] out = new char[256];
+        int k = 0;
+        for (int b = 0; b < 256; b++) if (BYTE_TO_CHAR[b] == b) out[k++] = (char) b;
+        for (int b = 0; b < 256; b++) if (BYTE_TO_CHAR[b] != b) out[k++] = BYTE_TO_CHAR[b];
+        return out;
+    }
+
     /** The character standing for byte {@code b} (0..255). */
     public static char charOf(int b) {
         return BYTE_TO_CHAR[b & 0xFF];

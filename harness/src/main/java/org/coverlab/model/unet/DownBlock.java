@@ -1,6 +1,7 @@
 package org.coverlab.model.unet;
 
 import ai.djl.ndarray.NDArray;
+import org.coverlab.model.nn.BlockScope;
 import org.coverlab.model.nn.Scope;
 
 import java.util.ArrayList;
@@ -30,9 +31,11 @@ final class DownBlock {
     /** Returns the block output; appends every intermediate state the up path will consume to {@code skips}. */
     NDArray forward(NDArray x, NDArray temb, NDArray context, List<NDArray> skips) {
         for (int i = 0; i < resnets.size(); i++) {
-            x = resnets.get(i).forward(x, temb);
+            ResnetBlock2D resnet = resnets.get(i);
+            x = BlockScope.run(x, null, in -> resnet.forward(in, temb));
             if (!attentions.isEmpty()) {
-                x = attentions.get(i).forward(x, context);
+                Transformer2D attention = attentions.get(i);
+                x = BlockScope.run(x, null, in -> attention.forward(in, context));
             }
             skips.add(x);
         }

@@ -1,6 +1,7 @@
 package org.coverlab.model.unet;
 
 import ai.djl.ndarray.NDArray;
+import org.coverlab.model.nn.BlockScope;
 import org.coverlab.model.nn.Scope;
 
 import java.util.ArrayList;
@@ -23,10 +24,12 @@ final class MidBlockCrossAttn {
     }
 
     NDArray forward(NDArray x, NDArray temb, NDArray context) {
-        x = resnets.get(0).forward(x, temb);
+        x = BlockScope.run(x, null, in -> resnets.get(0).forward(in, temb));
         for (int i = 0; i < attentions.size(); i++) {
-            x = attentions.get(i).forward(x, context);
-            x = resnets.get(i + 1).forward(x, temb);
+            Transformer2D attention = attentions.get(i);
+            ResnetBlock2D resnet = resnets.get(i + 1);
+            x = BlockScope.run(x, null, in -> attention.forward(in, context));
+            x = BlockScope.run(x, null, in -> resnet.forward(in, temb));
         }
         return x;
     }

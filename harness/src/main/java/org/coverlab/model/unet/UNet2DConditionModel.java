@@ -78,6 +78,17 @@ public final class UNet2DConditionModel implements AutoCloseable {
         return model;
     }
 
+    /**
+     * The state-dict keys and shapes a checkpoint for this config must contain, without allocating any weights
+     * (a full-size SD1.5 layout costs nothing to list).
+     */
+    public static java.util.Map<String, long[]> layout(UNetConfig config) {
+        try (NDManager manager = NDManager.newBaseManager();
+             UNet2DConditionModel model = new UNet2DConditionModel(config, manager)) {
+            return model.params.layout();
+        }
+    }
+
     public void save(Path folder) {
         ComponentFolder.writeConfig(folder, config.json());
         params.save(folder.resolve(WEIGHTS));

@@ -107,6 +107,12 @@ public record UNetConfig(int inChannels, int outChannels, int[] blockOutChannels
                 (float) c.real("resnet_out_scale_factor", 1.0), c.integer("sample_size", 64), c.json());
     }
 
+    /** Stable Diffusion 1.5's UNet (runwayml/stable-diffusion-v1-5 unet/config.json). */
+    public static UNetConfig sd15() {
+        return of(64, new int[] {320, 640, 1280, 1280}, List.of(CROSS_DOWN, CROSS_DOWN, CROSS_DOWN, DOWN),
+                List.of(UP, CROSS_UP, CROSS_UP, CROSS_UP), 2, 768, new int[] {8, 8, 8, 8}, 32, false);
+    }
+
     /** A config.json as diffusers writes it for a model defined in code (e.g. the tiny preset). */
     public static UNetConfig of(int sampleSize, int[] blockOutChannels, List<String> down, List<String> up,
                                 int layersPerBlock, int crossAttentionDim, int[] attentionHeads, int normNumGroups,

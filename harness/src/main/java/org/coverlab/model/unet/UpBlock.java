@@ -1,6 +1,7 @@
 package org.coverlab.model.unet;
 
 import ai.djl.ndarray.NDArray;
+import org.coverlab.model.nn.BlockScope;
 import org.coverlab.model.nn.Scope;
 
 import java.util.ArrayList;
@@ -39,9 +40,14 @@ final class UpBlock {
     NDArray forward(NDArray x, NDArray temb, NDArray context, List<NDArray> skips, long[] upsampleSize) {
         for (int i = 0; i < resnets.size(); i++) {
             NDArray skip = skips.remove(skips.size() - 1);
-            x = resnets.get(i).forward(x.concat(skip, 1), temb);
+            NDArray joined = x.concat(skip, 1);
+            skip.close(); // consumed: free it now (autograd keeps its own reference if it needs one)
+            ResnetBlock2D resnet = resnets.get(i);
+            x = BlockScope.run(joined, null, in -> resnet.forward(in, temb));
+            joined.close();
             if (!attentions.isEmpty()) {
-                x = attentions.get(i).forward(x, context);
+                Transformer2D attention = attentions.get(i);
+                x = BlockScope.run(x, null, in -> attention.forward(in, context));
             }
         }
         return upsampler == null ? x : upsampler.forward(x, upsampleSize);

@@ -66,6 +66,17 @@ public final class AutoencoderKL implements AutoCloseable {
         return renamed == null ? key : key.substring(0, at + marker.length()) + renamed + rest.substring(head.length());
     }
 
+    /**
+     * The state-dict keys and shapes a checkpoint for this config must contain, without allocating any weights
+     * (a full-size SD1.5 layout costs nothing to list).
+     */
+    public static java.util.Map<String, long[]> layout(VaeConfig config) {
+        try (NDManager manager = NDManager.newBaseManager();
+             AutoencoderKL model = new AutoencoderKL(config, manager)) {
+            return model.params.layout();
+        }
+    }
+
     public void save(Path folder) {
         ComponentFolder.writeConfig(folder, config.json());
         params.save(folder.resolve(WEIGHTS));

@@ -2,6 +2,7 @@ package org.coverlab.model.vae;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import org.coverlab.sample.TorchRandom;
 
 /** The VAE posterior: per-element Gaussian with the mean and clamped log-variance split from the moments. */
 public final class DiagonalGaussian {
@@ -29,6 +30,15 @@ public final class DiagonalGaussian {
     /** mean + std * noise, noise ~ N(0, 1) of the mean's shape (drawn by the caller so it can be seeded). */
     public NDArray sample(NDArray noise) {
         return mean.add(std().mul(noise));
+    }
+
+    /**
+     * A sample with {@code torch.Generator().manual_seed(seed)} noise, as diffusers' {@code latent_dist.sample(
+     * generator=...)} draws it for this shape.
+     */
+    public NDArray sample(long seed) {
+        NDArray noise = TorchRandom.randn(mean.getManager(), seed, mean.getShape());
+        return sample(noise);
     }
 
     /** The mode, used for deterministic encoding. */
