@@ -168,4 +168,24 @@ class SampleStageTest {
             System.clearProperty(ModelSource.TINY_PROPERTY);
         }
     }
+
+    @Test
+    void aDiffusersFolderBaseLoadsItsOwnWeights() throws Exception {
+        Path folder = Path.of(Objects.requireNonNull(getClass().getResource("/conformance/models/pipeline")).toURI());
+        String yaml = StageRuns.gridYaml("synth", 1).replace("model: {base: tiny}", "model: {base: \"" + folder + "\"}")
+                .replace("resolution: {width: 16, height: 24}", "resolution: {width: 16, height: 16}");
+        ExperimentSpec diffusers = StageRuns.spec(dir, yaml);
+        Runner.Outcome outcome = runs.run(diffusers, StageCatalog.standard().plan(diffusers, List.of(SampleStage.NAME)),
+                new Cancellation());
+        assertEquals(RunStatus.FINISHED, outcome.status(), outcome.error());
+        RunDir run = runs.store.find(outcome.runId());
+        JsonNode model = gridJson(run).get("model");
+        assertTrue(model.get("pretrained").asBoolean());
+        assertEquals(folder.toString(), model.get("folder").asText());
+        assertEquals(ModelSource.hashLoadedFiles(folder), model.get("weightsSha256").asText());
+        assertFalse(Files.exists(run.path().resolve(ModelSource.TINY_INIT_DIR)));
+        BufferedImage image = ImageIO.read(base(run).resolve(GridSampler.imageFile(0, 42)).toFile());
+        assertEquals(16, image.getWidth());
+        assertEquals(16, image.getHeight());
+    }
 }
