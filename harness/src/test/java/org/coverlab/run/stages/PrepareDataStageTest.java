@@ -70,6 +70,28 @@ class PrepareDataStageTest {
     }
 
     @Test
+    void aGenerationInProgressInAnotherProcessIsWaitedFor() throws Exception {
+        ExperimentSpec spec = StageRuns.spec(dir, StageRuns.gridYaml("synth", 1));
+        Path ready = dir.resolve("locked");
+        Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), HoldGenerationLock.class.getName(),
+                dir.resolve(".synth.generate.lock").toString(), ready.toString(), "2500").inheritIO().start();
+        try {
+            for (int i = 0; i < 200 && !Files.exists(ready); i++) {
+                Thread.sleep(50);
+            }
+            assertTrue(Files.exists(ready), "the helper process took the lock");
+            StageRuns runs = new StageRuns(dir.resolve("runs"));
+            Runner.Outcome outcome = runs.run(spec, prepareOnly(spec), new Cancellation());
+            assertEquals(RunStatus.FINISHED, outcome.status(), outcome.error());
+            assertTrue(Files.readString(runs.store.find(outcome.runId()).log()).contains("another process is generating"));
+            assertTrue(Files.isRegularFile(dir.resolve("synth/book_data.csv")));
+        } finally {
+            holder.destroyForcibly();
+        }
+    }
+
+    @Test
     void aResumedPrepareAfterItsCheckpointIsANoOp() throws Exception {
         ExperimentSpec spec = StageRuns.spec(dir, StageRuns.gridYaml("synth", 1));
         StageRuns runs = new StageRuns(dir.resolve("runs"));
