@@ -44,7 +44,9 @@ public final class StageCatalog {
 
     /** The stages this build ships. Later stages register here as they are implemented. */
     public static StageCatalog standard() {
-        return new StageCatalog(Map.of()).with(new TestStage());
+        return new StageCatalog(Map.of()).with(new TestStage())
+                .with(new org.coverlab.run.stages.PrepareDataStage())
+                .with(new org.coverlab.run.stages.SampleStage());
     }
 
     public StageCatalog with(Stage stage) {
@@ -157,10 +159,12 @@ public final class StageCatalog {
     }
 
     private static Optional<String> needsReport(ExperimentSpec spec) {
-        if (needsTraining(spec).isEmpty() && needsSampling(spec).isEmpty() && needsEvaluation(spec).isEmpty()) {
+        // A sampling-only experiment's result is its grids (samples/<label>/grid.png and grid.json); the report
+        // compares training curves and metrics, so only experiments that produce those need it.
+        if (needsTraining(spec).isEmpty() && needsEvaluation(spec).isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of("every experiment that trains, samples or evaluates ends with a report");
+        return Optional.of("every experiment that trains or evaluates ends with a report");
     }
 
     private static String keys(List<? extends SpecEnum> values) {
