@@ -61,7 +61,7 @@ import org.mlflow.tracking.creds.BasicMlflowHostCreds;
 /**
  * The study's tracking end to end, through the real command line in child JVMs ({@code org.coverlab.cli.Main}, as a
  * user runs it): a committed study spec ({@code experiments/te-2ep-500.yaml}) run with the harness's deterministic
- * {@code test} stage and {@code --tracker wandb,mlflow}, logging to a real MLflow server (the basic-auth one when
+ * {@code test} stage and {@code --tracker local,wandb,mlflow}, logging to a real MLflow server (the basic-auth one when
  * {@value MlflowTestServer#AUTH_ENV} is set, as in CI, else {@value MlflowTestServer#ENV}; see
  * {@link MlflowTestServer} for skip-or-fail) and to the W&B contract server ({@link FakeWandbServer}).
  *
@@ -171,11 +171,13 @@ class StudyTrackingEndToEndTest {
         assertEquals("true", tags(resumed).get("coverlab.resumed"));
         assertCheckpointsOnServers(id, resumed, List.of(total - 10, total)); // the two keep_last keeps
 
+        List<String> wandbHistory = List.copyOf(wandb.existing(wandbPath(id)).history);
         assertExit(0, coverlab(stepsPerEpoch, 0, "runs", "sync", id), 60);
         String syncOutput = readConsole();
         assertTrue(syncOutput.contains("wandb: all") && syncOutput.contains("mlflow: all"), syncOutput);
-        assertWandbHasEveryStepOnce(id, total);
-        assertMlflowHasEveryStepOnce(id, total);
+        assertEquals(wandbHistory, wandb.existing(wandbPath(id)).history, "runs sync left the W&B history as it was");
+        Run synced = assertMlflowHasEveryStepOnce(id, total);
+        assertEquals(resumed.getInfo().getEndTime(), synced.getInfo().getEndTime(), "runs sync did not end the MLflow run again");
         assertNoSecrets();
     }
 
