@@ -1,5 +1,6 @@
 package org.coverlab.cli;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import org.coverlab.run.RemoteTracking;
@@ -7,6 +8,8 @@ import org.coverlab.spec.TrackingSpec;
 import org.coverlab.track.RemoteSinks;
 import org.coverlab.track.SenderOptions;
 import org.coverlab.track.SenderTracking;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The remote tracking this build can do: which backends (W&B, MLflow) it can feed, and the one hook that feeds all
@@ -17,6 +20,15 @@ import org.coverlab.track.SenderTracking;
 public record RemoteTrackers(Set<TrackingSpec.Backend> backends, RemoteTracking tracking) {
 
     public static final RemoteTrackers NONE = new RemoteTrackers(Set.of(), null);
+
+    /**
+     * Least seconds between two sends while a run goes (decimals allowed; 0 sends as soon as entries arrive). The
+     * default, 15 s, is the W&B SDK's file-stream interval; a shorter one shows metrics sooner at the cost of more
+     * requests. The final flush and {@code runs sync} never wait.
+     */
+    public static final String SEND_INTERVAL_ENV = "COVERLAB_SEND_INTERVAL_SECONDS";
+
+    private static final Logger LOG = LoggerFactory.getLogger(RemoteTrackers.class);
 
     public RemoteTrackers {
         backends = Set.copyOf(backends);
@@ -37,6 +49,25 @@ public record RemoteTrackers(Set<TrackingSpec.Backend> backends, RemoteTracking 
     public static RemoteTrackers of(Map<String, String> env) {
         RemoteSinks sinks = RemoteSinks.standard(env, RunsSyncCommand.home(env));
         return new RemoteTrackers(Set.of(TrackingSpec.Backend.WANDB, TrackingSpec.Backend.MLFLOW),
-                new SenderTracking(sinks, SenderOptions.DEFAULT));
+                new SenderTracking(sinks, senderOptions(env)));
+    }
+
+    /** The sender's options, with {@value #SEND_INTERVAL_ENV} applied; a bad value is reported and the default kept. */
+    static SenderOptions senderOptions(Map<String, String> env) {
+        String text = env.get(SEND_INTERVAL_ENV);
+        if (text == null || text.isBlank()) {
+            return SenderOptions.DEFAULT;
+        }
+        try {
+            double seconds = Double.parseDouble(text.strip());
+            if (seconds >= 0 && seconds <= 3600) {
+                return SenderOptions.DEFAULT.withSendInterval(Duration.ofMillis(Math.round(seconds * 1000)));
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        LOG.warn("{} must be a number of seconds from 0 to 3600, got '{}'; sending every {} s", SEND_INTERVAL_ENV,
+                text, SenderOptions.DEFAULT.sendInterval().toSeconds());
+        return SenderOptions.DEFAULT;
     }
 }

@@ -1,6 +1,7 @@
 package org.coverlab.track;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -16,6 +17,8 @@ import org.slf4j.LoggerFactory;
 final class SinkWorker implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SinkWorker.class);
+    /** The {@link RunEvent.Artifact#kind} the run store gives checkpoint announcements. */
+    private static final String CHECKPOINT_KIND = "checkpoint";
 
     private final String runId;
     private final String runName;
@@ -116,7 +119,7 @@ final class SinkWorker implements Runnable {
                         cursors.write(sink.name(), current); // marks the remote run as ours for later resumes
                     }
                 }
-                List<JournalEntry> batch = journal.readAfter(current.seq(), options.batchSize());
+                List<JournalEntry> batch = holdBackUnwrittenCheckpoint(journal.readAfter(current.seq(), options.batchSize()));
                 if (batch.isEmpty()) {
                     if (finishing) {
                         outcome = SinkReport.State.DELIVERED;
@@ -181,6 +184,24 @@ final class SinkWorker implements Runnable {
             return stored.rewound();
         }
         return stored;
+    }
+
+    /**
+     * A checkpoint is announced in the journal before its files are written (a resume from it then keeps the
+     * announcement), so while the run goes the batch's last entry may announce a checkpoint whose folder is still
+     * being written. Sending it now would find no files and skip the checkpoint for good; it is held back until its
+     * folder is in place (moved there atomically when complete) or a later entry shows the save is over. Once the
+     * sender finishes, the writer is gone and nothing is held back.
+     */
+    private List<JournalEntry> holdBackUnwrittenCheckpoint(List<JournalEntry> batch) {
+        if (finishing || batch.isEmpty()) {
+            return batch;
+        }
+        RunEvent last = batch.get(batch.size() - 1).event();
+        if (last instanceof RunEvent.Artifact a && CHECKPOINT_KIND.equals(a.kind()) && !Files.exists(runDir.resolve(a.path()))) {
+            return batch.subList(0, batch.size() - 1);
+        }
+        return batch;
     }
 
     private void stop(String why) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -220,5 +221,47 @@ class JournalSenderTest {
         assertTrue(System.nanoTime() - start < 2_000_000_000L, "finish does not wait for the interval");
         assertEquals(2, sink.calls.get(), "everything that arrived meanwhile went in one batch");
         assertEquals(steps(1, 40), sink.metricSteps());
+    }
+
+    /** Waits up to 2 s for {@code done}. */
+    private static boolean await(java.util.function.BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        return done.getAsBoolean();
+    }
+
+    @Test
+    void aCheckpointAnnouncedButStillBeingWrittenIsSentOnlyOnceItsFolderIsInPlace() throws Exception {
+        MemoryJournal journal = new MemoryJournal();
+        for (long step = 1; step <= 3; step++) {
+            journal.append(metrics(step));
+        }
+        // Checkpoints.save journals the announcement first, then writes the folder and moves it into place.
+        RunEvent.Artifact announced = new RunEvent.Artifact(T0 + 3, 3, "checkpoint", "checkpoints/3");
+        journal.append(announced);
+        ScriptedSink sink = new ScriptedSink("wandb");
+        JournalSender sender = start(journal, FAST, sink);
+        assertTrue(await(() -> sink.metricSteps().size() == 3), "the metrics before it go out: " + sink.received);
+        Thread.sleep(100); // several poll intervals
+        assertFalse(sink.received.stream().anyMatch(e -> e.event().equals(announced)), "held back while its folder is missing");
+
+        Files.createDirectories(runDir.resolve("checkpoints/3"));
+        Files.writeString(runDir.resolve("checkpoints/3/checkpoint.json"), "{}");
+        assertTrue(await(() -> sink.received.stream().anyMatch(e -> e.event().equals(announced))), "sent once the folder is there");
+        assertTrue(sender.finish().allDelivered());
+        assertEquals(4, sink.received.size(), "each entry once: " + sink.received);
+    }
+
+    @Test
+    void theFinalFlushDoesNotHoldBackACheckpointThatWasNeverWritten() {
+        MemoryJournal journal = new MemoryJournal();
+        journal.append(metrics(1));
+        journal.append(new RunEvent.Artifact(T0 + 1, 1, "checkpoint", "checkpoints/1")); // the writer died mid-save
+        ScriptedSink sink = new ScriptedSink("wandb");
+        SenderReport report = start(journal, FAST, sink).finish();
+        assertTrue(report.allDelivered(), report.describe());
+        assertEquals(2, sink.received.size(), "the sink decides what a missing checkpoint means: " + sink.received);
     }
 }

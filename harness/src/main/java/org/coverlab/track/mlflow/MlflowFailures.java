@@ -2,11 +2,13 @@ package org.coverlab.track.mlflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -61,6 +63,10 @@ final class MlflowFailures {
             what = "cannot connect (is the server running? " + safeMessage(e) + ")";
         } else if (e instanceof InterruptedIOException) {
             what = "no answer in time (" + safeMessage(e) + ")";
+        } else if (e instanceof FileNotFoundException || e instanceof NoSuchFileException) {
+            // Not the network: the file (say, a checkpoint pruned by train.keep_last) went away during its upload.
+            // Retryable so the sender sends the batch again; the sink then finds the file gone and skips it.
+            what = "the local file was deleted before it was uploaded (" + safeMessage(e) + ")";
         } else if (e instanceof SSLException) {
             what = "TLS handshake failed (" + safeMessage(e) + ")";
             retryable = false;

@@ -3,8 +3,10 @@ package org.coverlab.track.wandb;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
@@ -94,6 +96,10 @@ final class WandbApi {
             if (!response.isSuccessful()) {
                 throw failure("upload of " + name, response, RetryPolicy.UPLOAD, readSnippet(response));
             }
+        } catch (FileNotFoundException | NoSuchFileException e) {
+            // Retryable so the sender sends the batch again: the sink then finds the file gone and skips it.
+            throw new SinkException("W&B upload of " + name + ": the local file was deleted before it was uploaded ("
+                    + redactor.describe(e) + ")", true, 0, null);
         } catch (IOException e) {
             throw connectionFailure("upload of " + name, e);
         }

@@ -1,7 +1,9 @@
 package org.coverlab.track.wandb;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.file.NoSuchFileException;
 import java.time.Clock;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -55,7 +57,7 @@ public final class WandbRetryInterceptor implements Interceptor {
                 response = chain.proceed(request);
             } catch (IOException e) {
                 if (attempt >= maxRetries || policy == RetryPolicy.NONE || e instanceof InterruptedIOException
-                        || chain.call().isCanceled()) {
+                        || isMissingLocalFile(e) || chain.call().isCanceled()) {
                     throw e;
                 }
                 long delay = backoff.delayMillis(attempt, random);
@@ -108,6 +110,14 @@ public final class WandbRetryInterceptor implements Interceptor {
             }
         }
         return 0;
+    }
+
+    /**
+     * An upload whose local file is gone (a checkpoint pruned by train.keep_last while it was being sent): no retry
+     * can bring it back, so the sink hears of it at once instead of after minutes of backoff.
+     */
+    private static boolean isMissingLocalFile(IOException e) {
+        return e instanceof FileNotFoundException || e instanceof NoSuchFileException;
     }
 
     private static void sleep(long millis) throws InterruptedIOException {

@@ -62,6 +62,17 @@ class MlflowSinkFaultTest {
     }
 
     @Test
+    void aFileDeletedBeforeItsUploadIsReportedAsSuchAndRetryable() {
+        // e.g. a checkpoint pruned by train.keep_last while the sender was behind; the sender's retry then skips it.
+        Path gone = runDir.resolve("checkpoints/30/checkpoint.json");
+        try (MlflowArtifactClient artifacts = new MlflowArtifactClient(MlflowEndpoint.of(fake.uri(), "fake", MlflowCredentials.NONE))) {
+            SinkException e = assertThrows(SinkException.class, () -> artifacts.upload("1/abc/artifacts", "checkpoints/30/checkpoint.json", gone));
+            assertTrue(e.retryable(), e.getMessage());
+            assertTrue(e.getMessage().contains("the local file was deleted before it was uploaded"), e.getMessage());
+        }
+    }
+
+    @Test
     void serverErrorsAreRetryable() throws Exception {
         open(MlflowCredentials.NONE);
         fake.fail("runs/log-batch", status(500, "{\"error_code\":\"INTERNAL_ERROR\",\"message\":\"db locked\"}"));

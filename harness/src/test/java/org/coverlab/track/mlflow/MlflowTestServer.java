@@ -9,22 +9,22 @@ import org.junit.jupiter.api.Assumptions;
  * {@code scripts/mlflow-server start}. Unset on a developer machine the tests are skipped with how to run them; unset
  * in CI ({@code CI=true}) they fail, so a broken server start-up can never pass as "all green".
  */
-final class MlflowTestServer {
+public final class MlflowTestServer {
 
-    static final String ENV = "COVERLAB_TEST_MLFLOW_URI";
+    public static final String ENV = "COVERLAB_TEST_MLFLOW_URI";
     /** A second server with MLflow's basic-auth app: {@code scripts/mlflow-server start --auth}. */
-    static final String AUTH_ENV = "COVERLAB_TEST_MLFLOW_AUTH_URI";
+    public static final String AUTH_ENV = "COVERLAB_TEST_MLFLOW_AUTH_URI";
     /** The auth server's throwaway admin, as set by scripts/mlflow-server. */
-    static final String AUTH_USER = "coverlab-admin";
-    static final String AUTH_PASSWORD = "coverlab-test-only-pw";
+    public static final String AUTH_USER = "coverlab-admin";
+    public static final String AUTH_PASSWORD = "coverlab-test-only-pw";
 
     private MlflowTestServer() {}
 
-    static String uri() {
+    public static String uri() {
         return fromEnv(ENV, "");
     }
 
-    static String authUri() {
+    public static String authUri() {
         return fromEnv(AUTH_ENV, " --auth");
     }
 

@@ -27,26 +27,26 @@ import mockwebserver3.SocketEffect;
  * is there, so a retried request is idempotent, and refusing gaps); signed upload URLs on the same server that must
  * not carry the W&B key. Every request is recorded; a fault plan can fail requests before or after they take effect.
  */
-final class FakeWandbServer extends Dispatcher {
+public final class FakeWandbServer extends Dispatcher {
 
     /** What to do to one request: answer normally, fail it, or apply it and then drop the connection. */
-    enum Fault { NONE, HTTP_500, HTTP_429, DROP_BEFORE, DROP_AFTER }
+    public enum Fault { NONE, HTTP_500, HTTP_429, DROP_BEFORE, DROP_AFTER }
 
     static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
-    static final class Run {
-        final List<String> history = new ArrayList<>();
+    public static final class Run {
+        public final List<String> history = new ArrayList<>();
         final List<String> output = new ArrayList<>();
         final List<String> events = new ArrayList<>();
         String summary = "{}";
-        ObjectNode config = JSON.createObjectNode();
+        public ObjectNode config = JSON.createObjectNode();
         final Map<String, byte[]> files = new LinkedHashMap<>();
         final Set<String> uploaded = new LinkedHashSet<>();
-        boolean complete;
-        Integer exitCode;
+        public boolean complete;
+        public Integer exitCode;
         String displayName;
 
-        List<Long> historySteps() {
+        public List<Long> historySteps() {
             List<Long> steps = new ArrayList<>();
             for (String line : history) {
                 steps.add(parse(line).path("_step").asLong());
@@ -59,15 +59,15 @@ final class FakeWandbServer extends Dispatcher {
         }
     }
 
-    static final class Artifact {
+    public static final class Artifact {
         final String id;
-        final String collection;
+        public final String collection;
         final String type;
         final String digest;
-        final JsonNode createVariables;
-        String state = "PENDING";
+        public final JsonNode createVariables;
+        public String state = "PENDING";
         final Map<String, String> expectedMd5 = new LinkedHashMap<>();
-        final Map<String, byte[]> files = new LinkedHashMap<>();
+        public final Map<String, byte[]> files = new LinkedHashMap<>();
         byte[] manifest;
         String manifestDigest;
 
@@ -81,23 +81,23 @@ final class FakeWandbServer extends Dispatcher {
     }
 
     final MockWebServer server = new MockWebServer();
-    final Map<String, Artifact> artifacts = new LinkedHashMap<>();
+    public final Map<String, Artifact> artifacts = new LinkedHashMap<>();
     final String apiKey;
     final String expectedAuth;
     final Map<String, Run> runs = new LinkedHashMap<>();
     final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
-    final List<String> violations = new CopyOnWriteArrayList<>();
-    volatile Function<RecordedRequest, Fault> faults = r -> Fault.NONE;
+    public final List<String> violations = new CopyOnWriteArrayList<>();
+    public volatile Function<RecordedRequest, Fault> faults = r -> Fault.NONE;
     volatile String retryAfter = "0";
 
-    FakeWandbServer(String apiKey) throws IOException {
+    public FakeWandbServer(String apiKey) throws IOException {
         this.apiKey = apiKey;
         this.expectedAuth = "Basic " + java.util.Base64.getEncoder().encodeToString(("api:" + apiKey).getBytes());
         server.setDispatcher(this);
         server.start();
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return server.url("/").toString();
     }
 
@@ -105,7 +105,7 @@ final class FakeWandbServer extends Dispatcher {
         return runs.computeIfAbsent(entity + "/" + project + "/" + name, k -> new Run());
     }
 
-    synchronized Run existing(String path) {
+    public synchronized Run existing(String path) {
         return runs.get(path);
     }
 
@@ -364,7 +364,7 @@ final class FakeWandbServer extends Dispatcher {
         return java.net.URLDecoder.decode(encoded, java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    void shutdown() {
+    public void shutdown() {
         server.close();
     }
 }

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +26,7 @@ import org.coverlab.track.Backoff;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -191,5 +195,19 @@ class WandbRetryInterceptorTest {
             assertEquals(503, response.code());
         }
         assertEquals(1, server.getRequestCount());
+    }
+
+    @Test
+    void aLocalFileThatVanishedBeforeItsUploadIsNotRetried(@TempDir Path dir) {
+        // A checkpoint pruned by train.keep_last while the sender uploads it: no retry can bring it back, and five
+        // SDK-paced retries (2 s to 60 s) would hold up every later journal entry past the run's flush timeout.
+        OkHttpClient sdkPaced = WandbSink.httpClient(new WandbRetryInterceptor(Backoff.WANDB, 5, 60_000, Clock.systemUTC()));
+        Request upload = new Request.Builder().url(server.url("/upload/ckpt"))
+                .put(RequestBody.create(dir.resolve("pruned.safetensors").toFile(), MediaType.get("application/octet-stream")))
+                .tag(RetryPolicy.class, RetryPolicy.UPLOAD).build();
+        long start = System.nanoTime();
+        IOException e = assertThrows(IOException.class, () -> sdkPaced.newCall(upload).execute().close());
+        assertTrue(e instanceof FileNotFoundException || e instanceof NoSuchFileException, e.toString());
+        assertTrue(System.nanoTime() - start < 1_000_000_000L, "failed at once, not after backoff");
     }
 }

@@ -8,19 +8,25 @@ import static org.coverlab.track.wandb.WandbTestSupport.started;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import mockwebserver3.RecordedRequest;
 import org.coverlab.spec.TrackingSpec;
+import org.coverlab.track.JournalEntry;
+import org.coverlab.track.RemoteSink.SinkException;
 import org.coverlab.track.RunEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -263,6 +269,34 @@ class WandbSinkWireTest {
         assertEquals(1, server.artifacts.size());
     }
 
+    @Test
+    void aCheckpointPrunedWhileItUploadsIsSkippedOnTheRetryAndLaterEntriesGoThrough() throws Exception {
+        Path ckpt = runDir.resolve("checkpoints/10");
+        Files.createDirectories(ckpt);
+        Files.writeString(ckpt.resolve("checkpoint.json"), "{}");
+        // train.keep_last deletes the folder after W&B has handed out the upload URLs, before the file is sent.
+        server.faults = request -> {
+            if (request.getUrl().encodedPath().equals("/graphql") && request.getBody().utf8().contains("CreateArtifactFiles")) {
+                try (var files = Files.walk(ckpt)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return FakeWandbServer.Fault.NONE;
+        };
+        sink.open("abcd1234", "te-8ep", runDir);
+        List<JournalEntry> batch = List.of(entry(1, metrics(10, 0.5)),
+                entry(2, new RunEvent.Artifact(T0, 10, "checkpoint", "checkpoints/10")), entry(3, metrics(11, 0.4)));
+        SinkException e = assertThrows(SinkException.class, () -> sink.send(batch));
+        assertTrue(e.retryable(), e.getMessage());
+        assertTrue(e.getMessage().contains("deleted before it was uploaded"), e.getMessage());
+
+        sink.send(batch); // the sender's retry
+        assertEquals(List.of(10L, 11L), server.existing("lab/covers/abcd1234").historySteps());
+        assertTrue(server.artifacts.values().stream().noneMatch(a -> a.state.equals("COMMITTED")), "no version of a checkpoint that is gone");
+    }
+
     private static String md5b64(byte[] bytes) throws Exception {
         return Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(bytes));
     }
@@ -331,7 +365,7 @@ class WandbSinkWireTest {
                 java.time.Clock.systemUTC());
         try {
             small.open("abcd1234", "te-8ep", runDir);
-            List<org.coverlab.track.JournalEntry> batch = new java.util.ArrayList<>();
+            List<JournalEntry> batch = new java.util.ArrayList<>();
             for (int step = 1; step <= 20; step++) {
                 batch.add(entry(step, metrics(step, 1.0 / step)));
             }
