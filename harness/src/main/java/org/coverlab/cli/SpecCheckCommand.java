@@ -1,11 +1,8 @@
 package org.coverlab.cli;
 
-import java.util.concurrent.Callable;
 import org.coverlab.spec.ExperimentSpec;
 import org.coverlab.spec.SpecHash;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code coverlab spec check SPEC}: validate a spec the way {@code coverlab run} does, without running it. */
 @Command(name = "check",
@@ -20,22 +17,14 @@ import picocli.CommandLine.ParentCommand;
                 "  coverlab spec check experiments/te-8ep-5000.yaml",
                 "  coverlab spec check experiments/quickstart.yaml --set train.epochs=2",
                 "", ExitCodes.HELP_SECTION})
-public final class SpecCheckCommand implements Callable<Integer> {
+public final class SpecCheckCommand extends SpecSubcommand {
 
-    @ParentCommand
-    SpecCommand parent;
-
-    @Mixin
-    SpecInput input;
+    public SpecCheckCommand() {
+        super("coverlab spec check");
+    }
 
     @Override
-    public Integer call() {
-        CliContext ctx = parent.context();
-        ExperimentSpec spec = input.load(ctx, "coverlab spec check");
-        if (spec == null) {
-            return ExitCodes.BAD_INPUT;
-        }
+    void print(CliContext ctx, ExperimentSpec spec) {
         ctx.out().println("ok: " + spec.name() + " (sha256 " + SpecHash.sha256(spec) + ")");
-        return ExitCodes.OK;
     }
 }

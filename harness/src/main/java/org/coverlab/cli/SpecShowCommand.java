@@ -1,11 +1,8 @@
 package org.coverlab.cli;
 
-import java.util.concurrent.Callable;
 import org.coverlab.spec.ExperimentSpec;
 import org.coverlab.spec.SpecWriter;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code coverlab spec show SPEC}: the spec with extends:, --set and every default resolved. */
 @Command(name = "show",
@@ -19,22 +16,14 @@ import picocli.CommandLine.ParentCommand;
                 "  coverlab spec show experiments/te-8ep-5000.yaml",
                 "  coverlab spec show experiments/quickstart.yaml --set sample.steps=50",
                 "", ExitCodes.HELP_SECTION})
-public final class SpecShowCommand implements Callable<Integer> {
+public final class SpecShowCommand extends SpecSubcommand {
 
-    @ParentCommand
-    SpecCommand parent;
-
-    @Mixin
-    SpecInput input;
+    public SpecShowCommand() {
+        super("coverlab spec show");
+    }
 
     @Override
-    public Integer call() {
-        CliContext ctx = parent.context();
-        ExperimentSpec spec = input.load(ctx, "coverlab spec show");
-        if (spec == null) {
-            return ExitCodes.BAD_INPUT;
-        }
+    void print(CliContext ctx, ExperimentSpec spec) {
         ctx.out().print(SpecWriter.toYaml(spec));
-        return ExitCodes.OK;
     }
 }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.coverlab.track.RunEvent;
+import org.coverlab.util.AtomicFiles;
 
 /**
  * Saves and finds checkpoints under {@code checkpoints/}. A save is all-or-nothing: files are written into a temp

@@ -3,6 +3,7 @@ package org.coverlab.run;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.coverlab.util.AtomicFiles;
 
 /**
  * The layout of one run directory, {@code runs/<run-id>/}:

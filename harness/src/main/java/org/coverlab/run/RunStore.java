@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.coverlab.util.AtomicFiles;
 
 /** The local run store: a directory of run folders named by run id ({@link RunDir} describes one folder). */
 public final class RunStore {

@@ -7,16 +7,13 @@ import ai.djl.ndarray.NDManager;
  * DDIM (Song et al. 2021), diffusers' {@code DDIMScheduler}: deterministic for eta = 0 (the default and what SD
  * pipelines use); eta > 0 adds noise from a {@link NoiseSource}.
  */
-public final class DdimScheduler implements Scheduler {
+public final class DdimScheduler extends IntegerTimestepScheduler {
 
-    private final SchedulerConfig config;
-    private final NoiseSchedule schedule;
     private final TimestepSpacing spacing;
     private final boolean clipSample;
     private final float finalAlphaCumprod;
     private final float eta;
     private final NoiseSource noise;
-    private int[] timesteps;
     private int numInferenceSteps;
 
     public DdimScheduler(SchedulerConfig config) {
@@ -25,26 +22,19 @@ public final class DdimScheduler implements Scheduler {
 
     /** With stochasticity {@code eta} in [0, 1]; {@code noise} is needed when eta > 0. */
     public DdimScheduler(SchedulerConfig config, float eta, NoiseSource noise) {
-        if (eta < 0 || eta > 1) throw new IllegalArgumentException("eta must be in [0, 1], got " + eta);
-        if (eta > 0 && noise == null) throw new IllegalArgumentException("eta > 0 needs a noise source");
-        this.config = config;
-        this.schedule = NoiseSchedule.of(config);
+        super(checkEta(config, eta, noise), NoiseSchedule.of(config));
         this.spacing = config.timestepSpacing().orElse(TimestepSpacing.LEADING);
         this.clipSample = config.clipSample().orElse(true);
-        this.finalAlphaCumprod = config.setAlphaToOne().orElse(true) ? 1f : schedule.alphaCumprod(0);
+        this.finalAlphaCumprod = finalAlphaCumprod(true);
         this.eta = eta;
         this.noise = noise;
         setTimesteps(50);
     }
 
-    @Override
-    public SchedulerConfig config() {
+    private static SchedulerConfig checkEta(SchedulerConfig config, float eta, NoiseSource noise) {
+        if (eta < 0 || eta > 1) throw new IllegalArgumentException("eta must be in [0, 1], got " + eta);
+        if (eta > 0 && noise == null) throw new IllegalArgumentException("eta > 0 needs a noise source");
         return config;
-    }
-
-    @Override
-    public NoiseSchedule schedule() {
-        return schedule;
     }
 
     @Override
@@ -55,23 +45,6 @@ public final class DdimScheduler implements Scheduler {
     }
 
     @Override
-    public float[] timesteps() {
-        float[] out = new float[timesteps.length];
-        for (int i = 0; i < out.length; i++) out[i] = timesteps[i];
-        return out;
-    }
-
-    @Override
-    public float initNoiseSigma() {
-        return 1f;
-    }
-
-    @Override
-    public NDArray scaleModelInput(NDArray sample, float t) {
-        return sample.duplicate();
-    }
-
-    @Override
     public NDArray step(NDArray modelOutput, float t, NDArray sample) {
         int ti = Math.round(t);
         if (ti < 0 || ti >= config.numTrainTimesteps()) {
@@ -79,7 +52,7 @@ public final class DdimScheduler implements Scheduler {
         }
         int prev = ti - config.numTrainTimesteps() / numInferenceSteps;
         float alphaProd = schedule.alphaCumprod(ti);
-        float alphaProdPrev = prev >= 0 ? schedule.alphaCumprod(prev) : finalAlphaCumprod;
+        float alphaProdPrev = alphaCumprodPrev(prev, finalAlphaCumprod);
         float betaProd = 1 - alphaProd;
         float betaProdPrev = 1 - alphaProdPrev;
         try (StepScope scope = StepScope.into(sample, modelOutput)) {

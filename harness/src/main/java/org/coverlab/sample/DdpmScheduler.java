@@ -11,14 +11,11 @@ import java.util.Arrays;
  * {@link #getVelocity} and {@link #trainingTarget} (what the model should predict) and {@link #snr} (for min-SNR
  * loss weighting). For sampling: ancestral steps with the fixed posterior variance, which need a noise source.
  */
-public final class DdpmScheduler implements Scheduler {
+public final class DdpmScheduler extends IntegerTimestepScheduler {
 
-    private final SchedulerConfig config;
-    private final NoiseSchedule schedule;
     private final TimestepSpacing spacing;
     private final boolean clipSample;
     private final NoiseSource noise;
-    private int[] timesteps;
 
     /** A scheduler for training only, or for sampling with {@link TorchRandom#stream(long)} seeded with 0. */
     public DdpmScheduler(SchedulerConfig config) {
@@ -26,8 +23,7 @@ public final class DdpmScheduler implements Scheduler {
     }
 
     public DdpmScheduler(SchedulerConfig config, NoiseSource noise) {
-        this.config = config;
-        this.schedule = NoiseSchedule.of(config);
+        super(config, NoiseSchedule.of(config));
         this.spacing = config.timestepSpacing().orElse(TimestepSpacing.LEADING);
         this.clipSample = config.clipSample().orElse(true);
         this.noise = noise;
@@ -41,36 +37,9 @@ public final class DdpmScheduler implements Scheduler {
     }
 
     @Override
-    public SchedulerConfig config() {
-        return config;
-    }
-
-    @Override
-    public NoiseSchedule schedule() {
-        return schedule;
-    }
-
-    @Override
     public void setTimesteps(int numInferenceSteps) {
         this.timesteps = InferenceTimesteps.descending(spacing, numInferenceSteps, config);
         noise.reset();
-    }
-
-    @Override
-    public float[] timesteps() {
-        float[] out = new float[timesteps.length];
-        for (int i = 0; i < out.length; i++) out[i] = timesteps[i];
-        return out;
-    }
-
-    @Override
-    public float initNoiseSigma() {
-        return 1f;
-    }
-
-    @Override
-    public NDArray scaleModelInput(NDArray sample, float t) {
-        return sample.duplicate();
     }
 
     /** The next timestep of the current schedule after {@code t}, or -1 after the last (diffusers' previous_timestep). */
@@ -101,7 +70,7 @@ public final class DdpmScheduler implements Scheduler {
         int ti = Math.round(t);
         int prev = previousTimestep(ti);
         float alphaProd = schedule.alphaCumprod(ti);
-        float alphaProdPrev = prev >= 0 ? schedule.alphaCumprod(prev) : 1f;
+        float alphaProdPrev = alphaCumprodPrev(prev, 1f);
         float betaProd = 1 - alphaProd;
         float betaProdPrev = 1 - alphaProdPrev;
         float currentAlpha = alphaProd / alphaProdPrev;

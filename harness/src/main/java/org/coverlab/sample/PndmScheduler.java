@@ -12,18 +12,15 @@ import java.util.List;
  * (PRK) warm-up steps; SD1.5 sets skip_prk_steps, so its first step is a plain step and its second timestep repeats
  * (2nd-order correction at the same point). The past outputs live in a manager of this scheduler's own.
  */
-public final class PndmScheduler implements Scheduler {
+public final class PndmScheduler extends IntegerTimestepScheduler {
 
     private static final int ORDER = 4;
 
-    private final SchedulerConfig config;
-    private final NoiseSchedule schedule;
     private final TimestepSpacing spacing;
     private final float finalAlphaCumprod;
 
     private int numInferenceSteps;
     private int[] prkTimesteps = new int[0];
-    private int[] timesteps = new int[0];
     private NDManager state;
     private final List<NDArray> ets = new ArrayList<>();
     private NDArray curSample;
@@ -33,24 +30,17 @@ public final class PndmScheduler implements Scheduler {
     private final List<NDArray> retired = new ArrayList<>();
 
     public PndmScheduler(SchedulerConfig config) {
+        // diffusers' PNDMScheduler has no rescale_betas_zero_snr (nor clip_sample): from_config ignores those keys.
+        super(supported(config), NoiseSchedule.of(config.withRescaleBetasZeroSnr(false)));
+        this.spacing = config.timestepSpacing().orElse(TimestepSpacing.LEADING);
+        this.finalAlphaCumprod = finalAlphaCumprod(false);
+    }
+
+    private static SchedulerConfig supported(SchedulerConfig config) {
         if (config.predictionType() == PredictionType.SAMPLE) {
             throw new SchedulerConfigException("PNDM supports prediction_type epsilon or v_prediction, not sample");
         }
-        this.config = config;
-        // diffusers' PNDMScheduler has no rescale_betas_zero_snr (nor clip_sample): from_config ignores those keys.
-        this.schedule = NoiseSchedule.of(config.withRescaleBetasZeroSnr(false));
-        this.spacing = config.timestepSpacing().orElse(TimestepSpacing.LEADING);
-        this.finalAlphaCumprod = config.setAlphaToOne().orElse(false) ? 1f : schedule.alphaCumprod(0);
-    }
-
-    @Override
-    public SchedulerConfig config() {
         return config;
-    }
-
-    @Override
-    public NoiseSchedule schedule() {
-        return schedule;
     }
 
     @Override
@@ -107,23 +97,6 @@ public final class PndmScheduler implements Scheduler {
         curSample = null;
         curModelOutput = null;
         counter = 0;
-    }
-
-    @Override
-    public float[] timesteps() {
-        float[] out = new float[timesteps.length];
-        for (int i = 0; i < out.length; i++) out[i] = timesteps[i];
-        return out;
-    }
-
-    @Override
-    public float initNoiseSigma() {
-        return 1f;
-    }
-
-    @Override
-    public NDArray scaleModelInput(NDArray sample, float t) {
-        return sample.duplicate();
     }
 
     @Override
@@ -215,12 +188,12 @@ public final class PndmScheduler implements Scheduler {
     /** Formula (9) of the PNDM paper: the transfer from x_t to x_{t-delta} given the noise estimate. */
     private NDArray prevSample(NDArray sample, int t, int prev, NDArray modelOutput) {
         float alphaProd = schedule.alphaCumprod(t);
-        float alphaProdPrev = prev >= 0 ? schedule.alphaCumprod(prev) : finalAlphaCumprod;
+        float alphaProdPrev = alphaCumprodPrev(prev, finalAlphaCumprod);
         float betaProd = 1 - alphaProd;
         float betaProdPrev = 1 - alphaProdPrev;
         NDArray eps = modelOutput;
         if (config.predictionType() == PredictionType.V_PREDICTION) {
-            eps = modelOutput.mul((float) Math.sqrt(alphaProd)).add(sample.mul((float) Math.sqrt(betaProd)));
+            eps = PredictedOriginal.epsilonFromVelocity(modelOutput, sample, alphaProd, betaProd);
         }
         float sampleCoeff = (float) Math.sqrt(alphaProdPrev / alphaProd);
         float denom = alphaProd * (float) Math.sqrt(betaProdPrev)

@@ -2,7 +2,7 @@ package org.coverlab.sample;
 
 import ai.djl.ndarray.NDArray;
 
-/** The clean-sample estimate x0_hat from a model output, per prediction type (shared by DDPM and DDIM). */
+/** The clean-sample estimate x0_hat from a model output, per prediction type (shared by DDPM and DDIM; PNDM uses the epsilon conversion). */
 final class PredictedOriginal {
 
     private PredictedOriginal() {
@@ -26,7 +26,12 @@ final class PredictedOriginal {
         return switch (type) {
             case EPSILON -> modelOutput.duplicate();
             case SAMPLE -> sample.sub(x0.mul(sqrtAlpha)).div(sqrtBeta);
-            case V_PREDICTION -> modelOutput.mul(sqrtAlpha).add(sample.mul(sqrtBeta));
+            case V_PREDICTION -> epsilonFromVelocity(modelOutput, sample, alphaProd, betaProd);
         };
+    }
+
+    /** eps = sqrt(alpha_bar) * v + sqrt(1 - alpha_bar) * x_t for a v-prediction model output (also PNDM's). */
+    static NDArray epsilonFromVelocity(NDArray velocity, NDArray sample, float alphaProd, float betaProd) {
+        return velocity.mul((float) Math.sqrt(alphaProd)).add(sample.mul((float) Math.sqrt(betaProd)));
     }
 }

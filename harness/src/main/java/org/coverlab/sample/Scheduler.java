@@ -19,7 +19,7 @@ import ai.djl.ndarray.NDArray;
  * Every method leaves its result in the manager of {@code sample} and closes its temporaries.
  */
 public sealed interface Scheduler extends AutoCloseable
-        permits DdpmScheduler, DdimScheduler, PndmScheduler, EulerDiscreteScheduler {
+        permits IntegerTimestepScheduler, EulerDiscreteScheduler {
 
     SchedulerConfig config();
 

@@ -1,9 +1,7 @@
 package org.coverlab.spec;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import org.coverlab.util.Sha256;
 
 /**
  * SHA-256 of a spec's canonical YAML ({@link SpecWriter#toYaml}), lowercase hex. Two runs with the same hash ran the
@@ -14,11 +12,6 @@ public final class SpecHash {
     }
 
     public static String sha256(ExperimentSpec spec) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(digest.digest(SpecWriter.toYaml(spec).getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        return Sha256.hex(SpecWriter.toYaml(spec).getBytes(StandardCharsets.UTF_8));
     }
 }

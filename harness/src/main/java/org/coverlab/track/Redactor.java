@@ -45,6 +45,21 @@ public final class Redactor {
         return new Redactor(List.copyOf(needles));
     }
 
+    /**
+     * A redactor for exactly these texts, whatever their length and without derived forms: for callers that know the
+     * wire forms of their secrets themselves (an MLflow "user:password" Basic pair). Nulls and blanks are ignored.
+     */
+    public static Redactor ofExact(String... texts) {
+        List<String> needles = new ArrayList<>();
+        for (String text : texts) {
+            if (text != null && !text.isBlank()) {
+                needles.add(text);
+            }
+        }
+        needles.sort(Comparator.comparingInt(String::length).reversed());
+        return new Redactor(List.copyOf(needles));
+    }
+
     /** A redactor with no literal secrets: still strips URL user-info and query strings. */
     public static Redactor none() {
         return new Redactor(List.of());

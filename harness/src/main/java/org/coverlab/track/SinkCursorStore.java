@@ -4,20 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Optional;
+import org.coverlab.util.AtomicFiles;
 
 /**
  * Durable sink cursors: {@code runs/<id>/sinks/<name>.json} holding {@code {"seq", "step", "fingerprint", "updated"}}.
- * Written to a temporary file, forced to disk and renamed over the old one, so a crash leaves either the old or the
- * new cursor, never a torn one.
+ * Written with {@link AtomicFiles} (temp file, fsync, rename), so a crash leaves either the old or the new cursor,
+ * never a torn one.
  */
 public final class SinkCursorStore {
 
@@ -58,27 +54,12 @@ public final class SinkCursorStore {
     }
 
     public void write(String sink, SinkCursor cursor) throws IOException {
-        Files.createDirectories(dir);
         ObjectNode node = JSON.createObjectNode();
         node.put("seq", cursor.seq());
         node.put("step", cursor.step());
         node.put("fingerprint", cursor.fingerprint());
         node.put("updated", Instant.now().toString());
         byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node);
-        Path target = fileFor(sink);
-        Path temp = dir.resolve("." + sink + ".json.tmp");
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            channel.force(true);
-        }
-        try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
+        AtomicFiles.write(fileFor(sink), bytes);
     }
 }

@@ -6,12 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -23,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.coverlab.util.AtomicFiles;
 
 /**
  * Reads and writes the safetensors format (8-byte little-endian header length, JSON header, raw data).
@@ -222,12 +221,7 @@ public final class SafeTensors {
         byte[] headerPadded = Arrays.copyOf(header, padded);
         Arrays.fill(headerPadded, header.length, padded, (byte) ' ');
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            try (OutputStream out = Files.newOutputStream(tmp)) {
+            AtomicFiles.write(file, out -> {
                 ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
                 out.write(len.array());
                 out.write(headerPadded);
@@ -244,9 +238,7 @@ public final class SafeTensors {
                         out.write(chunk, 0, n);
                     }
                 }
-            }
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            });
         } catch (IOException e) {
             throw new SafeTensorsException(file, "cannot write: " + e.getMessage(), e);
         }

@@ -1,11 +1,10 @@
 package org.coverlab.track.mlflow;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.coverlab.track.Redactor;
 
 /**
  * Credentials for an MLflow server, read from the same environment variables the Python client uses. They never live in
@@ -20,16 +19,20 @@ public final class MlflowCredentials {
 
     public static final MlflowCredentials NONE = new MlflowCredentials(null, null, null);
 
-    private static final String MASK = "***";
+    private static final String MASK = Redactor.MASK;
 
     private final String username;
     private final String password;
     private final String token;
+    private final Redactor redactor;
 
     private MlflowCredentials(String username, String password, String token) {
         this.username = username;
         this.password = password;
         this.token = token;
+        // The secrets as they appear in text: password, token, and the Basic pair's encoding (masked at any length).
+        String encodedPair = authorizationHeader().map(h -> h.substring(h.indexOf(' ') + 1)).orElse(null);
+        this.redactor = Redactor.ofExact(encodedPair, password, token);
     }
 
     public static MlflowCredentials basic(String username, String password) {
@@ -84,30 +87,12 @@ public final class MlflowCredentials {
         return token == null ? Optional.empty() : Optional.of("Bearer " + token);
     }
 
-    /** Replaces every secret (and its basic-auth encoding) in {@code text} with ***. */
+    /**
+     * Replaces every secret (and its basic-auth encoding) in {@code text} with ***, and strips URL user-info and query
+     * strings as {@link Redactor} does for every sink.
+     */
     public String redact(String text) {
-        if (text == null) {
-            return null;
-        }
-        String out = text;
-        for (String secret : secrets()) {
-            out = out.replace(secret, MASK);
-        }
-        return out;
-    }
-
-    private List<String> secrets() {
-        List<String> s = new ArrayList<>(3);
-        authorizationHeader().ifPresent(h -> s.add(h.substring(h.indexOf(' ') + 1)));
-        // Longest first so a password that contains the token (or the reverse) is masked whole.
-        if (password != null) {
-            s.add(password);
-        }
-        if (token != null) {
-            s.add(token);
-        }
-        s.sort((a, b) -> Integer.compare(b.length(), a.length()));
-        return s;
+        return redactor.redact(text);
     }
 
     @Override

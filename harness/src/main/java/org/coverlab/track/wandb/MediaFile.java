@@ -6,9 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import org.coverlab.util.Sha256;
 
 /**
  * A sample grid as W&B stores an image in history: uploaded as {@code media/images/<key>_<step>_<sha256[:20]>.png}
@@ -28,7 +26,7 @@ record MediaFile(String remotePath, Path local, String sha256, long size, int wi
         ByteBuffer header = ByteBuffer.wrap(bytes, 16, 8);
         int width = header.getInt();
         int height = header.getInt();
-        String sha = sha256(bytes);
+        String sha = Sha256.hex(bytes);
         // As the SDK: a "/" in the key becomes a folder under media/images; anything else unusable in a path is "_".
         String safeKey = key.replaceAll("[^A-Za-z0-9_./-]", "_").replaceAll("\\.\\.+", "_").replaceAll("^/+|/+$", "");
         return new MediaFile("media/images/" + safeKey + "_" + step + "_" + sha.substring(0, 20) + ".png",
@@ -48,13 +46,5 @@ record MediaFile(String remotePath, Path local, String sha256, long size, int wi
             value.put("caption", caption);
         }
         return value;
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
     }
 }

@@ -52,4 +52,12 @@ class MlflowCredentialsTest {
         assertFalse(MlflowCredentials.token("tok-xyz").toString().contains("tok-xyz"));
         assertEquals("bearer ***", MlflowCredentials.token("tok-xyz").redact("bearer tok-xyz"));
     }
+
+    @Test
+    void shortSecretsAreMaskedTooAndUrlCredentialsAreStripped() {
+        MlflowCredentials c = MlflowCredentials.basic("ann", "pw1");
+        assertEquals("password *** rejected", c.redact("password pw1 rejected"));
+        String safe = c.redact("GET http://ann:hunter22@mlflow.local/api?token=abc failed");
+        assertEquals("GET http://***@mlflow.local/api?*** failed", safe);
+    }
 }
