@@ -18,7 +18,7 @@ import org.coverlab.model.pipeline.GeneratedImage;
 import org.coverlab.model.pipeline.GenerationRequest;
 import org.coverlab.model.pipeline.ImageGrid;
 import org.coverlab.model.pipeline.TextToImagePipeline;
-import org.coverlab.run.AtomicFiles;
+import org.coverlab.util.AtomicFiles;
 import org.coverlab.run.RunJson;
 import org.coverlab.sample.InitialLatents;
 import org.coverlab.spec.Resolution;

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.coverlab.model.TinyPreset;
 import org.coverlab.model.pipeline.TextToImagePipeline;
-import org.coverlab.run.AtomicFiles;
+import org.coverlab.util.AtomicFiles;
 import org.coverlab.run.RunLog;
 import org.coverlab.spec.ModelSpec;
 

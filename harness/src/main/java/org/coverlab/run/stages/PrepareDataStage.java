@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 import org.coverlab.data.BookDataset;
 import org.coverlab.data.DataException;
 import org.coverlab.data.SkipLog;
-import org.coverlab.run.AtomicFiles;
+import org.coverlab.util.AtomicFiles;
 import org.coverlab.run.RunJson;
 import org.coverlab.run.Stage;
 import org.coverlab.run.StageContext;
