@@ -12,6 +12,6 @@ public final class SpecHash {
     }
 
     public static String sha256(ExperimentSpec spec) {
-        return Sha256.hex(SpecWriter.toYaml(spec).getBytes(StandardCharsets.UTF_8));
+        return Sha256.ofBytes(SpecWriter.toYaml(spec).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -18,11 +18,12 @@ import org.coverlab.model.pipeline.GeneratedImage;
 import org.coverlab.model.pipeline.GenerationRequest;
 import org.coverlab.model.pipeline.ImageGrid;
 import org.coverlab.model.pipeline.TextToImagePipeline;
-import org.coverlab.util.AtomicFiles;
 import org.coverlab.run.RunJson;
 import org.coverlab.sample.InitialLatents;
 import org.coverlab.spec.Resolution;
 import org.coverlab.spec.SampleSpec;
+import org.coverlab.util.AtomicFiles;
+import org.coverlab.util.Sha256;
 
 /**
  * Draws one fixed-latent grid into a folder, a prompt row at a time: each row's images are written as PNGs before the

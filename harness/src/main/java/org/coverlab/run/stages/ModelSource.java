@@ -7,9 +7,10 @@ import java.nio.file.Path;
 import java.util.List;
 import org.coverlab.model.TinyPreset;
 import org.coverlab.model.pipeline.TextToImagePipeline;
-import org.coverlab.util.AtomicFiles;
 import org.coverlab.run.RunLog;
 import org.coverlab.spec.ModelSpec;
+import org.coverlab.util.AtomicFiles;
+import org.coverlab.util.Sha256;
 
 /**
  * Turns {@code model.base} into a loaded text-to-image pipeline and says exactly which weights those are.

@@ -10,7 +10,6 @@ import java.util.stream.Stream;
 import org.coverlab.data.BookDataset;
 import org.coverlab.data.DataException;
 import org.coverlab.data.SkipLog;
-import org.coverlab.util.AtomicFiles;
 import org.coverlab.run.RunJson;
 import org.coverlab.run.Stage;
 import org.coverlab.run.StageContext;
@@ -20,6 +19,8 @@ import org.coverlab.spec.ExperimentSpec;
 import org.coverlab.spec.SampleSpec;
 import org.coverlab.spec.SpecValues;
 import org.coverlab.track.RunEvent;
+import org.coverlab.util.AtomicFiles;
+import org.coverlab.util.Sha256;
 
 /**
  * Makes sure the spec's dataset exists and records what it is. A synthetic source whose folder lacks the CSV is

@@ -26,7 +26,7 @@ record MediaFile(String remotePath, Path local, String sha256, long size, int wi
         ByteBuffer header = ByteBuffer.wrap(bytes, 16, 8);
         int width = header.getInt();
         int height = header.getInt();
-        String sha = Sha256.hex(bytes);
+        String sha = Sha256.ofBytes(bytes);
         // As the SDK: a "/" in the key becomes a folder under media/images; anything else unusable in a path is "_".
         String safeKey = key.replaceAll("[^A-Za-z0-9_./-]", "_").replaceAll("\\.\\.+", "_").replaceAll("^/+|/+$", "");
         return new MediaFile("media/images/" + safeKey + "_" + step + "_" + sha.substring(0, 20) + ".png",

@@ -22,6 +22,7 @@ import org.coverlab.spec.DatasetSpec;
 import org.coverlab.spec.ExperimentSpec;
 import org.coverlab.spec.SpecValues;
 import org.coverlab.track.RunEvent;
+import org.coverlab.util.Sha256;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
