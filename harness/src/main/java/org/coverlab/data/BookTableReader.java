@@ -127,12 +127,12 @@ public final class BookTableReader {
     }
 
     /** Collapses whitespace (descriptions contain line breaks and tabs) so captions are single-line. */
-    static String clean(String s) {
+    public static String clean(String s) {
         return s.replaceAll("\\s+", " ").trim();
     }
 
     /** "J.K. Rowling|Mary GrandPré" -> [J.K. Rowling, Mary GrandPré]; empty entries dropped. */
-    static List<String> splitList(String s) {
+    public static List<String> splitList(String s) {
         return Arrays.stream(s.split("\\|")).map(BookTableReader::clean).filter(x -> !x.isEmpty()).toList();
     }
 }

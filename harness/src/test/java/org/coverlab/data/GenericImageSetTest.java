@@ -34,6 +34,14 @@ class GenericImageSetTest {
     }
 
     @Test
+    void theCaptionWithoutTheImageIsTheRenderedImagesCaptionAtAnySize() {
+        GeneratorOptions o = new GeneratorOptions(300, 5, 96, 64, 1);
+        for (int i = 0; i < 300; i++) {
+            assertEquals(GenericImageSet.render(i, o).caption(), GenericImageSet.caption(i, 5), "image " + i);
+        }
+    }
+
+    @Test
     void shapeColourIsVisibleWhereTheCaptionSaysItIs() {
         // a plain-background single-shape image: the named cell's centre has the shape's colour
         GeneratorOptions o = new GeneratorOptions(500, 4, 96, 96, 1);

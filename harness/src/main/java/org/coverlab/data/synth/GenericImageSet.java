@@ -54,6 +54,14 @@ public final class GenericImageSet {
         ParallelWriter.manifest(root, "generic", options);
     }
 
+    /**
+     * Image i's caption without the full-size image: the random draws do not depend on the image size, so it is drawn
+     * at the smallest allowed size, which keeps caption corpora cheap.
+     */
+    public static String caption(int i, long seed) {
+        return render(i, new GeneratorOptions(i + 1, seed, 16, 16, 1)).caption();
+    }
+
     /** An image and its caption. */
     public record Pair(BufferedImage image, String caption) {}
 

@@ -1,5 +1,6 @@
 package org.coverlab.data.synth;
 
+import org.coverlab.data.BookRecord;
 import org.coverlab.data.BookTableReader;
 import org.coverlab.data.Seeds;
 
@@ -36,15 +37,40 @@ public final class SyntheticCoverSet {
         return BookFactsGenerator.generate(new SplittableRandom(Seeds.derive(o.seed(), Seeds.Purpose.COVER, i)));
     }
 
+    /**
+     * Book i's catalogue record as the loader reads it back from {@code book_data.csv}, without painting its cover (for
+     * caption corpora). Its rank is i; its line is 0, as it was read from no file.
+     */
+    public static BookRecord record(int i, GeneratorOptions o) {
+        BookFacts b = facts(i, o);
+        // the same cleaning the loader applies to the row (descriptions hold line breaks)
+        return new BookRecord(i, i, 0, BookTableReader.clean(b.title()),
+                BookTableReader.splitList(String.join("|", b.authors())), BookTableReader.clean(b.description()),
+                BookTableReader.splitList(String.join("|", b.genres())), b.format(),
+                b.edition(), b.isbn(), pages(b), rating(b), Integer.toString(b.ratingCount()),
+                Integer.toString(b.reviewCount()), imageUrl(i), null);
+    }
+
     private static ParallelWriter.Item render(int i, GeneratorOptions o) {
         SplittableRandom rng = new SplittableRandom(Seeds.derive(o.seed(), Seeds.Purpose.COVER, i));
         BookFacts b = BookFactsGenerator.generate(rng);
         BufferedImage img = CoverPainter.paint(b, o.width(), o.height(), rng);
         List<String> row = List.of(
                 String.join("|", b.authors()), b.description(), b.edition(), b.format(), b.isbn(),
-                b.pages() + " pages", String.format(Locale.ROOT, "%.2f", b.rating()),
-                Integer.toString(b.ratingCount()), Integer.toString(b.reviewCount()), b.title(),
-                String.join("|", b.genres()), "https://covers.example.invalid/synthetic/" + i + ".jpg");
+                pages(b), rating(b), Integer.toString(b.ratingCount()), Integer.toString(b.reviewCount()), b.title(),
+                String.join("|", b.genres()), imageUrl(i));
         return new ParallelWriter.Item(JpegFiles.encode(img), row);
+    }
+
+    private static String pages(BookFacts b) {
+        return b.pages() + " pages";
+    }
+
+    private static String rating(BookFacts b) {
+        return String.format(Locale.ROOT, "%.2f", b.rating());
+    }
+
+    private static String imageUrl(int i) {
+        return "https://covers.example.invalid/synthetic/" + i + ".jpg";
     }
 }

@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.coverlab.model.TinyPreset;
 import org.coverlab.model.pipeline.TextToImagePipeline;
+import org.coverlab.model.tokenizer.TrainedVocabulary;
 import org.coverlab.run.RunLog;
 import org.coverlab.spec.ModelSpec;
 import org.coverlab.util.AtomicFiles;
@@ -19,17 +19,18 @@ import org.coverlab.util.Sha256;
  *   <li>a folder: a diffusers Stable Diffusion folder (SD1.5 layout: model_index.json, text_encoder/, unet/, vae/,
  *       tokenizer/, scheduler/), loaded as is;</li>
  *   <li>{@code tiny}: the pretrained tiny model named by {@code -Dcoverlab.tiny.model} or {@code COVERLAB_TINY_MODEL}
- *       (a diffusers folder) when set; otherwise the tiny architecture with a seeded random initialisation (seed
- *       {@value #TINY_INIT_SEED}, the same in every run) and a byte-level vocabulary, written once into the run's
- *       {@code model/tiny-init/} and reported as {@code model.pretrained=false}. Its grids show what an untrained
- *       network draws (noise-like images), which is what they are.</li>
+ *       (a diffusers folder) when set; otherwise {@link TinyBaseModel}: the tiny architecture with a seeded random
+ *       initialisation (seed {@value #TINY_INIT_SEED}) and a BPE vocabulary learnt from a fixed caption corpus, byte
+ *       for byte the same in every run of every experiment, written once into the run's {@code model/tiny-init/} and
+ *       reported as {@code model.pretrained=false}. Its grids show what an untrained network draws (noise-like
+ *       images), which is what they are.</li>
  * </ul>
  */
 final class ModelSource {
 
     static final String TINY_PROPERTY = "coverlab.tiny.model";
     static final String TINY_ENV = "COVERLAB_TINY_MODEL";
-    static final long TINY_INIT_SEED = 0;
+    static final long TINY_INIT_SEED = TinyBaseModel.SEED;
     static final String TINY_INIT_DIR = "model/tiny-init";
 
     /** The files the loader reads; hashing only these keeps unrelated variants (fp16 copies, .bin files) out. */
@@ -96,11 +97,12 @@ final class ModelSource {
         }
         Path tmp = folder.resolveSibling("." + folder.getFileName() + ".tmp");
         AtomicFiles.deleteTree(tmp);
-        Path tokenizer = tmp.resolveSibling("." + folder.getFileName() + ".tokenizer");
-        AtomicFiles.deleteTree(tokenizer);
-        ByteLevelTokenizerFolder.write(tokenizer);
-        TinyPreset.writeFolder(tmp, tokenizer, TINY_INIT_SEED);
-        AtomicFiles.deleteTree(tokenizer);
+        long start = System.nanoTime();
+        TrainedVocabulary vocabulary = TinyBaseModel.vocabulary();
+        log.info("learnt the tiny model's BPE vocabulary ({} tokens, {} merges) from its fixed caption corpus in {} ms",
+                vocabulary.vocabulary().vocab().size(), vocabulary.vocabulary().merges().size(),
+                (System.nanoTime() - start) / 1_000_000);
+        TinyBaseModel.write(tmp, vocabulary);
         AtomicFiles.fsyncTree(tmp);
         AtomicFiles.deleteTree(folder);
         AtomicFiles.move(tmp, folder);

@@ -8,16 +8,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import javax.imageio.ImageIO;
+import org.coverlab.model.TinyPreset;
 import org.coverlab.model.io.NDArrays;
 import org.coverlab.model.io.SafeTensors;
 import org.coverlab.model.io.TensorEntry;
+import org.coverlab.model.tokenizer.BpeTrainer;
+import org.coverlab.model.tokenizer.ClipTokenizer;
+import org.coverlab.model.tokenizer.Encoding;
 import org.coverlab.run.Cancellation;
 import org.coverlab.run.Journal;
 import org.coverlab.run.JournalRecord;
@@ -109,6 +115,54 @@ class SampleStageTest {
                 .map(e -> ((RunEvent.Summary) e).values()).filter(v -> v.containsKey("model.pretrained")).findFirst().orElseThrow();
         assertEquals(false, summary.get("model.pretrained"));
         assertTrue(Files.readString(reference.log()).contains("model.pretrained=false"));
+    }
+
+    @Test
+    void twoFreshRunsWriteByteIdenticalTinyInitFolders() throws Exception {
+        Runner.Outcome outcome = runs.run(spec, StageCatalog.standard().plan(spec, List.of(SampleStage.NAME)), new Cancellation());
+        assertEquals(RunStatus.FINISHED, outcome.status(), outcome.error());
+        Path first = reference.path().resolve(ModelSource.TINY_INIT_DIR);
+        Path second = runs.store.find(outcome.runId()).path().resolve(ModelSource.TINY_INIT_DIR);
+        List<Path> files = relativeFiles(first);
+        assertEquals(files, relativeFiles(second), "same files");
+        assertTrue(files.contains(Path.of("tokenizer/merges.txt")) && files.contains(Path.of("unet/diffusion_pytorch_model.safetensors")), files.toString());
+        for (Path f : files) {
+            assertArrayEquals(Files.readAllBytes(first.resolve(f)), Files.readAllBytes(second.resolve(f)), f + " differs between runs");
+        }
+        assertTrue(Files.readString(reference.log()).contains("learnt the tiny model's BPE vocabulary"));
+    }
+
+    @Test
+    void aPromptLongerThan75BytesIsTokenizedIntoWordsNotCutAt75Bytes() throws Exception {
+        ClipTokenizer tokenizer = ClipTokenizer.load(reference.path().resolve(ModelSource.TINY_INIT_DIR).resolve("tokenizer"));
+        assertTrue(tokenizer.vocabSize() > BpeTrainer.BASE_VOCAB_SIZE + 1000 && tokenizer.vocabSize() <= TinyPreset.VOCAB_SIZE,
+                "a learnt vocabulary of at most the preset's size: " + tokenizer.vocabSize());
+        String prompt = "A book cover with author Arthur Conan Doyle, book title The Adventures of Sherlock Holmes";
+        assertTrue(prompt.getBytes(StandardCharsets.UTF_8).length > 75);
+        Encoding encoding = tokenizer.encode(prompt);
+        assertEquals(TinyPreset.MAX_TOKENS, encoding.ids().length, "padded to 77 positions");
+        assertFalse(encoding.truncated(), "the whole prompt fits in 77 tokens");
+        assertEquals(prompt.toLowerCase(Locale.ROOT).replace(",", " ,"), tokenizer.decode(encoding.ids(), true),
+                "nothing is cut, the tail (\"sherlock holmes\") included");
+        List<String> tokens = tokenizer.tokenize(prompt);
+        for (String word : List.of("book", "cover", "with", "author", "title", "the", "sherlock", "holmes")) {
+            assertTrue(tokens.contains(word + "</w>"), word + " is one token: " + tokens);
+        }
+        assertTrue(tokens.size() < 20, "word-level pieces, not one token per byte: " + tokens.size() + " " + tokens);
+
+        // a caption outside the corpus still encodes whole, in pieces far larger than bytes
+        String unseen = "A gothic book cover for The Lighthouse Keepers of Salt Harbor by Søren Whitaker, with a lonely tower";
+        Encoding other = tokenizer.encode(unseen);
+        assertFalse(other.truncated());
+        assertEquals(unseen.toLowerCase(Locale.ROOT).replace(",", " ,"), tokenizer.decode(other.ids(), true));
+        int pieces = tokenizer.tokenize(unseen).size();
+        assertTrue(pieces < unseen.getBytes(StandardCharsets.UTF_8).length / 3, pieces + " tokens");
+    }
+
+    private static List<Path> relativeFiles(Path root) throws Exception {
+        try (var walk = Files.walk(root)) {
+            return walk.filter(Files::isRegularFile).map(root::relativize).sorted().toList();
+        }
     }
 
     @Test
