@@ -89,9 +89,9 @@ public final class BookDataset {
             LOG.warn("dataset.images is {} but only {} training rows remain after cleaning and the validation split; using all",
                     spec.images(), split.train().size());
         }
-        BookDataset ds = new BookDataset(spec, seed, table, List.copyOf(cleaned), split, train, images, log);
-        LOG.info("{}", ds.describe());
-        return ds;
+        // describe() is left to the caller: the prepare_data stage puts it in the run log, so logging it here too
+        // printed every dataset summary twice on the console.
+        return new BookDataset(spec, seed, table, List.copyOf(cleaned), split, train, images, log);
     }
 
     /**
