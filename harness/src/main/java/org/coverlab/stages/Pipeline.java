@@ -1,72 +1,94 @@
 package org.coverlab.stages;
 
-import org.coverlab.run.Stage;
-import org.coverlab.run.StagePlanException;
-import org.coverlab.stages.test.TestStage;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.coverlab.run.Stage;
+import org.coverlab.run.StagePlanException;
 import org.coverlab.spec.EvalSpec;
 import org.coverlab.spec.ExperimentSpec;
 import org.coverlab.spec.SampleSpec;
 import org.coverlab.spec.SpecEnum;
+import org.coverlab.stages.prepare.PrepareDataStage;
+import org.coverlab.stages.sample.SampleStage;
+import org.coverlab.stages.test.TestStage;
 
 /**
- * The pipeline's stages in order and which of them this build implements. Each slot knows, without an
- * implementation, when a spec needs it, so a spec asking for a stage the build lacks is refused up front with the
- * reason ("stage 'train' is not available in this build: the spec needs it because train.epochs is 8 ...") instead of
- * being half run. Immutable; {@link #with} returns a new catalog.
+ * The stages of an experiment in the order they run, and the plan for one spec. {@link #standard()} is the whole
+ * pipeline in one list: adding a stage is one line there plus its folder under {@code stages/}. A position whose stage
+ * this build lacks still knows when a spec needs it, so such a spec is refused up front with the reason ("stage
+ * 'train' is not available in this build: the spec needs it because train.epochs is 8 ...") instead of being half
+ * run. Immutable; {@link #with} returns a new pipeline.
  */
 public final class Pipeline {
 
     /**
-     * A pipeline position. {@code neededBecause} returns why a spec needs the stage, or empty when it does not;
-     * {@code inDefaultPipeline} is false for stages that run only when named with {@code --stages} (the test stage).
+     * A pipeline position: its stage, or null when this build lacks it (then {@code missingNeededBecause} says when a
+     * spec needs it). {@code onRequestOnly} positions run only when named with {@code --stages} (the test stage).
      */
-    public record Slot(String name, Function<ExperimentSpec, Optional<String>> neededBecause, boolean inDefaultPipeline) {}
+    private record Slot(String name, Stage stage, Function<ExperimentSpec, Optional<String>> missingNeededBecause,
+                        boolean onRequestOnly) {
 
-    public static final String TEST = "test";
-
-    private static final List<Slot> SLOTS = List.of(
-            new Slot("prepare_data", Pipeline::needsData, true),
-            new Slot(TEST, spec -> Optional.empty(), false),
-            new Slot("train", Pipeline::needsTraining, true),
-            new Slot("sample", Pipeline::needsSampling, true),
-            new Slot("evaluate", Pipeline::needsEvaluation, true),
-            new Slot("report", Pipeline::needsReport, true));
-
-    private final Map<String, Stage> implementations;
-
-    private Pipeline(Map<String, Stage> implementations) {
-        this.implementations = Map.copyOf(implementations);
+        Optional<String> neededBecause(ExperimentSpec spec) {
+            return stage != null ? stage.neededBecause(spec) : missingNeededBecause.apply(spec);
+        }
     }
 
-    /** The stages this build ships. Later stages register here as they are implemented. */
+    private final List<Slot> slots;
+
+    private Pipeline(List<Slot> slots) {
+        this.slots = List.copyOf(slots);
+    }
+
+    /** The pipeline this build ships, in run order. */
     public static Pipeline standard() {
-        return new Pipeline(Map.of()).with(new TestStage())
-                .with(new org.coverlab.stages.prepare.PrepareDataStage())
-                .with(new org.coverlab.stages.sample.SampleStage());
+        return new Pipeline(List.of(
+                stage(new PrepareDataStage()),
+                onRequestOnly(new TestStage()),
+                notInThisBuild("train", Pipeline::needsTraining),
+                stage(new SampleStage()),
+                notInThisBuild("evaluate", Pipeline::needsEvaluation),
+                notInThisBuild("report", Pipeline::needsReport)));
     }
 
+    private static Slot stage(Stage stage) {
+        return new Slot(stage.name(), stage, null, false);
+    }
+
+    private static Slot onRequestOnly(Stage stage) {
+        return new Slot(stage.name(), stage, null, true);
+    }
+
+    private static Slot notInThisBuild(String name, Function<ExperimentSpec, Optional<String>> neededBecause) {
+        return new Slot(name, null, neededBecause, false);
+    }
+
+    /** This pipeline with {@code stage} in the position of the same name (tests put stand-ins in). */
     public Pipeline with(Stage stage) {
-        if (slot(stage.name()).isEmpty()) {
+        List<Slot> next = new ArrayList<>();
+        boolean found = false;
+        for (Slot s : slots) {
+            if (s.name().equals(stage.name())) {
+                next.add(new Slot(s.name(), stage, null, s.onRequestOnly()));
+                found = true;
+            } else {
+                next.add(s);
+            }
+        }
+        if (!found) {
             throw new IllegalArgumentException("no pipeline slot named '" + stage.name() + "'");
         }
-        Map<String, Stage> next = new LinkedHashMap<>(implementations);
-        next.put(stage.name(), stage);
         return new Pipeline(next);
     }
 
     public List<String> names() {
-        return SLOTS.stream().map(Slot::name).toList();
+        return slots.stream().map(Slot::name).toList();
     }
 
     public boolean isAvailable(String name) {
-        return implementations.containsKey(name);
+        return slots.stream().anyMatch(s -> s.name().equals(name) && s.stage() != null);
     }
 
     /**
@@ -76,7 +98,7 @@ public final class Pipeline {
     public List<Stage> plan(ExperimentSpec spec, List<String> selected) throws StagePlanException {
         List<String> bad = new ArrayList<>();
         for (String name : selected) {
-            if (slot(name).isEmpty()) {
+            if (slots.stream().noneMatch(s -> s.name().equals(name))) {
                 bad.add("unknown stage '" + name + "' in --stages; known stages: " + String.join(", ", names()));
             }
         }
@@ -85,29 +107,28 @@ public final class Pipeline {
         }
         List<Stage> plan = new ArrayList<>();
         List<String> missing = new ArrayList<>();
-        for (Slot slot : SLOTS) {
-            boolean wanted;
+        for (Slot slot : slots) {
             String because;
-            Stage impl = implementations.get(slot.name());
             if (!selected.isEmpty()) {
-                wanted = selected.contains(slot.name());
+                if (!selected.contains(slot.name())) {
+                    continue;
+                }
                 because = "it was selected with --stages";
-                if (wanted && impl != null && !impl.appliesTo(spec)) {
+                if (slot.stage() != null && !slot.onRequestOnly() && slot.neededBecause(spec).isEmpty()) {
                     bad.add("stage '" + slot.name() + "' was selected with --stages but does not apply to this spec");
                     continue;
                 }
             } else {
-                Optional<String> reason = slot.inDefaultPipeline() ? slot.neededBecause().apply(spec) : Optional.empty();
-                wanted = impl != null ? slot.inDefaultPipeline() && impl.appliesTo(spec) : reason.isPresent();
-                because = reason.map(r -> "the spec needs it because " + r).orElse("");
+                Optional<String> reason = slot.onRequestOnly() ? Optional.empty() : slot.neededBecause(spec);
+                if (reason.isEmpty()) {
+                    continue;
+                }
+                because = "the spec needs it because " + reason.get();
             }
-            if (!wanted) {
-                continue;
-            }
-            if (impl == null) {
+            if (slot.stage() == null) {
                 missing.add("stage '" + slot.name() + "' is not available in this build: " + because);
             } else {
-                plan.add(impl);
+                plan.add(slot.stage());
             }
         }
         if (!bad.isEmpty()) {
@@ -123,9 +144,7 @@ public final class Pipeline {
         return plan;
     }
 
-    private Optional<Slot> slot(String name) {
-        return SLOTS.stream().filter(s -> s.name().equals(name)).findFirst();
-    }
+    // When a spec needs the stages this build does not have yet; each moves into its stage's neededBecause.
 
     private static Optional<String> needsTraining(ExperimentSpec spec) {
         if (!spec.trains()) {
@@ -135,13 +154,6 @@ public final class Pipeline {
                 + keys(spec.train().components()) + " (set train.epochs: 0 to skip training)");
     }
 
-    private static Optional<String> needsSampling(ExperimentSpec spec) {
-        if (spec.sample().every() == SampleSpec.When.NEVER) {
-            return Optional.empty();
-        }
-        return Optional.of("sample.every is " + spec.sample().every().key() + " (set sample.every: never to skip sample grids)");
-    }
-
     private static Optional<String> needsEvaluation(ExperimentSpec spec) {
         EvalSpec eval = spec.eval();
         if (eval.metrics().isEmpty() || eval.every() == SampleSpec.When.NEVER) {
@@ -149,16 +161,6 @@ public final class Pipeline {
         }
         return Optional.of("eval.metrics is " + keys(eval.metrics()) + " and eval.every is " + eval.every().key()
                 + " (set eval.metrics: [] to skip evaluation)");
-    }
-
-    private static Optional<String> needsData(ExperimentSpec spec) {
-        if (spec.trains()) {
-            return Optional.of("training reads the dataset (train.epochs is " + spec.train().epochs() + ")");
-        }
-        if (needsEvaluation(spec).isPresent() && "validation".equals(spec.eval().referenceStats())) {
-            return Optional.of("eval.reference_stats is 'validation' (computed from the dataset's validation split)");
-        }
-        return Optional.empty();
     }
 
     private static Optional<String> needsReport(ExperimentSpec spec) {

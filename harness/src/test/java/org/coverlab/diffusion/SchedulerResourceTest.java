@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import org.coverlab.spec.SampleSpec;
 import org.junit.jupiter.api.Test;
 
 /** Steps keep only their result: temporaries are freed, and the model output and sample are left open. */
@@ -31,7 +30,7 @@ class SchedulerResourceTest {
 
     @Test
     void aSamplingLoopHoldsOnlyTheCurrentSample() {
-        for (SampleSpec.Scheduler kind : SampleSpec.Scheduler.values()) {
+        for (SchedulerKind kind : SchedulerKind.values()) {
             try (NDManager m = NDManager.newBaseManager();
                  Scheduler s = Schedulers.create(kind, SchedulerConfig.SD15, 3)) {
                 s.setTimesteps(12);
@@ -73,7 +72,7 @@ class SchedulerResourceTest {
 
     @Test
     void setTimestepsStartsAFreshRunSoASchedulerCanBeReused() {
-        for (SampleSpec.Scheduler kind : SampleSpec.Scheduler.values()) {
+        for (SchedulerKind kind : SchedulerKind.values()) {
             try (NDManager m = NDManager.newBaseManager();
                  Scheduler reused = Schedulers.create(kind, SchedulerConfig.SD15, 3);
                  Scheduler fresh = Schedulers.create(kind, SchedulerConfig.SD15, 3)) {

@@ -1,5 +1,6 @@
 package org.coverlab.run;
 
+import java.util.Optional;
 import org.coverlab.stages.Pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,8 +57,8 @@ class RunnerTest {
         }
 
         @Override
-        public boolean appliesTo(ExperimentSpec spec) {
-            return true;
+        public Optional<String> neededBecause(ExperimentSpec spec) {
+            return Optional.of("the test needs it");
         }
 
         @Override
@@ -128,8 +129,8 @@ class RunnerTest {
             }
 
             @Override
-            public boolean appliesTo(ExperimentSpec spec) {
-                return true;
+            public Optional<String> neededBecause(ExperimentSpec spec) {
+                return Optional.of("the test needs it");
             }
 
             @Override

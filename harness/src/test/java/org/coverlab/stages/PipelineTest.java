@@ -1,12 +1,12 @@
 package org.coverlab.stages;
 
-import org.coverlab.run.Stage;
-import org.coverlab.run.StagePlanException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.coverlab.run.Stage;
+import org.coverlab.run.StagePlanException;
 import org.coverlab.spec.EvalSpec;
 import org.coverlab.spec.ExperimentSpec;
 import org.coverlab.spec.SampleSpec;
@@ -25,12 +25,31 @@ class PipelineTest {
     }
 
     private static ExperimentSpec nothingToDo() {
+        return samplingOnly(SampleSpec.When.NEVER);
+    }
+
+    private static ExperimentSpec samplingOnly(SampleSpec.When every) {
         ExperimentSpec d = ExperimentSpec.DEFAULT;
         SampleSpec s = d.sample();
         EvalSpec e = d.eval();
         return new ExperimentSpec(d.name(), d.description(), d.seed(), d.model(), d.dataset(), d.train(),
-                new SampleSpec(s.prompts(), s.seeds(), s.steps(), s.guidanceScale(), s.scheduler(), SampleSpec.When.NEVER),
+                new SampleSpec(s.prompts(), s.seeds(), s.steps(), s.guidanceScale(), s.scheduler(), every),
                 new EvalSpec(List.of(), e.referenceStats(), e.images(), e.steps(), e.batchSize(), e.every()), d.tracking());
+    }
+
+    @Test
+    void aSyntheticSamplingSpecPlansPrepareDataThenSample() throws Exception {
+        ExperimentSpec spec = samplingOnly(SampleSpec.When.END);
+        assertEquals(List.of("prepare_data", "sample"), Pipeline.standard().plan(spec, List.of()).stream().map(Stage::name).toList(),
+                "a synthetic set backs a sampling-only run, so prepare_data plans with sample");
+    }
+
+    @Test
+    void aSelectedStageTheSpecDoesNotNeedIsRefusedNamingIt() {
+        StagePlanException e = assertThrows(StagePlanException.class,
+                () -> Pipeline.standard().plan(nothingToDo(), List.of("sample")));
+        assertEquals(StagePlanException.Kind.BAD_SELECTION, e.kind());
+        assertEquals(List.of("stage 'sample' was selected with --stages but does not apply to this spec"), e.problems());
     }
 
     @Test

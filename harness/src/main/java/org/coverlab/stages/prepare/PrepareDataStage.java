@@ -1,5 +1,6 @@
 package org.coverlab.stages.prepare;
 
+import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,18 +45,22 @@ public final class PrepareDataStage implements Stage {
         return NAME;
     }
 
+    /** Training reads the dataset; evaluation reads its validation split; a synthetic set backs sampling runs. */
     @Override
-    public boolean appliesTo(ExperimentSpec spec) {
-        boolean samples = spec.sample().every() != SampleSpec.When.NEVER;
-        return dataIsRead(spec) || (samples && spec.dataset().source() == DatasetSpec.Source.SYNTHETIC);
-    }
-
-    /** Training reads the dataset; evaluation reads its validation split when reference_stats is 'validation'. */
-    static boolean dataIsRead(ExperimentSpec spec) {
+    public Optional<String> neededBecause(ExperimentSpec spec) {
+        if (spec.trains()) {
+            return Optional.of("training reads the dataset (train.epochs is " + spec.train().epochs() + ")");
+        }
         EvalSpec eval = spec.eval();
-        boolean evaluatesOnValidation = !eval.metrics().isEmpty() && eval.every() != SampleSpec.When.NEVER
-                && "validation".equals(eval.referenceStats());
-        return spec.trains() || evaluatesOnValidation;
+        if (!eval.metrics().isEmpty() && eval.every() != SampleSpec.When.NEVER
+                && "validation".equals(eval.referenceStats())) {
+            return Optional.of("eval.reference_stats is 'validation' (computed from the dataset's validation split)");
+        }
+        if (spec.sample().every() != SampleSpec.When.NEVER && spec.dataset().source() == DatasetSpec.Source.SYNTHETIC) {
+            return Optional.of("dataset.source is synthetic and sample.every is " + spec.sample().every().key()
+                    + " (the set is generated offline in seconds, so the run records the data its spec names)");
+        }
+        return Optional.empty();
     }
 
     @Override

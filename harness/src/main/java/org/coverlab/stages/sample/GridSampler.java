@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.coverlab.diffusion.SchedulerKind;
 import org.coverlab.model.pipeline.GeneratedImage;
 import org.coverlab.model.pipeline.GenerationRequest;
 import org.coverlab.model.pipeline.ImageGrid;
@@ -68,11 +69,17 @@ final class GridSampler {
         return Math.min(MAX_BATCH, sample.seeds().size());
     }
 
+    /** The sampler a spec's {@code sample.scheduler} names (the spec and diffusion share the keys). */
+    static SchedulerKind schedulerKind(SampleSpec.Scheduler scheduler) {
+        return SchedulerKind.fromKey(scheduler.key()).orElseThrow(
+                () -> new IllegalStateException("sample.scheduler '" + scheduler.key() + "' has no sampler"));
+    }
+
     /** Generates prompt row {@code row} and writes its images into {@code dir}; returns the seconds it took. */
     double drawRow(Path dir, int row) throws IOException {
         long t0 = System.nanoTime();
         GenerationRequest request = new GenerationRequest(List.of(sample.prompts().get(row)), sample.seeds(),
-                sample.steps(), (float) sample.guidanceScale(), sample.scheduler(), resolution.width(),
+                sample.steps(), (float) sample.guidanceScale(), schedulerKind(sample.scheduler()), resolution.width(),
                 resolution.height(), clipSkip, batchSize());
         List<GeneratedImage> images = pipeline.generate(request);
         double seconds = (System.nanoTime() - t0) / 1e9;

@@ -1,5 +1,6 @@
 package org.coverlab.stages.sample;
 
+import java.util.Optional;
 import org.coverlab.stages.ModelProvenance;
 import org.coverlab.stages.ModelSource;
 import ai.djl.ndarray.NDManager;
@@ -57,8 +58,11 @@ public final class SampleStage implements Stage {
     }
 
     @Override
-    public boolean appliesTo(ExperimentSpec spec) {
-        return spec.sample().every() != SampleSpec.When.NEVER;
+    public Optional<String> neededBecause(ExperimentSpec spec) {
+        if (spec.sample().every() == SampleSpec.When.NEVER) {
+            return Optional.empty();
+        }
+        return Optional.of("sample.every is " + spec.sample().every().key() + " (set sample.every: never to skip sample grids)");
     }
 
     /** Folder label of the grid drawn at an optimizer step ({@code base} before training). */

@@ -1,10 +1,10 @@
 package org.coverlab.stages.test;
 
+import java.util.Optional;
 import org.coverlab.run.Checkpoint;
 import org.coverlab.run.Progress;
 import org.coverlab.run.Stage;
 import org.coverlab.run.StageContext;
-import org.coverlab.stages.Pipeline;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -32,6 +32,8 @@ import org.coverlab.run.RunEvent;
  */
 public final class TestStage implements Stage {
 
+    public static final String NAME = "test";
+
     static final String STEPS_PROPERTY = "coverlab.test.steps";
     static final String STEPS_ENV = "COVERLAB_TEST_STEPS";
     static final String SLEEP_PROPERTY = "coverlab.test.stepMillis";
@@ -40,12 +42,13 @@ public final class TestStage implements Stage {
 
     @Override
     public String name() {
-        return Pipeline.TEST;
+        return NAME;
     }
 
+    /** No spec needs the test stage: the pipeline runs it only when named with {@code --stages test}. */
     @Override
-    public boolean appliesTo(ExperimentSpec spec) {
-        return true;
+    public Optional<String> neededBecause(ExperimentSpec spec) {
+        return Optional.empty();
     }
 
     @Override

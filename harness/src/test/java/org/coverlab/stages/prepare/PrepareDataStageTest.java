@@ -1,5 +1,6 @@
 package org.coverlab.stages.prepare;
 
+import java.util.Optional;
 import org.coverlab.stages.StageRuns;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -106,8 +107,8 @@ class PrepareDataStageTest {
             }
 
             @Override
-            public boolean appliesTo(ExperimentSpec s) {
-                return true;
+            public Optional<String> neededBecause(ExperimentSpec s) {
+                return Optional.of("the test needs it");
             }
 
             @Override
@@ -142,14 +143,18 @@ class PrepareDataStageTest {
     }
 
     @Test
-    void appliesWhenTheDataIsReadOrASyntheticSetBacksASamplingRun() throws Exception {
+    void neededWhenTheDataIsReadOrASyntheticSetBacksASamplingRun() throws Exception {
         PrepareDataStage stage = new PrepareDataStage();
         String grids = StageRuns.gridYaml("synth", 1);
-        assertTrue(stage.appliesTo(StageRuns.spec(dir, grids)));
-        assertFalse(stage.appliesTo(goodreads(StageRuns.spec(dir, grids))), "a goodreads folder nothing reads is not required");
-        assertTrue(stage.appliesTo(goodreads(StageRuns.spec(dir,
+        assertTrue(needed(stage, StageRuns.spec(dir, grids)));
+        assertFalse(needed(stage, goodreads(StageRuns.spec(dir, grids))), "a goodreads folder nothing reads is not required");
+        assertTrue(needed(stage, goodreads(StageRuns.spec(dir,
                 grids.replace("train: {epochs: 0}", "train: {epochs: 1, components: [unet]}")))));
-        assertFalse(stage.appliesTo(StageRuns.spec(dir, grids.replace("every: end", "every: never"))));
+        assertFalse(needed(stage, StageRuns.spec(dir, grids.replace("every: end", "every: never"))));
+    }
+
+    private static boolean needed(PrepareDataStage stage, ExperimentSpec spec) {
+        return stage.neededBecause(spec).isPresent();
     }
 
     private static ExperimentSpec goodreads(ExperimentSpec spec) {
