@@ -50,8 +50,7 @@ public record RemoteTrackers(Set<TrackingSpec.Backend> backends, RemoteTracking 
     /** W&B and MLflow with keys and settings from {@code env} (tests pass their own). */
     public static RemoteTrackers of(Map<String, String> env) {
         RemoteSinks sinks = RemoteSinks.standard(env, RunsSyncCommand.home(env));
-        return new RemoteTrackers(Set.of(TrackingSpec.Backend.WANDB, TrackingSpec.Backend.MLFLOW),
-                new SenderTracking(sinks, senderOptions(env)));
+        return new RemoteTrackers(sinks.backends(), new SenderTracking(sinks, senderOptions(env)));
     }
 
     /** The sender's options, with {@value #SEND_INTERVAL_ENV} applied; a bad value is reported and the default kept. */
