@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.coverlab.model.pipeline.TextToImagePipeline;
 import org.coverlab.model.tokenizer.TrainedVocabulary;
 import org.coverlab.run.RunLog;
+import org.coverlab.run.RunProvenance;
 import org.coverlab.run.RunSettings;
 import org.coverlab.spec.ModelSpec;
 import org.coverlab.util.AtomicFiles;
@@ -48,6 +49,26 @@ public final class ModelSource {
     public record Loaded(TextToImagePipeline pipeline, ModelProvenance provenance) {}
 
     private ModelSource() {
+    }
+
+    /**
+     * The weights {@code model} resolves to without loading them: model.base's folder, or for {@code tiny} the
+     * configured pretrained folder; null when the run makes its own (the tiny model's seeded random initialisation).
+     */
+    public static RunProvenance.Weights resolve(ModelSpec model, Optional<String> tinyFolder) throws IOException {
+        Path folder;
+        if (model.isTiny()) {
+            if (tinyFolder.isEmpty()) {
+                return null;
+            }
+            folder = Path.of(tinyFolder.get()).toAbsolutePath().normalize();
+        } else {
+            folder = Path.of(model.base());
+        }
+        if (!Files.isDirectory(folder)) {
+            return new RunProvenance.Weights(folder.toString(), null); // the stage reports the missing folder
+        }
+        return new RunProvenance.Weights(folder.toString(), hashLoadedFiles(folder));
     }
 
     /** @param tinyFolder the configured pretrained tiny folder ({@link RunSettings#tinyModel()}), used when model.base is tiny */
