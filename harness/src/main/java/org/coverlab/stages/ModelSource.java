@@ -12,7 +12,7 @@ import org.coverlab.run.RunLog;
 import org.coverlab.run.RunProvenance;
 import org.coverlab.run.RunSettings;
 import org.coverlab.spec.ModelSpec;
-import org.coverlab.util.AtomicFiles;
+import org.coverlab.util.FolderBuild;
 import org.coverlab.util.Sha256;
 
 /**
@@ -108,23 +108,22 @@ public final class ModelSource {
     }
 
 
-    /** Written into a temp folder and renamed, so a kill leaves either nothing or a complete folder. */
+    /** Built once per run folder by {@link FolderBuild}, so a kill leaves either nothing or a complete folder. */
     private static void materializeTinyInit(Path folder, RunLog log) throws IOException {
-        if (Files.isRegularFile(folder.resolve("model_index.json"))) {
-            return;
+        try {
+            FolderBuild.ensure(folder, f -> Files.isRegularFile(f.resolve("model_index.json")), into -> {
+                long start = System.nanoTime();
+                TrainedVocabulary vocabulary = TinyBaseModel.vocabulary();
+                log.info("learnt the tiny model's BPE vocabulary ({} tokens, {} merges) from its fixed caption corpus in {} ms",
+                        vocabulary.vocabulary().vocab().size(), vocabulary.vocabulary().merges().size(),
+                        (System.nanoTime() - start) / 1_000_000);
+                TinyBaseModel.write(into, vocabulary);
+                log.info("wrote the randomly initialised tiny model to {}", folder);
+            }, () -> { });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting to build " + folder, e);
         }
-        Path tmp = folder.resolveSibling("." + folder.getFileName() + ".tmp");
-        AtomicFiles.deleteTree(tmp);
-        long start = System.nanoTime();
-        TrainedVocabulary vocabulary = TinyBaseModel.vocabulary();
-        log.info("learnt the tiny model's BPE vocabulary ({} tokens, {} merges) from its fixed caption corpus in {} ms",
-                vocabulary.vocabulary().vocab().size(), vocabulary.vocabulary().merges().size(),
-                (System.nanoTime() - start) / 1_000_000);
-        TinyBaseModel.write(tmp, vocabulary);
-        AtomicFiles.fsyncTree(tmp);
-        AtomicFiles.deleteTree(folder);
-        AtomicFiles.move(tmp, folder);
-        log.info("wrote the randomly initialised tiny model to {}", folder);
     }
 
     public static String hashLoadedFiles(Path folder) throws IOException {
