@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +26,7 @@ import org.coverlab.track.JournalEntry;
 import org.coverlab.track.Redactor;
 import org.coverlab.track.RemoteSink;
 import org.coverlab.track.RunEvent;
+import org.coverlab.track.RunSource;
 import org.coverlab.track.SinkCursorStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +64,7 @@ public final class WandbSink implements RemoteSink {
     private final int maxRequestBytes;
     private final ReentrantLock lock = new ReentrantLock();
     private final Clock clock;
+    private final RunSource source = RunSource.current(Path.of(""));
 
     private Path runDir;
     private String run;
@@ -284,10 +285,12 @@ public final class WandbSink implements RemoteSink {
         if (configOrNull != null) {
             variables.put("config", configOrNull);
         }
-        if (displayNameOrNull != null) { // first upsert of this session: who runs it
-            variables.put("host", hostName());
-            variables.put("program", "coverlab");
-            variables.put("state", "running");
+        if (displayNameOrNull != null) { // first upsert of this session: who runs it, from which source
+            // No state: like the SDK, the server derives it from the file stream (heartbeats, complete, exitcode).
+            variables.put("host", source.host());
+            variables.put("program", source.program());
+            putIfSet(variables, "commit", source.gitCommit());
+            putIfSet(variables, "repo", source.gitRemote());
         }
         JsonNode bucket = api.graphql("UpsertBucket", WandbQueries.UPSERT_BUCKET, variables, RetryPolicy.UPSERT)
                 .path("upsertBucket").path("bucket");
@@ -315,7 +318,7 @@ public final class WandbSink implements RemoteSink {
         if (!work.put(image.step(), image.timeMillis(), Map.of(image.key(), media.historyValue(image.caption())))) {
             return false;
         }
-        uploads.add(new WandbRunFiles.Upload(media.remotePath(), media.local(), WandbRunFiles.PNG));
+        uploads.add(new WandbRunFiles.Upload(media.remotePath(), media.local()));
         return true;
     }
 
@@ -444,14 +447,6 @@ public final class WandbSink implements RemoteSink {
     private static void putIfSet(ObjectNode node, String key, String value) {
         if (value != null && !value.isBlank()) {
             node.put(key, value);
-        }
-    }
-
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "unknown";
         }
     }
 
