@@ -53,7 +53,8 @@ public final class Runner {
             RunLock.Owner me = RunLock.Owner.current();
             StateKeeper state = new StateKeeper(dir, clock, initial);
             LocalTracker tracker = new LocalTracker(journal);
-            Checkpoints checkpoints = new Checkpoints(dir.checkpoints(), clock);
+            Checkpoints checkpoints = new Checkpoints(dir.checkpoints(), clock,
+                    remote == null ? Checkpoints.Retention.ANY : remote.retention(dir, spec));
 
             Checkpoint resumeFrom = null;
             Stage current = firstIncomplete(plan, initial.completedStages()).orElse(null);
@@ -79,11 +80,14 @@ public final class Runner {
                 }
                 return resume ? r : r.withCompleted(List.of(), startSeq);
             });
+            Outcome outcome;
             try (RemoteTracking.Handle remoteHandle = remote == null ? RemoteTracking.Handle.NONE : remote.start(dir, info, spec, log)) {
-                Outcome outcome = runStages(dir, spec, plan, resumeFrom, tracker, checkpoints, state, log);
+                outcome = runStages(dir, spec, plan, resumeFrom, tracker, checkpoints, state, log);
                 tracker.log(new RunEvent.Finished(clock.millis(), outcome.status().key(), exitCodeOf(outcome.status())));
-                return outcome;
             }
+            // The trackers' final flush may have sent checkpoints whose deletion was deferred.
+            checkpoints.pruneReleased(spec.train().keepLast());
+            return outcome;
         }
     }
 

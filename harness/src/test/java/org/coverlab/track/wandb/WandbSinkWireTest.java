@@ -282,7 +282,7 @@ class WandbSinkWireTest {
     }
 
     @Test
-    void aCheckpointPrunedWhileItUploadsIsSkippedOnTheRetryAndLaterEntriesGoThrough() throws Exception {
+    void aCheckpointPrunedWhileItUploadsIsSkippedWithoutRetryingTheBatchAndItsHistoryGoesThrough() throws Exception {
         Path ckpt = runDir.resolve("checkpoints/10");
         Files.createDirectories(ckpt);
         Files.writeString(ckpt.resolve("checkpoint.json"), "{}");
@@ -300,13 +300,32 @@ class WandbSinkWireTest {
         sink.open("abcd1234", "te-8ep", runDir);
         List<JournalEntry> batch = List.of(entry(1, metrics(10, 0.5)),
                 entry(2, new RunEvent.Artifact(T0, 10, "checkpoint", "checkpoints/10")), entry(3, metrics(11, 0.4)));
-        SinkException e = assertThrows(SinkException.class, () -> sink.send(batch));
-        assertTrue(e.retryable(), e.getMessage());
-        assertTrue(e.getMessage().contains("deleted before it was uploaded"), e.getMessage());
-
-        sink.send(batch); // the sender's retry
+        sink.send(batch); // no exception: retrying the batch cannot bring the checkpoint back
         assertEquals(List.of(10L, 11L), server.existing("lab/covers/abcd1234").historySteps());
+        assertEquals(1, server.to("/files/").size(), "the history went up once, before the checkpoint");
         assertTrue(server.artifacts.values().stream().noneMatch(a -> a.state.equals("COMMITTED")), "no version of a checkpoint that is gone");
+    }
+
+    @Test
+    void historyReachesTheServerBeforeACheckpointUploadThatFailsAndIsNotSentAgainOnTheRetry() throws Exception {
+        Path ckpt = runDir.resolve("checkpoints/10");
+        Files.createDirectories(ckpt);
+        Files.writeString(ckpt.resolve("checkpoint.json"), "{}");
+        java.util.concurrent.atomic.AtomicBoolean failUploads = new java.util.concurrent.atomic.AtomicBoolean(true);
+        server.faults = request -> failUploads.get() && request.getUrl().encodedPath().startsWith("/upload-artifact/")
+                ? FakeWandbServer.Fault.HTTP_500 : FakeWandbServer.Fault.NONE;
+        sink.open("abcd1234", "te-8ep", runDir);
+        List<JournalEntry> batch = List.of(entry(1, metrics(9, 0.6)), entry(2, metrics(10, 0.5)),
+                entry(3, new RunEvent.Artifact(T0, 10, "checkpoint", "checkpoints/10")));
+        assertThrows(SinkException.class, () -> sink.send(batch));
+        assertEquals(List.of(9L, 10L), server.existing("lab/covers/abcd1234").historySteps(), "the history did not wait");
+        int streamed = server.to("/files/").size();
+
+        failUploads.set(false);
+        sink.send(batch); // the sender's retry
+        assertEquals(streamed, server.to("/files/").size(), "the retry sent the checkpoint, not the history again");
+        assertTrue(server.artifacts.values().stream().anyMatch(a -> a.state.equals("COMMITTED")));
+        assertTrue(server.violations.isEmpty(), server.violations.toString());
     }
 
     private static String md5b64(byte[] bytes) throws Exception {
