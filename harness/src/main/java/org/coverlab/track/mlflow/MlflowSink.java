@@ -222,7 +222,7 @@ public final class MlflowSink implements RemoteSink {
 
     private void started(RunEvent.Started s) throws SinkException {
         systemTags(s.config());
-        uploadFile(runDir.resolve(SPEC), SPEC, false);
+        uploadRunFile(SPEC);
         for (Map.Entry<String, Object> e : new TreeMap<>(s.config()).entrySet()) {
             String key = e.getKey();
             if (key.startsWith("tracking.") || key.equals("description")) {
@@ -360,6 +360,13 @@ public final class MlflowSink implements RemoteSink {
         }
     }
 
+    /** A file every run folder has (spec.yaml, run.log), at its own name; none in a bare folder (tests). */
+    private void uploadRunFile(String name) throws SinkException {
+        if (Files.isRegularFile(runDir.resolve(name))) {
+            uploadFile(runDir.resolve(name), name, false);
+        }
+    }
+
     private void uploadFile(Path file, String remote, boolean skipSameSize) throws SinkException {
         if (artifactRoot.isEmpty()) {
             return;
@@ -416,7 +423,7 @@ public final class MlflowSink implements RemoteSink {
             default -> RunStatus.FAILED;
         };
         addTag("coverlab.exit_code", Integer.toString(f.exitCode()));
-        uploadFile(runDir.resolve(RUN_LOG), RUN_LOG, false);
+        uploadRunFile(RUN_LOG);
         batch.flush();
         api.updateStatus(run.getRunId(), status, f.timeMillis());
         serverStatus = status;
