@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Optional;
 import org.coverlab.spec.ExperimentSpec;
 import org.coverlab.spec.SpecValues;
-import org.coverlab.track.RunEvent;
 
 /**
  * Drives a run's stages in order, one attempt at a time. A fresh attempt starts at the first stage; a resumed one
@@ -22,8 +21,13 @@ public final class Runner {
     /** Console and pacing settings of the process. */
     public record Settings(PrintStream console, Progress.Style progressStyle, Duration progressInterval, Clock clock) {}
 
-    /** How an attempt ended. */
-    public record Outcome(String runId, RunStatus status, String error) {}
+    /** How an attempt ended, and the exit code the process ends with (130 or 143 for a stop by SIGINT or SIGTERM). */
+    public record Outcome(String runId, RunStatus status, String error, int exitCode) {
+
+        public Outcome(String runId, RunStatus status, String error) {
+            this(runId, status, error, exitCodeOf(status));
+        }
+    }
 
     private final Settings settings;
     private final Cancellation cancellation;
@@ -80,10 +84,18 @@ public final class Runner {
                 }
                 return resume ? r : r.withCompleted(List.of(), startSeq);
             });
+            RemoteTracking.Handle remoteHandle = remote == null ? RemoteTracking.Handle.NONE : remote.start(dir, info, spec, log);
             Outcome outcome;
-            try (RemoteTracking.Handle remoteHandle = remote == null ? RemoteTracking.Handle.NONE : remote.start(dir, info, spec, log)) {
+            try {
                 outcome = runStages(dir, spec, plan, resumeFrom, tracker, checkpoints, state, log);
-                tracker.log(new RunEvent.Finished(clock.millis(), outcome.status().key(), exitCodeOf(outcome.status())));
+                tracker.log(new RunEvent.Finished(clock.millis(), outcome.status().key(), outcome.exitCode()));
+            } finally {
+                // A stopped run does not wait out tracking.flush_timeout_seconds: the journal keeps it for 'runs sync'.
+                if (cancellation.isCancelled()) {
+                    remoteHandle.closeQuickly();
+                } else {
+                    remoteHandle.close();
+                }
             }
             // The trackers' final flush may have sent checkpoints whose deletion was deferred.
             checkpoints.pruneReleased(spec.train().keepLast());
@@ -112,12 +124,12 @@ public final class Runner {
                 String why = cancellation.isCancelled() ? cancellation.reason() : "interrupted (" + describe(e) + ")";
                 log.warn("stopped: {}; resume with: coverlab run --resume {}", why, dir.id());
                 state.update(s -> s.withStatus(RunStatus.KILLED, why));
-                return new Outcome(dir.id(), RunStatus.KILLED, why);
+                return new Outcome(dir.id(), RunStatus.KILLED, why, cancellation.exitCode());
             } catch (Exception e) {
                 if (cancellation.isCancelled()) {
                     log.warn("stopped while {} was failing: {}", stage.name(), e.toString());
                     state.update(s -> s.withStatus(RunStatus.KILLED, "stopped by signal"));
-                    return new Outcome(dir.id(), RunStatus.KILLED, "stopped by signal");
+                    return new Outcome(dir.id(), RunStatus.KILLED, "stopped by signal", cancellation.exitCode());
                 }
                 String why = stage.name() + ": " + describe(e);
                 log.error("stage {} failed: {}", stage.name(), describe(e), e);
@@ -136,7 +148,7 @@ public final class Runner {
         return new Outcome(dir.id(), RunStatus.FINISHED, null);
     }
 
-    /** Process exit code recorded in the Finished event (the CLI exits with the same codes). */
+    /** Process exit code of a status (a stop by SIGTERM ends with 143 instead; see {@link Outcome#exitCode()}). */
     public static int exitCodeOf(RunStatus status) {
         return switch (status) {
             case FINISHED -> 0;

@@ -1,5 +1,6 @@
 package org.coverlab.track;
 
+import org.coverlab.run.RunEvent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.coverlab.run.ActiveRun;
 import org.coverlab.run.Journal;
+import org.coverlab.run.JournalEntry;
 import org.coverlab.run.RunId;
 import org.coverlab.run.RunInfo;
 import org.coverlab.run.RunLock;
