@@ -24,7 +24,7 @@ import org.coverlab.run.RunLock;
 import org.coverlab.run.RunOverview;
 import org.coverlab.run.RunState;
 import org.coverlab.run.RunStatus;
-import org.coverlab.track.RunEvent;
+import org.coverlab.run.RunEvent;
 
 /**
  * Everything a report shows about one run, read from its folder without modifying it (safe while the run is live):

@@ -11,7 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.coverlab.run.Journal;
 import org.coverlab.run.JournalRecord;
-import org.coverlab.track.RunEvent;
+import org.coverlab.run.RunEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -22,7 +22,7 @@ import org.coverlab.run.RunInfo;
 import org.coverlab.run.RunJson;
 import org.coverlab.run.RunStatus;
 import org.coverlab.run.RunStore;
-import org.coverlab.track.RunEvent;
+import org.coverlab.run.RunEvent;
 
 /**
  * Synthetic run folders in the exact formats the stages write, made through the real run store and journal API: a

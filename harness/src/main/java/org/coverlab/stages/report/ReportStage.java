@@ -3,13 +3,14 @@ package org.coverlab.stages.report;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.coverlab.report.Report;
 import org.coverlab.report.RunSnapshot;
 import org.coverlab.run.Stage;
 import org.coverlab.run.StageContext;
 import org.coverlab.spec.ExperimentSpec;
 import org.coverlab.spec.SampleSpec;
-import org.coverlab.track.RunEvent;
+import org.coverlab.run.RunEvent;
 
 /**
  * The last stage of every experiment that trains or evaluates: first it reads the run's own folder as the report
@@ -28,10 +29,16 @@ public final class ReportStage implements Stage {
         return NAME;
     }
 
+    /**
+     * A sampling-only experiment's result is its grids (samples/<label>/grid.png and grid.json); the report compares
+     * training curves and metrics, so only experiments that produce those need it ({@code coverlab report} still
+     * reports on any run).
+     */
     @Override
-    public boolean appliesTo(ExperimentSpec spec) {
+    public Optional<String> neededBecause(ExperimentSpec spec) {
         boolean evaluates = !spec.eval().metrics().isEmpty() && spec.eval().every() != SampleSpec.When.NEVER;
-        return spec.trains() || evaluates;
+        return spec.trains() || evaluates ? Optional.of("every experiment that trains or evaluates ends with a report")
+                : Optional.empty();
     }
 
     @Override
