@@ -20,7 +20,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code coverlab report RUN_ID... | --study NAME}: one HTML page from run folders (see {@link Report}). */
+/**
+ * {@code coverlab report RUN_ID... | --study NAME...}: one HTML page from run folders (see {@link Report}). First it
+ * resolves the runs (every unknown id or empty study is named, exit 2, nothing written), then it reads them, finally
+ * it writes the page and says where.
+ */
 @Command(name = "report",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
@@ -39,8 +43,9 @@ public final class ReportCommand implements Callable<Integer> {
     List<String> runIds = new ArrayList<>();
 
     @Option(names = "--study", paramLabel = "NAME",
-            description = "Add every run of the study NAME: runs whose spec name is NAME or that carry the study tag NAME.")
-    String study;
+            description = "Add every run of the study NAME: runs whose spec name is NAME or that carry the study tag NAME."
+                    + " Repeatable: --study a --study b puts both on one page.")
+    List<String> studies = new ArrayList<>();
 
     @Option(names = "--out", paramLabel = "FILE",
             description = "Where to write the page (its plots and CSV go to FILE's sibling folder <name>_files/).")
@@ -55,7 +60,7 @@ public final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         CliContext ctx = root.context();
-        if (runIds.isEmpty() && study == null) {
+        if (runIds.isEmpty() && studies.isEmpty()) {
             ctx.err().println("coverlab report: name at least one RUN_ID or --study NAME (see 'coverlab report --help')");
             return ExitCodes.BAD_INPUT;
         }
@@ -69,7 +74,7 @@ public final class ReportCommand implements Callable<Integer> {
                 problems.add(e.getMessage());
             }
         }
-        if (study != null) {
+        for (String study : studies) {
             List<RunDir> members = StudySelection.members(store.list(), study);
             if (members.isEmpty()) {
                 problems.add("no run belongs to study '" + study + "' in " + store.root() + " (a run belongs to it when its"
@@ -91,7 +96,7 @@ public final class ReportCommand implements Callable<Integer> {
             }
         }
         Path page = out != null ? ctx.cwd().resolve(out) : defaultPage(ctx, runs);
-        String heading = title != null ? title : study != null ? "Study " + study
+        String heading = title != null ? title : !studies.isEmpty() ? "Study " + String.join(" + ", studies)
                 : runs.size() == 1 ? "Run " + runs.get(0).id() + " · " + runs.get(0).name()
                 : "Comparison of " + runs.size() + " runs";
         Report.Written written = Report.write(runs, page, new Report.Options(heading, null, ctx.clock().instant()));
@@ -107,10 +112,10 @@ public final class ReportCommand implements Callable<Integer> {
     }
 
     private Path defaultPage(CliContext ctx, List<RunSnapshot> runs) {
-        if (runs.size() == 1 && study == null) {
+        if (runs.size() == 1 && studies.isEmpty()) {
             return runs.get(0).folder().resolve("report.html");
         }
-        String name = study != null ? study : "compare-" + String.join("-", runs.stream().map(RunSnapshot::id).toList());
+        String name = !studies.isEmpty() ? String.join("+", studies) : "compare-" + String.join("-", runs.stream().map(RunSnapshot::id).toList());
         return ctx.cwd().resolve("reports").resolve(name.replaceAll("[^A-Za-z0-9_.-]", "_") + ".html");
     }
 }

@@ -84,6 +84,12 @@ class ReportCommandTest {
         String studyPage = Files.readString(cwd.resolve("reports/study-a.html"));
         assertTrue(studyPage.contains(a) && studyPage.contains(b), "both members of the study");
 
+        String c = demoRun("study-b", "1e-4");
+        InProcessCli.Result both = InProcessCli.coverlab(cwd, "report", "--study", "study-a", "--study", "study-b");
+        assertEquals(0, both.code(), both.all());
+        String bothPage = Files.readString(cwd.resolve("reports/study-a+study-b.html"));
+        assertTrue(bothPage.contains(a) && bothPage.contains(b) && bothPage.contains(c), "the members of both studies");
+
         InProcessCli.Result out = InProcessCli.coverlab(cwd, "report", a, "--out", "elsewhere/mine.html");
         assertEquals(0, out.code(), out.all());
         assertTrue(Files.isRegularFile(cwd.resolve("elsewhere/mine.html")));
