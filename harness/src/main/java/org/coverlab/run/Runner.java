@@ -64,7 +64,8 @@ public final class Runner {
             RunLock.Owner me = RunLock.Owner.current();
             StateKeeper state = new StateKeeper(dir, clock, initial);
             LocalTracker tracker = new LocalTracker(journal);
-            Checkpoints checkpoints = new Checkpoints(dir.checkpoints(), clock);
+            Checkpoints checkpoints = new Checkpoints(dir.checkpoints(), clock,
+                    remote == null ? Checkpoints.Retention.ANY : remote.retention(dir, spec));
 
             Checkpoint resumeFrom = null;
             Stage current = firstIncomplete(plan, initial.completedStages()).orElse(null);
@@ -91,10 +92,10 @@ public final class Runner {
                 return resume ? r : r.withCompleted(List.of(), startSeq);
             });
             RemoteTracking.Handle remoteHandle = remote == null ? RemoteTracking.Handle.NONE : remote.start(dir, info, spec, log);
+            Outcome outcome;
             try {
-                Outcome outcome = runStages(dir, spec, plan, resumeFrom, tracker, checkpoints, state, log);
+                outcome = runStages(dir, spec, plan, resumeFrom, tracker, checkpoints, state, log);
                 tracker.log(new RunEvent.Finished(clock.millis(), outcome.status().key(), outcome.exitCode()));
-                return outcome;
             } finally {
                 // A stopped run does not wait out tracking.flush_timeout_seconds: the journal keeps it for 'runs sync'.
                 if (cancellation.isCancelled()) {
@@ -103,6 +104,9 @@ public final class Runner {
                     remoteHandle.close();
                 }
             }
+            // The trackers' final flush may have sent checkpoints whose deletion was deferred.
+            checkpoints.pruneReleased(spec.train().keepLast());
+            return outcome;
         }
     }
 
