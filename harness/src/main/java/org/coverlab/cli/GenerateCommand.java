@@ -6,11 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.coverlab.model.ModelConfigException;
 import org.coverlab.model.pipeline.GenerateGrid;
 import org.coverlab.model.pipeline.GenerationRequest;
-import org.coverlab.model.tokenizer.TokenizerFormatException;
 import org.coverlab.spec.SampleSpec;
+import org.coverlab.util.BadInputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -89,7 +88,7 @@ public final class GenerateCommand implements Callable<Integer> {
                     scheduler.key(), guidance,
                     (System.nanoTime() - start) / 1e9);
             return ExitCodes.OK;
-        } catch (ModelConfigException | TokenizerFormatException | IllegalArgumentException | UncheckedIOException e) {
+        } catch (BadInputException | IllegalArgumentException | UncheckedIOException e) {
             ctx.err().println("coverlab generate: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
         }
