@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.coverlab.run.ActiveRun;
 import org.coverlab.run.Cancellation;
 import org.coverlab.run.Progress;
@@ -108,17 +107,11 @@ public final class RunCommand implements Callable<Integer> {
         Path specPath = ctx.cwd().resolve(specFile).normalize();
         List<String> sets = new ArrayList<>(overrides);
         if (!trackers.isEmpty()) {
-            List<String> names = new ArrayList<>(List.of("local"));
-            for (String t : trackers) {
-                String name = t.trim().toLowerCase(Locale.ROOT);
-                if (!List.of("local", "wandb", "mlflow").contains(name)) {
-                    return fail(ctx, ExitCodes.BAD_INPUT, "unknown tracker '" + t + "' in --tracker; expected local, wandb or mlflow");
-                }
-                if (!names.contains(name)) {
-                    names.add(name);
-                }
+            try {
+                sets.add(RunPlanner.trackerOverride(trackers));
+            } catch (IllegalArgumentException e) {
+                return fail(ctx, ExitCodes.BAD_INPUT, e.getMessage());
             }
-            sets.add("tracking.backends=[" + String.join(", ", names) + "]");
         }
         ExperimentSpec spec;
         try {
@@ -126,20 +119,18 @@ public final class RunCommand implements Callable<Integer> {
         } catch (SpecException e) {
             return specProblems(ctx, specPath.toString(), e.issues());
         }
-        List<Stage> plan;
-        RemoteTracking remote;
+        RunPlanner.Plan plan;
         try {
-            plan = ctx.stages().plan(spec, stages);
-            remote = remoteTracking(ctx, spec);
+            plan = RunPlanner.plan(ctx, spec, stages, !trackers.isEmpty(), true);
         } catch (StagePlanException e) {
-            return planProblems(ctx, e);
+            return RunPlanner.report(ctx, e);
         }
         RunInfo draft = new RunInfo(null, spec.name(), null, specPath.toString(), SpecHash.sha256(spec),
                 stages, spec.tracking().backends().stream().map(TrackingSpec.Backend::key).toList(), overrides,
                 VersionProvider.harnessVersion());
         ActiveRun run = store.create(SpecWriter.toYaml(spec), draft);
         ctx.err().println("coverlab: run " + run.dir().id() + " created in " + run.dir().path());
-        return drive(ctx, run, draft, spec, plan, remote, false, style);
+        return drive(ctx, run, draft, spec, plan.stages(), plan.remote(), false, style);
     }
 
     private int resume(CliContext ctx, RunStore store, Progress.Style style) throws IOException {
@@ -175,16 +166,14 @@ public final class RunCommand implements Callable<Integer> {
                         + hash + ", recorded " + info.specSha256() + "); a resumed run must use its original spec."
                         + " Start a new run to change it.");
             }
-            List<Stage> plan;
-            RemoteTracking remote;
+            RunPlanner.Plan plan;
             try {
-                plan = ctx.stages().plan(spec, info.stages());
-                remote = remoteTracking(ctx, spec);
+                plan = RunPlanner.plan(ctx, spec, info.stages(), false, true);
             } catch (StagePlanException e) {
-                return planProblems(ctx, e);
+                return RunPlanner.report(ctx, e);
             }
             handedOver = true;
-            return drive(ctx, new ActiveRun(dir, lock), info, spec, plan, remote, true, style);
+            return drive(ctx, new ActiveRun(dir, lock), info, spec, plan.stages(), plan.remote(), true, style);
         } finally {
             if (!handedOver) {
                 lock.close();
@@ -238,26 +227,6 @@ public final class RunCommand implements Callable<Integer> {
         return hook;
     }
 
-    /** The hook feeding the spec's remote backends, or null when it logs only locally; refuses backends this build lacks. */
-    private static RemoteTracking remoteTracking(CliContext ctx, ExperimentSpec spec) throws StagePlanException {
-        List<String> missing = new ArrayList<>();
-        boolean anyRemote = false;
-        for (TrackingSpec.Backend backend : spec.tracking().backends()) {
-            if (backend == TrackingSpec.Backend.LOCAL) {
-                continue;
-            }
-            anyRemote = true;
-            if (!ctx.remoteTrackers().backends().contains(backend)) {
-                missing.add("tracker '" + backend.key() + "' is not available in this build (tracking.backends lists it);"
-                        + " use --tracker local or remove it from tracking.backends");
-            }
-        }
-        if (!missing.isEmpty()) {
-            throw new StagePlanException(StagePlanException.Kind.UNAVAILABLE, missing);
-        }
-        return anyRemote ? ctx.remoteTrackers().tracking() : null;
-    }
-
     private Progress.Style progressStyle(CliContext ctx) {
         return switch (progress.toLowerCase(Locale.ROOT)) {
             case "auto" -> ctx.terminal() ? Progress.Style.BAR : Progress.Style.LINES;
@@ -282,20 +251,6 @@ public final class RunCommand implements Callable<Integer> {
         for (SpecIssue issue : issues) {
             ctx.err().println("  " + issue);
         }
-        return ExitCodes.BAD_INPUT;
-    }
-
-    private static int planProblems(CliContext ctx, StagePlanException e) {
-        for (String p : e.problems()) {
-            ctx.err().println("coverlab: " + p);
-        }
-        if (e.kind() == StagePlanException.Kind.UNAVAILABLE) {
-            String have = ctx.stages().names().stream().filter(ctx.stages()::isAvailable).collect(Collectors.joining(", "));
-            ctx.err().println("coverlab: this build implements the stages: " + have
-                    + " ('--stages test' runs the harness demo loop); no run was created");
-            return ExitCodes.UNAVAILABLE;
-        }
-        ctx.err().println("coverlab: no run was created");
         return ExitCodes.BAD_INPUT;
     }
 

@@ -48,6 +48,21 @@ final class ModelSource {
     private ModelSource() {
     }
 
+    /**
+     * Checks the folder {@link #open} would load (configs, safetensors headers, tokenizer, scheduler) without loading
+     * weights; the embedded tiny initialisation has no folder to check. Throws the loaders' bad-input exceptions.
+     */
+    static void checkFiles(ModelSpec model) {
+        if (model.isTiny()) {
+            String configured = configuredTinyFolder();
+            if (configured != null) {
+                TextToImagePipeline.checkFiles(Path.of(configured).toAbsolutePath().normalize());
+            }
+            return;
+        }
+        TextToImagePipeline.checkFiles(Path.of(model.base()));
+    }
+
     static Loaded open(ModelSpec model, Path runDir, NDManager manager, RunLog log) throws IOException {
         Path folder;
         boolean pretrained;

@@ -59,6 +59,12 @@ public final class SampleStage implements Stage {
         return spec.sample().every() != SampleSpec.When.NEVER;
     }
 
+    /** The model folder's configs and safetensors headers, so a corrupt model is refused before a run exists. */
+    @Override
+    public void checkInputs(ExperimentSpec spec) {
+        ModelSource.checkFiles(spec.model());
+    }
+
     /** Folder label of the grid drawn at an optimizer step ({@code base} before training). */
     public static String label(long step) {
         return step == 0 ? BASE_LABEL : "step-" + step;
