@@ -70,6 +70,25 @@ class BadModelInputTest {
     }
 
     @Test
+    void runAndSpecCheckRefuseACorruptModelFolderBeforeARunExists() throws IOException {
+        Path unet = copyOfModel().resolve("unet/diffusion_pytorch_model.safetensors");
+        byte[] bytes = Files.readAllBytes(unet);
+        Files.write(unet, java.util.Arrays.copyOf(bytes, bytes.length - 100));
+        String spec = InProcessCli.repoRoot().resolve("experiments/grids-only.yaml").toString();
+        String base = "model.base=" + cwd.resolve("model");
+        InProcessCli.Result check = coverlab(cwd, "spec", "check", spec, "--set", base);
+        InProcessCli.Result run = coverlab(cwd, "run", spec, "--set", base);
+        for (InProcessCli.Result r : List.of(check, run)) {
+            assertEquals(2, r.code(), r.all());
+            assertTrue(r.err().contains("unet/diffusion_pytorch_model.safetensors") && r.err().contains("truncated"),
+                    r.all());
+            assertTrue(r.err().contains("no run was created"), r.all());
+            assertFalse(r.err().contains("--resume") || r.err().contains("\tat "), r.all());
+        }
+        assertFalse(Files.exists(cwd.resolve("runs")), "no run folder");
+    }
+
+    @Test
     void aGarbageSafetensorsFileIsBadInput() throws IOException {
         Path vae = copyOfModel().resolve("vae/diffusion_pytorch_model.safetensors");
         Files.writeString(vae, "<html>this is a download error page, not weights</html>");
