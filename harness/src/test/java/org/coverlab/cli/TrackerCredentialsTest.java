@@ -11,7 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
-import org.coverlab.run.StageCatalog;
+import org.coverlab.stages.Pipeline;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +33,7 @@ class TrackerCredentialsTest {
         // No WANDB_API_KEY, and HOME without a .netrc: W&B has no key.
         Map<String, String> env = Map.of("HOME", cwd.toString());
         CliContext ctx = new CliContext(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), env, cwd, false, StageCatalog.standard(),
+                new PrintStream(err, true, StandardCharsets.UTF_8), env, cwd, false, Pipeline.standard(),
                 RemoteTrackers.of(env), Clock.systemUTC(), false);
         int code = CoverlabCommand.execute(ctx, args);
         return new InProcessCli.Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
