@@ -1,6 +1,7 @@
 package org.coverlab.cli;
 
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +10,8 @@ import java.util.concurrent.Callable;
 import org.coverlab.diffusion.SchedulerKind;
 import org.coverlab.model.pipeline.GenerateGrid;
 import org.coverlab.model.pipeline.GenerationRequest;
+import org.coverlab.run.RunStore;
+import org.coverlab.stages.ModelSource;
 import org.coverlab.util.BadInputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -35,7 +38,8 @@ public final class GenerateCommand implements Callable<Integer> {
     @ParentCommand
     CoverlabCommand root;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Diffusers folder of a Stable Diffusion 1.x/2.x model.")
+    @Option(names = "--model", required = true, paramLabel = "DIR",
+            description = "Diffusers folder of a Stable Diffusion 1.x/2.x model, or 'tiny' for the embedded default.")
     Path model;
 
     @Option(names = "--out", required = true, paramLabel = "PNG", description = "Grid image to write (folders are created).")
@@ -74,10 +78,16 @@ public final class GenerateCommand implements Callable<Integer> {
     int batch;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         CliContext ctx = root.context();
         Path modelDir = ctx.cwd().resolve(model);
         Path outFile = ctx.cwd().resolve(out);
+        if (model.toString().equals("tiny") && !Files.isDirectory(modelDir)) {
+            // 'tiny' means what it means in a spec: the embedded default (or COVERLAB_TINY_MODEL), kept in the runs
+            // directory's shared model cache.
+            modelDir = ModelSource.tinyFolder(RunStore.resolveRoot(null, ctx.env(), ctx.cwd()),
+                    line -> ctx.err().println("coverlab generate: " + line));
+        }
         try {
             GenerationRequest request = new GenerationRequest(prompts, seeds, steps, guidance, scheduler, width, height,
                     clipSkip, batch);

@@ -31,7 +31,11 @@ public final class ModelSource {
     public static final String TINY_PROPERTY = "coverlab.tiny.model";
     public static final String TINY_ENV = "COVERLAB_TINY_MODEL";
     static final long TINY_INIT_SEED = TinyBaseModel.SEED;
-    public static final String TINY_INIT_DIR = "model/tiny-init";
+    /**
+     * Where the random initialisation is kept, relative to the runs directory: one folder per recipe
+     * ({@link TinyBaseModel#recipeHash}) shared by every run there, instead of a 14 MB copy in each run.
+     */
+    public static final String TINY_CACHE_DIR = ".cache/models";
 
     /** The files the loader reads; hashing only these keeps unrelated variants (fp16 copies, .bin files) out. */
     private static final List<String> LOADED_FILES = List.of(
@@ -78,8 +82,9 @@ public final class ModelSource {
                 pretrained = true;
                 description = "tiny, pretrained weights from " + folder;
             } else {
-                folder = runDir.resolve(TINY_INIT_DIR);
-                materializeTinyInit(folder, log);
+                Path runsDir = runDir.toAbsolutePath().getParent();
+                folder = tinyInitFolder(runsDir);
+                materializeTinyInit(folder, log::info);
                 pretrained = false;
                 description = "tiny, random init (seed " + TINY_INIT_SEED + ", not pretrained; model.pretrained=false)";
                 log.warn("model.base is tiny and no pretrained tiny weights are configured ({} / -D{}): sampling the seeded "
@@ -105,23 +110,62 @@ public final class ModelSource {
         return v == null || v.isBlank() ? null : v.trim();
     }
 
-    /** Written into a temp folder and renamed, so a kill leaves either nothing or a complete folder. */
-    private static void materializeTinyInit(Path folder, RunLog log) throws IOException {
+    /** Writes the embedded default (its learnt vocabulary and seeded weights) as a diffusers folder. */
+    public static void writeEmbeddedDefault(Path folder) {
+        TinyBaseModel.write(folder, TinyBaseModel.vocabulary());
+    }
+
+    /** The shared folder of the embedded default's random initialisation under a runs directory. */
+    public static Path tinyInitFolder(Path runsDir) {
+        return runsDir.resolve(TINY_CACHE_DIR).resolve("tiny-init-" + TinyBaseModel.recipeHash().substring(0, 16));
+    }
+
+    /**
+     * The folder 'tiny' stands for outside a run ({@code coverlab generate --model tiny}): the configured pretrained
+     * tiny folder, else the embedded default's random initialisation in the runs directory's shared cache.
+     */
+    public static Path tinyFolder(Path runsDir, java.util.function.Consumer<String> info) throws IOException {
+        String configured = configuredTinyFolder();
+        if (configured != null) {
+            return Path.of(configured).toAbsolutePath().normalize();
+        }
+        Path folder = tinyInitFolder(runsDir);
+        materializeTinyInit(folder, info);
+        return folder;
+    }
+
+    /**
+     * Written into a private temp folder and renamed, so a kill leaves either nothing or a complete folder, and two
+     * runs writing it at once both end with the same complete folder (the second rename loses and is discarded).
+     */
+    private static void materializeTinyInit(Path folder, java.util.function.Consumer<String> info) throws IOException {
         if (Files.isRegularFile(folder.resolve("model_index.json"))) {
             return;
         }
-        Path tmp = folder.resolveSibling("." + folder.getFileName() + ".tmp");
+        Files.createDirectories(folder.getParent());
+        Path tmp = folder.resolveSibling("." + folder.getFileName() + ".tmp-" + ProcessHandle.current().pid());
         AtomicFiles.deleteTree(tmp);
         long start = System.nanoTime();
         TrainedVocabulary vocabulary = TinyBaseModel.vocabulary();
-        log.info("learnt the tiny model's BPE vocabulary ({} tokens, {} merges) from its fixed caption corpus in {} ms",
-                vocabulary.vocabulary().vocab().size(), vocabulary.vocabulary().merges().size(),
-                (System.nanoTime() - start) / 1_000_000);
+        info.accept(String.format(java.util.Locale.ROOT, "learnt the tiny model's BPE vocabulary (%d tokens, %d merges)"
+                        + " from its fixed caption corpus in %d ms", vocabulary.vocabulary().vocab().size(),
+                vocabulary.vocabulary().merges().size(), (System.nanoTime() - start) / 1_000_000));
         TinyBaseModel.write(tmp, vocabulary);
         AtomicFiles.fsyncTree(tmp);
-        AtomicFiles.deleteTree(folder);
-        AtomicFiles.move(tmp, folder);
-        log.info("wrote the randomly initialised tiny model to {}", folder);
+        if (Files.isRegularFile(folder.resolve("model_index.json"))) {
+            AtomicFiles.deleteTree(tmp); // another run finished it meanwhile: same recipe, same bytes
+            return;
+        }
+        try {
+            AtomicFiles.move(tmp, folder);
+        } catch (IOException e) {
+            if (!Files.isRegularFile(folder.resolve("model_index.json"))) {
+                throw e;
+            }
+            AtomicFiles.deleteTree(tmp); // lost the race to another run: its folder is the same
+            return;
+        }
+        info.accept("wrote the randomly initialised tiny model to " + folder + " (shared by the runs in this folder)");
     }
 
     public static String hashLoadedFiles(Path folder) throws IOException {
