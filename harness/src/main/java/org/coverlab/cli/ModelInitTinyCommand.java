@@ -46,7 +46,8 @@ public final class ModelInitTinyCommand implements Callable<Integer> {
     Path captions;
 
     @Option(names = "--vocab", paramLabel = "N",
-            description = "Vocabulary size to train with --captions. Default: " + TinyPreset.VOCAB_SIZE + ".")
+            description = "Largest vocabulary to train with --captions; training stops earlier once no pair of "
+                    + "tokens repeats (the embedded default's corpus gives 1693). Default: " + TinyPreset.VOCAB_SIZE + ".")
     Integer vocab;
 
     @Option(names = "--tokenizer", paramLabel = "DIR", description = "Copy this CLIP tokenizer folder (with vocab.json and merges.txt) instead.")

@@ -92,4 +92,13 @@ class SpecCommandTest {
         assertEquals(SpecWriter.toYaml(expected), r.out());
         assertTrue(r.out().contains("steps: 7"), r.out());
     }
+
+    @Test
+    void theHarnessDemoWithoutStagesTestSaysToAddIt() {
+        String demo = InProcessCli.repoRoot().resolve("experiments/harness-demo.yaml").toString();
+        InProcessCli.Result r = coverlab(cwd, "spec", "check", demo);
+        assertEquals(2, r.code(), r.all());
+        assertTrue(r.err().contains("add '--stages test'"), r.all());
+        assertEquals(0, coverlab(cwd, "spec", "check", demo, "--stages", "test").code());
+    }
 }
