@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
                 MakeDatasetCommand.class,
                 ModelCommand.class,
                 GenerateCommand.class,
+                ReportCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class,
         },

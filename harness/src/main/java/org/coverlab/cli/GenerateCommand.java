@@ -85,7 +85,7 @@ public final class GenerateCommand implements Callable<Integer> {
         if (model.toString().equals("tiny") && !Files.isDirectory(modelDir)) {
             // 'tiny' means what it means in a spec: the embedded default (or COVERLAB_TINY_MODEL), kept in the runs
             // directory's shared model cache.
-            modelDir = ModelSource.tinyFolder(RunStore.resolveRoot(null, ctx.env(), ctx.cwd()),
+            modelDir = ModelSource.tinyFolder(RunStore.resolveRoot(null, ctx.env(), ctx.cwd()), ctx.settings().tinyModel(),
                     line -> ctx.err().println("coverlab generate: " + line));
         }
         try {

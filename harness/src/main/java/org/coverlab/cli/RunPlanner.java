@@ -2,7 +2,6 @@ package org.coverlab.cli;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Collectors;
 import org.coverlab.run.RemoteTracking;
 import org.coverlab.run.Stage;
@@ -26,21 +25,6 @@ final class RunPlanner {
     private RunPlanner() {
     }
 
-    /** The {@code --set} that {@code --tracker a,b} stands for (local always included). */
-    static String trackerOverride(List<String> trackers) {
-        List<String> names = new ArrayList<>(List.of("local"));
-        for (String t : trackers) {
-            String name = t.trim().toLowerCase(Locale.ROOT);
-            if (!List.of("local", "wandb", "mlflow").contains(name)) {
-                throw new IllegalArgumentException("unknown tracker '" + t + "' in --tracker; expected local, wandb or mlflow");
-            }
-            if (!names.contains(name)) {
-                names.add(name);
-            }
-        }
-        return "tracking.backends=[" + String.join(", ", names) + "]";
-    }
-
     /**
      * Plans the run: stages, trackers, input checks, in that order, each failure listing every problem.
      *
@@ -49,13 +33,19 @@ final class RunPlanner {
      */
     static Plan plan(CliContext ctx, ExperimentSpec spec, List<String> stages, boolean trackersFromCommandLine,
                      boolean checkInputs) throws StagePlanException {
+        List<Stage> plan = stages(ctx, spec, stages, checkInputs);
+        return new Plan(plan, remoteTracking(ctx, spec, trackersFromCommandLine));
+    }
+
+    /** The stages to run, each of whose inputs passed its cheap check ({@link Stage#checkInputs}) when asked. */
+    static List<Stage> stages(CliContext ctx, ExperimentSpec spec, List<String> stages, boolean checkInputs)
+            throws StagePlanException {
         List<Stage> plan = ctx.stages().plan(spec, stages);
-        RemoteTracking remote = remoteTracking(ctx, spec, trackersFromCommandLine);
         if (checkInputs) {
             List<String> problems = new ArrayList<>();
             for (Stage stage : plan) {
                 try {
-                    stage.checkInputs(spec);
+                    stage.checkInputs(spec, ctx.settings());
                 } catch (BadInputException e) {
                     problems.add(e.getMessage());
                 }
@@ -64,11 +54,11 @@ final class RunPlanner {
                 throw new StagePlanException(StagePlanException.Kind.BAD_INPUT, problems);
             }
         }
-        return new Plan(plan, remote);
+        return plan;
     }
 
     /** The hook feeding the spec's remote backends, or null when it logs only locally. */
-    private static RemoteTracking remoteTracking(CliContext ctx, ExperimentSpec spec, boolean fromCommandLine)
+    static RemoteTracking remoteTracking(CliContext ctx, ExperimentSpec spec, boolean fromCommandLine)
             throws StagePlanException {
         List<String> missing = new ArrayList<>();
         boolean anyRemote = false;

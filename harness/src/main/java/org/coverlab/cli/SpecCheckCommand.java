@@ -6,6 +6,8 @@ import java.util.concurrent.Callable;
 import org.coverlab.run.StagePlanException;
 import org.coverlab.spec.ExperimentSpec;
 import org.coverlab.spec.SpecHash;
+import org.coverlab.spec.SpecValues;
+import org.coverlab.spec.TrackingSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,25 +45,19 @@ public final class SpecCheckCommand implements Callable<Integer> {
             description = "Plan only these stages, as 'coverlab run --stages' would.")
     List<String> stages = new ArrayList<>();
 
-    @Option(names = "--tracker", split = ",", paramLabel = "BACKEND",
+    @Option(names = "--tracker", split = ",", paramLabel = "BACKEND", converter = TrackerConverter.class,
             description = "Tracking backends, as 'coverlab run --tracker' would (their credentials are checked).")
-    List<String> trackers = new ArrayList<>();
+    List<TrackingSpec.Backend> trackers = new ArrayList<>();
 
     @Override
     public Integer call() {
         CliContext ctx = parent.context();
-        List<String> sets = new ArrayList<>();
-        if (!trackers.isEmpty()) {
-            try {
-                sets.add(RunPlanner.trackerOverride(trackers));
-            } catch (IllegalArgumentException e) {
-                ctx.err().println("coverlab spec check: " + e.getMessage());
-                return ExitCodes.BAD_INPUT;
-            }
-        }
-        ExperimentSpec spec = input.load(ctx, "coverlab spec check", sets);
+        ExperimentSpec spec = input.load(ctx, "coverlab spec check");
         if (spec == null) {
             return ExitCodes.BAD_INPUT;
+        }
+        if (!trackers.isEmpty()) {
+            spec = SpecValues.with(spec, "tracking", spec.tracking().withBackends(trackers));
         }
         try {
             RunPlanner.plan(ctx, spec, stages, !trackers.isEmpty(), !input.noFileChecks);

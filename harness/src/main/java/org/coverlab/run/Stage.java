@@ -26,7 +26,7 @@ public interface Stage {
      * folder is created so that bad input is refused with exit 2 and no run. Throws a
      * {@link org.coverlab.util.BadInputException} naming the file and the problem; does nothing by default.
      */
-    default void checkInputs(ExperimentSpec spec) {
+    default void checkInputs(ExperimentSpec spec, RunSettings settings) {
     }
 
     /** Runs the stage to completion; throws to fail the run. Call {@link StageContext#checkCancelled()} between steps. */

@@ -5,9 +5,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.coverlab.model.pipeline.TextToImagePipeline;
 import org.coverlab.model.tokenizer.TrainedVocabulary;
 import org.coverlab.run.RunLog;
+import org.coverlab.run.RunSettings;
 import org.coverlab.spec.ModelSpec;
 import org.coverlab.util.AtomicFiles;
 import org.coverlab.util.Sha256;
@@ -28,8 +30,8 @@ import org.coverlab.util.Sha256;
  */
 public final class ModelSource {
 
-    public static final String TINY_PROPERTY = "coverlab.tiny.model";
-    public static final String TINY_ENV = "COVERLAB_TINY_MODEL";
+    public static final String TINY_PROPERTY = RunSettings.TINY_PROPERTY;
+    public static final String TINY_ENV = RunSettings.TINY_ENV;
     static final long TINY_INIT_SEED = TinyBaseModel.SEED;
     /**
      * Where the random initialisation is kept, relative to the runs directory: one folder per recipe
@@ -56,23 +58,22 @@ public final class ModelSource {
      * Checks the folder {@link #open} would load (configs, safetensors headers, tokenizer, scheduler) without loading
      * weights; the embedded tiny initialisation has no folder to check. Throws the loaders' bad-input exceptions.
      */
-    public static void checkFiles(ModelSpec model) {
+    public static void checkFiles(ModelSpec model, Optional<String> tinyFolder) {
         if (model.isTiny()) {
-            String configured = configuredTinyFolder();
-            if (configured != null) {
-                TextToImagePipeline.checkFiles(Path.of(configured).toAbsolutePath().normalize());
-            }
+            tinyFolder.ifPresent(f -> TextToImagePipeline.checkFiles(Path.of(f).toAbsolutePath().normalize()));
             return;
         }
         TextToImagePipeline.checkFiles(Path.of(model.base()));
     }
 
-    public static Loaded open(ModelSpec model, Path runDir, NDManager manager, RunLog log) throws IOException {
+    /** @param tinyFolder the configured pretrained tiny folder ({@link RunSettings#tinyModel()}), used when model.base is tiny */
+    public static Loaded open(ModelSpec model, Path runDir, Optional<String> tinyFolder, NDManager manager, RunLog log)
+            throws IOException {
         Path folder;
         boolean pretrained;
         String description;
         if (model.isTiny()) {
-            String configured = configuredTinyFolder();
+            String configured = tinyFolder.orElse(null);
             if (configured != null) {
                 folder = Path.of(configured).toAbsolutePath().normalize();
                 if (!Files.isDirectory(folder)) {
@@ -102,13 +103,6 @@ public final class ModelSource {
         return new Loaded(pipeline, new ModelProvenance(model.base(), folder.toString(), pretrained, sha, description));
     }
 
-    private static String configuredTinyFolder() {
-        String v = System.getProperty(TINY_PROPERTY);
-        if (v == null || v.isBlank()) {
-            v = System.getenv(TINY_ENV);
-        }
-        return v == null || v.isBlank() ? null : v.trim();
-    }
 
     /** Writes the embedded default (its learnt vocabulary and seeded weights) as a diffusers folder. */
     public static void writeEmbeddedDefault(Path folder) {
@@ -124,10 +118,10 @@ public final class ModelSource {
      * The folder 'tiny' stands for outside a run ({@code coverlab generate --model tiny}): the configured pretrained
      * tiny folder, else the embedded default's random initialisation in the runs directory's shared cache.
      */
-    public static Path tinyFolder(Path runsDir, java.util.function.Consumer<String> info) throws IOException {
-        String configured = configuredTinyFolder();
-        if (configured != null) {
-            return Path.of(configured).toAbsolutePath().normalize();
+    public static Path tinyFolder(Path runsDir, Optional<String> tinyFolder, java.util.function.Consumer<String> info)
+            throws IOException {
+        if (tinyFolder.isPresent()) {
+            return Path.of(tinyFolder.get()).toAbsolutePath().normalize();
         }
         Path folder = tinyInitFolder(runsDir);
         materializeTinyInit(folder, info);

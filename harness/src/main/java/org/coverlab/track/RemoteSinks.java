@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.coverlab.spec.TrackingSpec;
 import org.coverlab.spec.TrackingSpec.Backend;
 import org.coverlab.track.mlflow.MlflowEndpoint;
@@ -87,6 +88,11 @@ public final class RemoteSinks {
         return new RemoteSinks(makers, checks);
     }
 
+    /** The remote backends this registry can make sinks for: the one list a spec's backends are checked against. */
+    public Set<Backend> backends() {
+        return Set.copyOf(makers.keySet());
+    }
+
     /** This set with {@code backend} made by {@code maker} (and no set-up check of its own). */
     public RemoteSinks with(Backend backend, Maker maker) {
         Map<Backend, Maker> copy = new EnumMap<>(Backend.class);
@@ -114,12 +120,12 @@ public final class RemoteSinks {
         return problems;
     }
 
-    /** Sinks for {@code backends} (LOCAL is ignored: the journal is always on). */
+    /** Sinks for {@code backends} (the local journal is not a sink: it is always on). */
     public Selection create(TrackingSpec tracking, Collection<Backend> backends, boolean live) {
         List<RemoteSink> sinks = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         for (Backend backend : backends) {
-            if (backend == Backend.LOCAL) {
+            if (!backend.isRemote()) {
                 continue;
             }
             Maker maker = makers.get(backend);
@@ -143,7 +149,7 @@ public final class RemoteSinks {
 
     /** The remote backends of a spec, without LOCAL. */
     public static List<Backend> remoteBackends(TrackingSpec tracking) {
-        return tracking.backends().stream().filter(b -> b != Backend.LOCAL).distinct().toList();
+        return tracking.remoteBackends();
     }
 
     private static Selection.Choice wandb(TrackingSpec tracking, Map<String, String> env, Path home, boolean live) {

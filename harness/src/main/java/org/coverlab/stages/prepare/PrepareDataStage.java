@@ -65,7 +65,7 @@ public final class PrepareDataStage implements Stage {
 
     /** The dataset's folders and CSV header, so unusable data is refused before a run exists (exit 2). */
     @Override
-    public void checkInputs(ExperimentSpec spec) {
+    public void checkInputs(ExperimentSpec spec, org.coverlab.run.RunSettings settings) {
         BookDataset.checkFiles(spec.dataset(), Path.of("").toAbsolutePath());
     }
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.coverlab.run.Checkpoint;
 import org.coverlab.run.Progress;
+import org.coverlab.run.RunSettings;
 import org.coverlab.run.Stage;
 import org.coverlab.run.StageContext;
 import org.coverlab.diffusion.TorchRandom;
@@ -67,8 +68,8 @@ public final class SampleStage implements Stage {
 
     /** The model folder's configs and safetensors headers, so a corrupt model is refused before a run exists. */
     @Override
-    public void checkInputs(ExperimentSpec spec) {
-        ModelSource.checkFiles(spec.model());
+    public void checkInputs(ExperimentSpec spec, RunSettings settings) {
+        ModelSource.checkFiles(spec.model(), settings.tinyModel());
     }
 
     /** Folder label of the grid drawn at an optimizer step ({@code base} before training). */
@@ -100,14 +101,14 @@ public final class SampleStage implements Stage {
                 spec.dataset().resolution().width(), spec.dataset().resolution().height());
 
         try (NDManager manager = NDManager.newBaseManager()) {
-            ModelSource.Loaded loaded = ModelSource.open(spec.model(), ctx.runDir().path(), manager, ctx.log());
+            ModelSource.Loaded loaded = ModelSource.open(spec.model(), ctx.runDir().path(), ctx.settings().tinyModel(), manager, ctx.log());
             try (var pipeline = loaded.pipeline()) {
                 GridSampler sampler = new GridSampler(sample, spec.dataset().resolution(), spec.model().clipSkip(),
                         pipeline, loaded.provenance());
                 try (Progress progress = ctx.progress("sample " + label, (long) rows * cols, (long) rowsDone * cols)) {
                     for (int row = rowsDone; row < rows; row++) {
                         ctx.checkCancelled();
-                        double rowSeconds = sampler.drawRow(dir, row);
+                        double rowSeconds = sampler.drawRow(dir, row, ctx::checkCancelled);
                         seconds += rowSeconds;
                         int done = row + 1;
                         progress.update((long) done * cols, String.format(Locale.ROOT, "%.2f s/image", rowSeconds / cols));
