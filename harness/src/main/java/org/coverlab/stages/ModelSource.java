@@ -34,7 +34,11 @@ public final class ModelSource {
     public static final String TINY_PROPERTY = RunSettings.TINY_PROPERTY;
     public static final String TINY_ENV = RunSettings.TINY_ENV;
     static final long TINY_INIT_SEED = TinyBaseModel.SEED;
-    public static final String TINY_INIT_DIR = "model/tiny-init";
+    /**
+     * Where the random initialisation is kept, relative to the runs directory: one folder per recipe
+     * ({@link TinyBaseModel#recipeHash}) shared by every run there, instead of a 14 MB copy in each run.
+     */
+    public static final String TINY_CACHE_DIR = ".cache/models";
 
     /** The files the loader reads; hashing only these keeps unrelated variants (fp16 copies, .bin files) out. */
     private static final List<String> LOADED_FILES = List.of(
@@ -71,6 +75,18 @@ public final class ModelSource {
         return new RunProvenance.Weights(folder.toString(), hashLoadedFiles(folder));
     }
 
+    /**
+     * Checks the folder {@link #open} would load (configs, safetensors headers, tokenizer, scheduler) without loading
+     * weights; the embedded tiny initialisation has no folder to check. Throws the loaders' bad-input exceptions.
+     */
+    public static void checkFiles(ModelSpec model, Optional<String> tinyFolder) {
+        if (model.isTiny()) {
+            tinyFolder.ifPresent(f -> TextToImagePipeline.checkFiles(Path.of(f).toAbsolutePath().normalize()));
+            return;
+        }
+        TextToImagePipeline.checkFiles(Path.of(model.base()));
+    }
+
     /** @param tinyFolder the configured pretrained tiny folder ({@link RunSettings#tinyModel()}), used when model.base is tiny */
     public static Loaded open(ModelSpec model, Path runDir, Optional<String> tinyFolder, NDManager manager, RunLog log)
             throws IOException {
@@ -88,8 +104,9 @@ public final class ModelSource {
                 pretrained = true;
                 description = "tiny, pretrained weights from " + folder;
             } else {
-                folder = runDir.resolve(TINY_INIT_DIR);
-                materializeTinyInit(folder, log);
+                Path runsDir = runDir.toAbsolutePath().getParent();
+                folder = tinyInitFolder(runsDir);
+                materializeTinyInit(folder, log::info);
                 pretrained = false;
                 description = "tiny, random init (seed " + TINY_INIT_SEED + ", not pretrained; model.pretrained=false)";
                 log.warn("model.base is tiny and no pretrained tiny weights are configured ({} / -D{}): sampling the seeded "
@@ -108,17 +125,41 @@ public final class ModelSource {
     }
 
 
-    /** Built once per run folder by {@link FolderBuild}, so a kill leaves either nothing or a complete folder. */
-    private static void materializeTinyInit(Path folder, RunLog log) throws IOException {
+    /** Writes the embedded default (its learnt vocabulary and seeded weights) as a diffusers folder. */
+    public static void writeEmbeddedDefault(Path folder) {
+        TinyBaseModel.write(folder, TinyBaseModel.vocabulary());
+    }
+
+    /** The shared folder of the embedded default's random initialisation under a runs directory. */
+    public static Path tinyInitFolder(Path runsDir) {
+        return runsDir.resolve(TINY_CACHE_DIR).resolve("tiny-init-" + TinyBaseModel.recipeHash().substring(0, 16));
+    }
+
+    /**
+     * The folder 'tiny' stands for outside a run ({@code coverlab generate --model tiny}): the configured pretrained
+     * tiny folder, else the embedded default's random initialisation in the runs directory's shared cache.
+     */
+    public static Path tinyFolder(Path runsDir, Optional<String> tinyFolder, java.util.function.Consumer<String> info)
+            throws IOException {
+        if (tinyFolder.isPresent()) {
+            return Path.of(tinyFolder.get()).toAbsolutePath().normalize();
+        }
+        Path folder = tinyInitFolder(runsDir);
+        materializeTinyInit(folder, info);
+        return folder;
+    }
+
+    /** Built once by {@link FolderBuild}, so a kill leaves either nothing or a complete folder. */
+    private static void materializeTinyInit(Path folder, java.util.function.Consumer<String> info) throws IOException {
         try {
             FolderBuild.ensure(folder, f -> Files.isRegularFile(f.resolve("model_index.json")), into -> {
                 long start = System.nanoTime();
                 TrainedVocabulary vocabulary = TinyBaseModel.vocabulary();
-                log.info("learnt the tiny model's BPE vocabulary ({} tokens, {} merges) from its fixed caption corpus in {} ms",
-                        vocabulary.vocabulary().vocab().size(), vocabulary.vocabulary().merges().size(),
-                        (System.nanoTime() - start) / 1_000_000);
+                info.accept(String.format(java.util.Locale.ROOT, "learnt the tiny model's BPE vocabulary (%d tokens, %d merges)"
+                                + " from its fixed caption corpus in %d ms", vocabulary.vocabulary().vocab().size(),
+                        vocabulary.vocabulary().merges().size(), (System.nanoTime() - start) / 1_000_000));
                 TinyBaseModel.write(into, vocabulary);
-                log.info("wrote the randomly initialised tiny model to {}", folder);
+                info.accept("wrote the randomly initialised tiny model to " + folder + " (shared by the runs in this folder)");
             }, () -> { });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

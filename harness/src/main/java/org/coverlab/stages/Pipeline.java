@@ -140,7 +140,9 @@ public final class Pipeline {
         }
         if (plan.isEmpty()) {
             throw new StagePlanException(StagePlanException.Kind.BAD_SELECTION,
-                    List.of("the spec asks for no stage at all (nothing to train, sample or evaluate)"));
+                    List.of("the spec asks for no stage at all (nothing to train, sample or evaluate); add"
+                            + " '--stages test' to run the harness demo loop on it (experiments/harness-demo.yaml is"
+                            + " meant for that)"));
         }
         return plan;
     }

@@ -52,6 +52,17 @@ public final class TextToImagePipeline implements AutoCloseable {
         this.ownsModels = ownsModels;
     }
 
+    /**
+     * The cheap checks of {@link #load}'s input, without loading any weights: the networks' configs and safetensors
+     * headers ({@link StableDiffusionModels#checkFiles}), the tokenizer and the scheduler config. Throws the loaders'
+     * bad-input exceptions; used before a run is created.
+     */
+    public static void checkFiles(Path folder) {
+        StableDiffusionModels.checkFiles(folder);
+        ClipTokenizer.load(folder.resolve("tokenizer"));
+        SchedulerConfig.read(folder.resolve("scheduler").resolve("scheduler_config.json"));
+    }
+
     /** A diffusers Stable Diffusion folder: model_index.json, text_encoder/, unet/, vae/, tokenizer/, scheduler/. */
     public static TextToImagePipeline load(Path folder, NDManager manager) {
         ClipTokenizer tokenizer = ClipTokenizer.load(folder.resolve("tokenizer"));

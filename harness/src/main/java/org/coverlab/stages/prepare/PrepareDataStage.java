@@ -63,6 +63,12 @@ public final class PrepareDataStage implements Stage {
         return Optional.empty();
     }
 
+    /** The dataset's folders and CSV header, so unusable data is refused before a run exists (exit 2). */
+    @Override
+    public void checkInputs(ExperimentSpec spec, org.coverlab.run.RunSettings settings) {
+        BookDataset.checkFiles(spec.dataset(), Path.of("").toAbsolutePath());
+    }
+
     @Override
     public void run(StageContext ctx) throws Exception {
         ExperimentSpec spec = ctx.spec();

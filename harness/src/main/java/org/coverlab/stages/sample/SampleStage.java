@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.coverlab.run.Checkpoint;
 import org.coverlab.run.Progress;
+import org.coverlab.run.RunSettings;
 import org.coverlab.run.Stage;
 import org.coverlab.run.StageContext;
 import org.coverlab.diffusion.TorchRandom;
@@ -63,6 +64,12 @@ public final class SampleStage implements Stage {
             return Optional.empty();
         }
         return Optional.of("sample.every is " + spec.sample().every().key() + " (set sample.every: never to skip sample grids)");
+    }
+
+    /** The model folder's configs and safetensors headers, so a corrupt model is refused before a run exists. */
+    @Override
+    public void checkInputs(ExperimentSpec spec, RunSettings settings) {
+        ModelSource.checkFiles(spec.model(), settings.tinyModel());
     }
 
     /** Folder label of the grid drawn at an optimizer step ({@code base} before training). */

@@ -112,7 +112,7 @@ class SampleStageTest {
         JsonNode model = gridJson(reference).get("model");
         assertFalse(model.get("pretrained").asBoolean());
         assertEquals("tiny", model.get("base").asText());
-        assertEquals(ModelSource.hashLoadedFiles(reference.path().resolve(ModelSource.TINY_INIT_DIR)),
+        assertEquals(ModelSource.hashLoadedFiles(ModelSource.tinyInitFolder(reference.path().getParent())),
                 model.get("weightsSha256").asText());
         Map<String, Object> summary = events(reference).stream().filter(e -> e instanceof RunEvent.Summary)
                 .map(e -> ((RunEvent.Summary) e).values()).filter(v -> v.containsKey("model.pretrained")).findFirst().orElseThrow();
@@ -121,23 +121,23 @@ class SampleStageTest {
     }
 
     @Test
-    void twoFreshRunsWriteByteIdenticalTinyInitFolders() throws Exception {
+    void runsShareOneTinyInitFolderInsteadOfCopyingTheModelIntoEachRun() throws Exception {
         Runner.Outcome outcome = runs.run(spec, Pipeline.standard().plan(spec, List.of(SampleStage.NAME)), new Cancellation());
         assertEquals(RunStatus.FINISHED, outcome.status(), outcome.error());
-        Path first = reference.path().resolve(ModelSource.TINY_INIT_DIR);
-        Path second = runs.store.find(outcome.runId()).path().resolve(ModelSource.TINY_INIT_DIR);
-        List<Path> files = relativeFiles(first);
-        assertEquals(files, relativeFiles(second), "same files");
+        Path second = runs.store.find(outcome.runId()).path();
+        Path shared = ModelSource.tinyInitFolder(reference.path().getParent());
+        assertEquals(shared.toString(), gridJson(reference).get("model").get("folder").asText());
+        assertEquals(gridJson(reference).get("model"), gridJson(runs.store.find(outcome.runId())).get("model"));
+        assertFalse(Files.exists(reference.path().resolve("model")) || Files.exists(second.resolve("model")),
+                "no model copy inside a run folder");
+        List<Path> files = relativeFiles(shared);
         assertTrue(files.contains(Path.of("tokenizer/merges.txt")) && files.contains(Path.of("unet/diffusion_pytorch_model.safetensors")), files.toString());
-        for (Path f : files) {
-            assertArrayEquals(Files.readAllBytes(first.resolve(f)), Files.readAllBytes(second.resolve(f)), f + " differs between runs");
-        }
         assertTrue(Files.readString(reference.log()).contains("learnt the tiny model's BPE vocabulary"));
     }
 
     @Test
     void aPromptLongerThan75BytesIsTokenizedIntoWordsNotCutAt75Bytes() throws Exception {
-        ClipTokenizer tokenizer = ClipTokenizer.load(reference.path().resolve(ModelSource.TINY_INIT_DIR).resolve("tokenizer"));
+        ClipTokenizer tokenizer = ClipTokenizer.load(ModelSource.tinyInitFolder(reference.path().getParent()).resolve("tokenizer"));
         assertTrue(tokenizer.vocabSize() > BpeTrainer.BASE_VOCAB_SIZE + 1000 && tokenizer.vocabSize() <= TinyPreset.VOCAB_SIZE,
                 "a learnt vocabulary of at most the preset's size: " + tokenizer.vocabSize());
         String prompt = "A book cover with author Arthur Conan Doyle, book title The Adventures of Sherlock Holmes";
@@ -212,13 +212,13 @@ class SampleStageTest {
 
     @Test
     void aConfiguredPretrainedTinyFolderIsLoadedAndReportedAsPretrained() throws Exception {
-        System.setProperty(ModelSource.TINY_PROPERTY, reference.path().resolve(ModelSource.TINY_INIT_DIR).toString());
+        System.setProperty(ModelSource.TINY_PROPERTY, ModelSource.tinyInitFolder(reference.path().getParent()).toString());
         try {
             Runner.Outcome outcome = runs.run(spec, Pipeline.standard().plan(spec, List.of(SampleStage.NAME)), new Cancellation());
             assertEquals(RunStatus.FINISHED, outcome.status(), outcome.error());
             RunDir run = runs.store.find(outcome.runId());
             assertTrue(gridJson(run).get("model").get("pretrained").asBoolean());
-            assertFalse(Files.exists(run.path().resolve(ModelSource.TINY_INIT_DIR)), "no random init is written");
+            assertFalse(Files.exists(run.path().resolve("model")), "no random init is written");
             assertArrayEquals(Files.readAllBytes(base(reference).resolve("grid.png")), Files.readAllBytes(base(run).resolve("grid.png")),
                     "the same weights from another folder draw the same grid");
         } finally {
@@ -240,7 +240,7 @@ class SampleStageTest {
         assertTrue(model.get("pretrained").asBoolean());
         assertEquals(folder.toString(), model.get("folder").asText());
         assertEquals(ModelSource.hashLoadedFiles(folder), model.get("weightsSha256").asText());
-        assertFalse(Files.exists(run.path().resolve(ModelSource.TINY_INIT_DIR)));
+        assertFalse(Files.exists(run.path().resolve("model")));
         BufferedImage image = ImageIO.read(base(run).resolve(GridSampler.imageFile(0, 42)).toFile());
         assertEquals(16, image.getWidth());
         assertEquals(16, image.getHeight());

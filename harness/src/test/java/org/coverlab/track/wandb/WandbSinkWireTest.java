@@ -368,7 +368,7 @@ class WandbSinkWireTest {
 
     @Test
     void emptyEntityIsTakenFromTheViewer() throws Exception {
-        TrackingSpec noEntity = new TrackingSpec(List.of(TrackingSpec.Backend.WANDB), "covers", "", "", TrackingSpec.Resume.ALLOW, 5);
+        TrackingSpec noEntity = new TrackingSpec(List.of(TrackingSpec.Backend.WANDB), "covers", "", "", TrackingSpec.Resume.ALLOW, 5, true);
         WandbSink own = WandbTestSupport.sink(WandbSettings.resolve(noEntity, WandbTestSupport.env(server), home));
         try {
             own.open("abcd1234", "te-8ep", runDir);
