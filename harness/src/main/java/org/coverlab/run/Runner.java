@@ -18,8 +18,15 @@ import org.coverlab.spec.SpecValues;
  */
 public final class Runner {
 
-    /** Console and pacing settings of the process. */
-    public record Settings(PrintStream console, Progress.Style progressStyle, Duration progressInterval, Clock clock) {}
+    /** Console and pacing settings of the process, and its environment settings (read once). */
+    public record Settings(PrintStream console, Progress.Style progressStyle, Duration progressInterval, Clock clock,
+                           RunSettings environment) {
+
+        /** With the environment settings of this process as they are now. */
+        public Settings(PrintStream console, Progress.Style progressStyle, Duration progressInterval, Clock clock) {
+            this(console, progressStyle, progressInterval, clock, RunSettings.fromProcess());
+        }
+    }
 
     /** How an attempt ended, and the exit code the process ends with (130 or 143 for a stop by SIGINT or SIGTERM). */
     public record Outcome(String runId, RunStatus status, String error, int exitCode) {
@@ -115,7 +122,8 @@ public final class Runner {
             state.update(s -> s.withStage(stage.name()));
             Checkpoint from = resumeFrom != null && resumeFrom.stage().equals(stage.name()) ? resumeFrom : null;
             StageContext ctx = new StageContext(stage, spec, dir, tracker, checkpoints, from, log,
-                    settings.progressStyle(), settings.progressInterval(), cancellation, clock, state);
+                    settings.progressStyle(), settings.progressInterval(), cancellation, clock, state,
+                    settings.environment());
             long t0 = clock.millis();
             try {
                 cancellation.throwIfCancelled();

@@ -54,7 +54,7 @@ public final class RunsSync {
         }
         RunInfo info = dir.readInfo();
         List<Backend> backends = trackers.isEmpty() ? RemoteSinks.remoteBackends(spec.tracking())
-                : trackers.stream().filter(b -> b != Backend.LOCAL).distinct().toList();
+                : trackers.stream().filter(Backend::isRemote).distinct().toList();
         if (backends.isEmpty()) {
             throw new SyncException("run " + runId + " logs only locally (tracking.backends in " + dir.spec()
                     + "); name a tracker to send it to with --tracker wandb or --tracker mlflow");
