@@ -1,7 +1,5 @@
 package org.coverlab.stages;   // until the arch merge: import ModelProvenance from org.coverlab.run.stages
 
-import org.coverlab.run.stages.ModelProvenance;
-
 /**
  * Work the train stage runs at an evaluation point on the model as it is there (EMA weights when EMA is on): the
  * sample stage draws a fixed-latent grid, the evaluate stage computes metrics. Train knows neither, only this.

@@ -5,10 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.coverlab.data.Seeds;
 import org.coverlab.model.StableDiffusionModels;
-import org.coverlab.sample.NoiseSchedule;
-import org.coverlab.sample.PredictionType;
-import org.coverlab.sample.SchedulerConfig;
-import org.coverlab.sample.TorchRandom;
+import org.coverlab.diffusion.NoiseSchedule;
+import org.coverlab.diffusion.PredictionType;
+import org.coverlab.diffusion.SchedulerConfig;
+import org.coverlab.diffusion.TorchRandom;
 
 import java.util.SplittableRandom;
 

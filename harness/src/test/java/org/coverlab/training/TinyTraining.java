@@ -5,7 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.coverlab.model.StableDiffusionModels;
 import org.coverlab.model.TinyPreset;
-import org.coverlab.sample.SchedulerConfig;
+import org.coverlab.diffusion.SchedulerConfig;
 
 import java.util.SplittableRandom;
 
