@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Measure speed and memory: the model networks, the training data stream, optimizer state.",
-        subcommands = {BenchModelsCommand.class, BenchDataCommand.class, BenchOptimizerCommand.class},
+        subcommands = {BenchModelsCommand.class, BenchDataCommand.class, BenchOptimizerCommand.class,
+                BenchCompareCommand.class},
         footer = {"", ExitCodes.HELP_SECTION})
 public final class BenchCommand extends CommandGroup {
 }
