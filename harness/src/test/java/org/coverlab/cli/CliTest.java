@@ -118,7 +118,7 @@ class CliTest {
         assertEquals(4, coverlab("run", "train.yaml"), err());
         assertTrue(err().contains("stage 'train' is not available in this build: the spec needs it because train.epochs is 2"
                 + " and train.components is [unet]"), err());
-        assertTrue(err().contains("this build implements the stages: prepare_data, test, sample"), err());
+        assertTrue(err().contains("this build implements the stages: prepare_data, test, sample, report"), err());
         assertFalse(Files.exists(cwd.resolve("runs")));
     }
 
@@ -223,7 +223,7 @@ class CliTest {
         assertEquals(0, coverlab("--help"));
         assertTrue(out().contains("Usage: coverlab"), out());
         assertTrue(out().contains("run") && out().contains("runs"), out());
-        assertTrue(out().contains("130  interrupted"), out());
+        assertTrue(out().contains("130  stopped by Ctrl-C (SIGINT)") && out().contains("143  stopped by SIGTERM"), out());
         out.reset();
         assertEquals(0, coverlab("run", "--help"));
         assertTrue(out().contains("--resume=RUN_ID") && out().contains("--set=KEY=VALUE") && out().contains("--runs-dir=DIR"), out());

@@ -94,14 +94,14 @@ public final class SampleStage implements Stage {
                 spec.dataset().resolution().width(), spec.dataset().resolution().height());
 
         try (NDManager manager = NDManager.newBaseManager()) {
-            ModelSource.Loaded loaded = ModelSource.open(spec.model(), ctx.runDir().path(), manager, ctx.log());
+            ModelSource.Loaded loaded = ModelSource.open(spec.model(), ctx.runDir().path(), ctx.settings().tinyModel(), manager, ctx.log());
             try (var pipeline = loaded.pipeline()) {
                 GridSampler sampler = new GridSampler(sample, spec.dataset().resolution(), spec.model().clipSkip(),
                         pipeline, loaded.provenance());
                 try (Progress progress = ctx.progress("sample " + label, (long) rows * cols, (long) rowsDone * cols)) {
                     for (int row = rowsDone; row < rows; row++) {
                         ctx.checkCancelled();
-                        double rowSeconds = sampler.drawRow(dir, row);
+                        double rowSeconds = sampler.drawRow(dir, row, ctx::checkCancelled);
                         seconds += rowSeconds;
                         int done = row + 1;
                         progress.update((long) done * cols, String.format(Locale.ROOT, "%.2f s/image", rowSeconds / cols));
