@@ -3,6 +3,7 @@ package org.coverlab.bench;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
+import org.coverlab.model.bench.OpProfile;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -19,6 +20,7 @@ import java.util.Locale;
  *   setup NAME KIND BATCH WIDTH HEIGHT  -> ready SECONDS
  *   run N                               -> time SECONDS UNITS      (N iterations)
  *   rss                                 -> rss PEAK_MIB
+ *   profile N TRACE_JSON                -> profiled TOP_LEVEL_OPS SELF_MS WALL_MS   (per-op table on stderr)
  *   quit
  * </pre>
  * Arguments: {@code MODEL_DIR COVERS_DIR THREADS}. Anything else it prints starts with '#'.
@@ -61,6 +63,18 @@ public final class BenchWorker {
                             units += work.units();
                         }
                         out.printf(Locale.ROOT, "time %.6f %d%n", (System.nanoTime() - t0) / 1e9, units);
+                    }
+                    case "profile" -> {
+                        int n = Integer.parseInt(p[1]);
+                        Workload w = work;
+                        OpProfile.Summary sum = OpProfile.profile(() -> {
+                            for (int i = 0; i < n; i++) {
+                                w.run();
+                            }
+                        }, Path.of(p[2]));
+                        sum.print(System.err, 30);
+                        out.printf(Locale.ROOT, "profiled %d %.1f %.1f%n", sum.topLevelOps(), sum.selfMillis(),
+                                sum.wallMillis());
                     }
                     case "rss" -> out.printf(Locale.ROOT, "rss %.1f%n", peakRssMiB());
                     case "quit" -> {
