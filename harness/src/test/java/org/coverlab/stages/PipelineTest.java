@@ -18,9 +18,7 @@ class PipelineTest {
     private static ExperimentSpec training(int epochs) {
         ExperimentSpec d = ExperimentSpec.DEFAULT;
         TrainSpec t = d.train();
-        TrainSpec train = new TrainSpec(List.of(TrainSpec.Component.UNET), epochs, t.batchSize(), t.gradientAccumulation(),
-                t.learningRate(), t.lrSchedule(), t.warmupSteps(), t.optimizer(), t.weightDecay(), t.maxGradNorm(), t.ema(),
-                t.emaDecay(), t.mixedPrecision(), t.gradientCheckpointing(), t.checkpointEvery(), t.keepLast());
+        TrainSpec train = t.withComponents(List.of(TrainSpec.Component.UNET), epochs);
         return new ExperimentSpec(d.name(), d.description(), d.seed(), d.model(), d.dataset(), train, d.sample(), d.eval(), d.tracking());
     }
 
