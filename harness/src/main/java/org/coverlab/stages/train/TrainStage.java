@@ -334,6 +334,8 @@ public final class TrainStage implements Stage {
             s.put("train_seconds", trainSeconds);
             s.put("threads", JniUtils.getNumThreads());
             s.put("point", kinds.stream().map(Enum::name).toList());
+            s.put("base_folder", base.folder());
+            s.put("components", components.stream().map(SpecEnum::key).toList());
             ctx.checkpoint(state.epoch(), u.step(), s, dir -> {
                 for (TrainSpec.Component c : components) {
                     if (c == TrainSpec.Component.UNET) {
