@@ -49,7 +49,7 @@ public final class SampleProbe implements TrainingProbe {
             if (rowOnDisk(dir, sample, row)) {
                 continue;
             }
-            seconds += sampler.drawRow(dir, row);
+            seconds += sampler.drawRow(dir, row, ctx::checkCancelled);
         }
         GridRecord grid = sampler.finish(dir, point.label(), point.step(), seconds);
         SampleStage.report(ctx, grid, dir);
