@@ -54,11 +54,17 @@ class PipelineTest {
     void aSpecNeedingUnbuiltStagesIsRefusedWithEveryReason() {
         StagePlanException e = assertThrows(StagePlanException.class, () -> Pipeline.standard().plan(training(8), List.of()));
         assertEquals(StagePlanException.Kind.UNAVAILABLE, e.kind());
-        assertEquals(3, e.problems().size(), e.getMessage()); // prepare_data and sample are built
-        assertTrue(e.problems().get(0).startsWith("stage 'train' is not available in this build: the spec needs it because"
-                + " train.epochs is 8 and train.components is [unet]"), e.problems().get(0));
-        assertTrue(e.problems().get(1).contains("eval.metrics is [fid, kid]"), e.problems().get(1));
-        assertTrue(e.problems().get(2).startsWith("stage 'report' is not available"), e.problems().get(2));
+        assertEquals(2, e.problems().size(), e.getMessage()); // prepare_data, train and sample are built
+        assertTrue(e.problems().get(0).contains("eval.metrics is [fid, kid]"), e.problems().get(0));
+        assertTrue(e.problems().get(1).startsWith("stage 'report' is not available"), e.problems().get(1));
+    }
+
+    @Test
+    void aTrainingSpecPlansTheTrainStageWithItsReason() throws Exception {
+        assertEquals(List.of("prepare_data", "train"), Pipeline.standard().plan(training(8),
+                List.of("prepare_data", "train")).stream().map(Stage::name).toList());
+        assertEquals("train.epochs is 8 and train.components is [unet] (set train.epochs: 0 to skip training)",
+                new org.coverlab.stages.train.TrainStage(List.of()).neededBecause(training(8)).orElseThrow());
     }
 
     @Test
@@ -79,8 +85,8 @@ class PipelineTest {
     @Test
     void aSelectedButUnbuiltStageIsUnavailable() {
         StagePlanException e = assertThrows(StagePlanException.class,
-                () -> Pipeline.standard().plan(nothingToDo(), List.of("test", "train")));
+                () -> Pipeline.standard().plan(nothingToDo(), List.of("test", "evaluate")));
         assertEquals(StagePlanException.Kind.UNAVAILABLE, e.kind());
-        assertEquals(List.of("stage 'train' is not available in this build: it was selected with --stages"), e.problems());
+        assertEquals(List.of("stage 'evaluate' is not available in this build: it was selected with --stages"), e.problems());
     }
 }
