@@ -5,9 +5,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.coverlab.model.pipeline.TextToImagePipeline;
 import org.coverlab.model.tokenizer.TrainedVocabulary;
 import org.coverlab.run.RunLog;
+import org.coverlab.run.RunSettings;
 import org.coverlab.spec.ModelSpec;
 import org.coverlab.util.AtomicFiles;
 import org.coverlab.util.Sha256;
@@ -28,8 +30,8 @@ import org.coverlab.util.Sha256;
  */
 public final class ModelSource {
 
-    public static final String TINY_PROPERTY = "coverlab.tiny.model";
-    public static final String TINY_ENV = "COVERLAB_TINY_MODEL";
+    public static final String TINY_PROPERTY = RunSettings.TINY_PROPERTY;
+    public static final String TINY_ENV = RunSettings.TINY_ENV;
     static final long TINY_INIT_SEED = TinyBaseModel.SEED;
     public static final String TINY_INIT_DIR = "model/tiny-init";
 
@@ -48,12 +50,14 @@ public final class ModelSource {
     private ModelSource() {
     }
 
-    public static Loaded open(ModelSpec model, Path runDir, NDManager manager, RunLog log) throws IOException {
+    /** @param tinyFolder the configured pretrained tiny folder ({@link RunSettings#tinyModel()}), used when model.base is tiny */
+    public static Loaded open(ModelSpec model, Path runDir, Optional<String> tinyFolder, NDManager manager, RunLog log)
+            throws IOException {
         Path folder;
         boolean pretrained;
         String description;
         if (model.isTiny()) {
-            String configured = configuredTinyFolder();
+            String configured = tinyFolder.orElse(null);
             if (configured != null) {
                 folder = Path.of(configured).toAbsolutePath().normalize();
                 if (!Files.isDirectory(folder)) {
@@ -82,13 +86,6 @@ public final class ModelSource {
         return new Loaded(pipeline, new ModelProvenance(model.base(), folder.toString(), pretrained, sha, description));
     }
 
-    private static String configuredTinyFolder() {
-        String v = System.getProperty(TINY_PROPERTY);
-        if (v == null || v.isBlank()) {
-            v = System.getenv(TINY_ENV);
-        }
-        return v == null || v.isBlank() ? null : v.trim();
-    }
 
     /** Written into a temp folder and renamed, so a kill leaves either nothing or a complete folder. */
     private static void materializeTinyInit(Path folder, RunLog log) throws IOException {

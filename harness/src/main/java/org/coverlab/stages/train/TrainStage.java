@@ -114,7 +114,8 @@ public final class TrainStage implements Stage {
         Device device = device(t.device());
         try (NDManager manager = NDManager.newBaseManager(device);
              DataPipeline data = dataset.pipeline(0, 0)) {
-            ModelSource.Loaded loaded = ModelSource.open(spec.model(), ctx.runDir().path(), manager, ctx.log());
+            ModelSource.Loaded loaded = ModelSource.open(spec.model(), ctx.runDir().path(), ctx.settings().tinyModel(),
+                    manager, ctx.log());
             try (TextToImagePipeline pipeline = loaded.pipeline()) {
                 new Session(ctx, spec, pipeline, loaded.provenance(), examples.size(), manager, device).train(
                         new PipelineBatches(data, pipeline.tokenizer(), t.batchSize()));
