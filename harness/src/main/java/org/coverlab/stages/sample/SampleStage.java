@@ -122,7 +122,7 @@ public final class SampleStage implements Stage {
         }
     }
 
-    private static void report(StageContext ctx, GridRecord grid, Path dir) {
+    static void report(StageContext ctx, GridRecord grid, Path dir) {
         String rel = ctx.runDir().path().relativize(dir.resolve(GridSampler.GRID_PNG)).toString().replace('\\', '/');
         ModelProvenance model = grid.model();
         String caption = String.format(Locale.ROOT, "%s: %d prompts x %d seeds, %s %d steps, guidance %s, %dx%d; model %s",
