@@ -21,7 +21,7 @@ import org.coverlab.run.RunOverview;
 import org.coverlab.run.RunState;
 import org.coverlab.run.RunStatus;
 import org.coverlab.run.UnknownRunException;
-import org.coverlab.track.RunEvent;
+import org.coverlab.run.RunEvent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.coverlab.track.RunEvent;
 import org.coverlab.util.AtomicFiles;
 
 /**

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Optional;
 import org.coverlab.spec.ExperimentSpec;
 import org.coverlab.spec.SpecValues;
-import org.coverlab.track.RunEvent;
 
 /**
  * Drives a run's stages in order, one attempt at a time. A fresh attempt starts at the first stage; a resumed one

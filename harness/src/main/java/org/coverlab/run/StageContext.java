@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.coverlab.spec.ExperimentSpec;
-import org.coverlab.track.Tracker;
 
 /** Everything a running {@link Stage} may use: the spec, the run folder, the tracker, checkpoints, log and progress. */
 public final class StageContext {

@@ -1,5 +1,6 @@
 package org.coverlab.track;
 
+import org.coverlab.run.JournalReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

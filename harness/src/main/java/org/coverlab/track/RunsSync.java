@@ -1,5 +1,6 @@
 package org.coverlab.track;
 
+import org.coverlab.run.JournalFileReader;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;

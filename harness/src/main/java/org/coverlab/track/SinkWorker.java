@@ -1,5 +1,8 @@
 package org.coverlab.track;
 
+import org.coverlab.run.JournalEntry;
+import org.coverlab.run.JournalReader;
+import org.coverlab.run.RunEvent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -17,7 +17,7 @@ import java.util.Set;
 import org.coverlab.run.RemoteTracking;
 import org.coverlab.spec.TrackingSpec;
 import java.util.stream.Stream;
-import org.coverlab.run.StageCatalog;
+import org.coverlab.stages.Pipeline;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,7 +52,7 @@ class CliTest {
 
     private int coverlabWith(RemoteTrackers trackers, String... args) {
         CliContext ctx = new CliContext(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                Map.of(), cwd, false, StageCatalog.standard(), trackers, Clock.systemUTC(), false);
+                Map.of(), cwd, false, Pipeline.standard(), trackers, Clock.systemUTC(), false);
         return CoverlabCommand.execute(ctx, args);
     }
 

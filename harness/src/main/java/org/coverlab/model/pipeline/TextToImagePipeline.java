@@ -9,11 +9,11 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import org.coverlab.model.StableDiffusionModels;
 import org.coverlab.model.tokenizer.ClipTokenizer;
-import org.coverlab.sample.ClassifierFreeGuidance;
-import org.coverlab.sample.InitialLatents;
-import org.coverlab.sample.Scheduler;
-import org.coverlab.sample.SchedulerConfig;
-import org.coverlab.sample.Schedulers;
+import org.coverlab.diffusion.ClassifierFreeGuidance;
+import org.coverlab.diffusion.InitialLatents;
+import org.coverlab.diffusion.Scheduler;
+import org.coverlab.diffusion.SchedulerConfig;
+import org.coverlab.diffusion.Schedulers;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -8,11 +8,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import mockwebserver3.Dispatcher;
@@ -34,17 +35,22 @@ public final class FakeWandbServer extends Dispatcher {
 
     static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
+    /**
+     * One run's state. The server thread writes it while a test thread reads it (a test may poll history while the
+     * sink still streams), so every field is a concurrent collection or a volatile reference: reads see a consistent
+     * snapshot and never throw ConcurrentModificationException.
+     */
     public static final class Run {
-        public final List<String> history = new ArrayList<>();
-        final List<String> output = new ArrayList<>();
-        final List<String> events = new ArrayList<>();
-        String summary = "{}";
-        public ObjectNode config = JSON.createObjectNode();
-        final Map<String, byte[]> files = new LinkedHashMap<>();
-        final Set<String> uploaded = new LinkedHashSet<>();
-        public boolean complete;
-        public Integer exitCode;
-        String displayName;
+        public final List<String> history = new CopyOnWriteArrayList<>();
+        final List<String> output = new CopyOnWriteArrayList<>();
+        final List<String> events = new CopyOnWriteArrayList<>();
+        volatile String summary = "{}";
+        public volatile ObjectNode config = JSON.createObjectNode();
+        final Map<String, byte[]> files = new ConcurrentSkipListMap<>();
+        final Set<String> uploaded = new ConcurrentSkipListSet<>();
+        public volatile boolean complete;
+        public volatile Integer exitCode;
+        volatile String displayName;
 
         public List<Long> historySteps() {
             List<Long> steps = new ArrayList<>();
@@ -65,11 +71,11 @@ public final class FakeWandbServer extends Dispatcher {
         final String type;
         final String digest;
         public final JsonNode createVariables;
-        public String state = "PENDING";
-        final Map<String, String> expectedMd5 = new LinkedHashMap<>();
-        public final Map<String, byte[]> files = new LinkedHashMap<>();
-        byte[] manifest;
-        String manifestDigest;
+        public volatile String state = "PENDING";
+        final Map<String, String> expectedMd5 = new ConcurrentSkipListMap<>();
+        public final Map<String, byte[]> files = new ConcurrentSkipListMap<>();
+        volatile byte[] manifest;
+        volatile String manifestDigest;
 
         Artifact(String id, JsonNode variables) {
             this.id = id;
@@ -81,10 +87,11 @@ public final class FakeWandbServer extends Dispatcher {
     }
 
     final MockWebServer server = new MockWebServer();
-    public final Map<String, Artifact> artifacts = new LinkedHashMap<>();
+    /** Artifacts by id (art1, art2, ...); read by tests while the server thread adds to them. */
+    public final Map<String, Artifact> artifacts = new ConcurrentSkipListMap<>();
     final String apiKey;
     final String expectedAuth;
-    final Map<String, Run> runs = new LinkedHashMap<>();
+    final Map<String, Run> runs = new ConcurrentHashMap<>();
     final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     public final List<String> violations = new CopyOnWriteArrayList<>();
     public volatile Function<RecordedRequest, Fault> faults = r -> Fault.NONE;
