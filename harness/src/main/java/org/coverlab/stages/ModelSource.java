@@ -5,10 +5,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.coverlab.model.pipeline.TextToImagePipeline;
 import org.coverlab.model.tokenizer.TrainedVocabulary;
 import org.coverlab.run.RunLog;
 import org.coverlab.spec.ModelSpec;
+import org.coverlab.training.pretrain.PretrainProgress;
 import org.coverlab.util.AtomicFiles;
 import org.coverlab.util.Sha256;
 
@@ -18,12 +20,13 @@ import org.coverlab.util.Sha256;
  * <ul>
  *   <li>a folder: a diffusers Stable Diffusion folder (SD1.5 layout: model_index.json, text_encoder/, unet/, vae/,
  *       tokenizer/, scheduler/), loaded as is;</li>
- *   <li>{@code tiny}: the pretrained tiny model named by {@code -Dcoverlab.tiny.model} or {@code COVERLAB_TINY_MODEL}
- *       (a diffusers folder) when set; otherwise {@link TinyBaseModel}: the tiny architecture with a seeded random
- *       initialisation (seed {@value #TINY_INIT_SEED}) and a BPE vocabulary learnt from a fixed caption corpus, byte
- *       for byte the same in every run of every experiment, written once into the run's {@code model/tiny-init/} and
- *       reported as {@code model.pretrained=false}. Its grids show what an untrained network draws (noise-like
- *       images), which is what they are.</li>
+ *   <li>{@code tiny}: the harness-pretrained tiny base ({@link PretrainedTinyBase}), built on first use and cached
+ *       in the models folder, reported with its pretraining provenance ({@code model.pretrained=true},
+ *       {@code model.pretrain.*}). {@code -Dcoverlab.tiny.model} or {@code COVERLAB_TINY_MODEL} override it: a
+ *       diffusers folder is loaded instead; the value {@value #TINY_INIT} selects {@link TinyBaseModel}'s seeded
+ *       random initialisation (seed {@value #TINY_INIT_SEED}, the same vocabulary), byte for byte the same in every
+ *       run, written into the run's {@code model/tiny-init/} and reported as {@code model.pretrained=false}: what an
+ *       untrained network draws (noise-like images), for tests and comparisons.</li>
  * </ul>
  */
 public final class ModelSource {
@@ -32,6 +35,8 @@ public final class ModelSource {
     public static final String TINY_ENV = "COVERLAB_TINY_MODEL";
     static final long TINY_INIT_SEED = TinyBaseModel.SEED;
     public static final String TINY_INIT_DIR = "model/tiny-init";
+    /** The override value that selects the random initialisation instead of the pretrained base. */
+    public static final String TINY_INIT = "init";
 
     /** The files the loader reads; hashing only these keeps unrelated variants (fp16 copies, .bin files) out. */
     private static final List<String> LOADED_FILES = List.of(
@@ -49,12 +54,37 @@ public final class ModelSource {
     }
 
     public static Loaded open(ModelSpec model, Path runDir, NDManager manager, RunLog log) throws IOException {
+        return open(model, runDir, manager, log, () -> { });
+    }
+
+    /**
+     * As {@link #open(ModelSpec, Path, NDManager, RunLog)}; {@code checkCancelled} (which throws) is called while the
+     * tiny base is being pretrained or waited for, so Ctrl-C stops a run there too.
+     */
+    public static Loaded open(ModelSpec model, Path runDir, NDManager manager, RunLog log, Runnable checkCancelled)
+            throws IOException {
         Path folder;
         boolean pretrained;
         String description;
+        Map<String, Object> pretraining = Map.of();
         if (model.isTiny()) {
             String configured = configuredTinyFolder();
-            if (configured != null) {
+            if (configured == null) {
+                PretrainedTinyBase.Ready ready = pretrainedBase(log, checkCancelled);
+                folder = ready.folder();
+                pretrained = true;
+                pretraining = ready.provenance();
+                description = "tiny, pretrained by the harness (" + folder + ", "
+                        + ready.record().path("config").path("vae_steps").asInt() + " VAE + "
+                        + ready.record().path("config").path("unet_steps").asInt() + " UNet steps on generic shapes)";
+            } else if (configured.equals(TINY_INIT)) {
+                folder = runDir.resolve(TINY_INIT_DIR);
+                materializeTinyInit(folder, log);
+                pretrained = false;
+                description = "tiny, random init (seed " + TINY_INIT_SEED + ", not pretrained; model.pretrained=false)";
+                log.warn("{}={}: sampling the seeded random initialisation of the tiny model, so the images are "
+                        + "noise-like by construction (model.pretrained=false)", TINY_ENV, TINY_INIT);
+            } else {
                 folder = Path.of(configured).toAbsolutePath().normalize();
                 if (!Files.isDirectory(folder)) {
                     throw new IllegalArgumentException("model.base is tiny and " + TINY_ENV + " (or -D" + TINY_PROPERTY
@@ -62,14 +92,6 @@ public final class ModelSource {
                 }
                 pretrained = true;
                 description = "tiny, pretrained weights from " + folder;
-            } else {
-                folder = runDir.resolve(TINY_INIT_DIR);
-                materializeTinyInit(folder, log);
-                pretrained = false;
-                description = "tiny, random init (seed " + TINY_INIT_SEED + ", not pretrained; model.pretrained=false)";
-                log.warn("model.base is tiny and no pretrained tiny weights are configured ({} / -D{}): sampling the seeded "
-                        + "random initialisation, so the images are noise-like by construction (model.pretrained=false)",
-                        TINY_ENV, TINY_PROPERTY);
             }
         } else {
             folder = Path.of(model.base());
@@ -79,7 +101,18 @@ public final class ModelSource {
         log.info("loading model {} ...", description);
         String sha = hashLoadedFiles(folder);
         TextToImagePipeline pipeline = TextToImagePipeline.load(folder, manager);
-        return new Loaded(pipeline, new ModelProvenance(model.base(), folder.toString(), pretrained, sha, description));
+        return new Loaded(pipeline, new ModelProvenance(model.base(), folder.toString(), pretrained, sha, description,
+                pretraining));
+    }
+
+    private static PretrainedTinyBase.Ready pretrainedBase(RunLog log, Runnable checkCancelled) throws IOException {
+        try {
+            return PretrainedTinyBase.ensure(PretrainedTinyBase.modelsDir(), line -> log.info(line), checkCancelled,
+                    new PretrainProgress(line -> log.info(line), checkCancelled));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the pretrained tiny base model", e);
+        }
     }
 
     private static String configuredTinyFolder() {

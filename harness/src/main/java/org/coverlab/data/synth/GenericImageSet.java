@@ -13,7 +13,9 @@ import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -44,6 +46,42 @@ public final class GenericImageSet {
             "in the bottom left", "at the bottom", "in the bottom right");
 
     private GenericImageSet() {
+    }
+
+    /** The named colours of the captions with the RGB they are drawn in, in caption-vocabulary order. */
+    public static Map<String, Color> palette() {
+        Map<String, Color> m = new LinkedHashMap<>();
+        COLOURS.forEach(c -> m.put(c.name(), c.color()));
+        return m;
+    }
+
+    /**
+     * One large shape in the center on a plain background, drawn as {@link #render} draws it: the picture the caption
+     * "a large {colour} {shape} in the center on a plain {background} background" describes (for checking what a
+     * model draws for it).
+     */
+    public static BufferedImage single(String colour, String shape, String background, int width, int height) {
+        Map<String, Color> palette = palette();
+        if (!palette.containsKey(colour) || !palette.containsKey(background) || !SHAPES.contains(shape)) {
+            throw new IllegalArgumentException("unknown colour or shape: " + colour + ", " + shape + ", " + background);
+        }
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        try {
+            CoverPainter.hints(g);
+            g.setColor(palette.get(background));
+            g.fillRect(0, 0, width, height);
+            g.setColor(palette.get(colour));
+            draw(g, shape, width / 2.0, height / 2.0, Math.min(width / 3.0, height / 3.0) * 0.95);
+        } finally {
+            g.dispose();
+        }
+        return img;
+    }
+
+    /** The shape names of the captions. */
+    public static List<String> shapes() {
+        return SHAPES;
     }
 
     public static void write(Path root, GeneratorOptions options) {

@@ -30,9 +30,9 @@ import org.coverlab.model.tokenizer.TrainedVocabulary;
 import org.coverlab.model.unet.UNet2DConditionModel;
 import org.coverlab.model.vae.AutoencoderKL;
 import org.coverlab.model.vae.DiagonalGaussian;
-import org.coverlab.sample.NoiseSchedule;
-import org.coverlab.sample.SchedulerConfig;
-import org.coverlab.sample.TorchRandom;
+import org.coverlab.diffusion.NoiseSchedule;
+import org.coverlab.diffusion.SchedulerConfig;
+import org.coverlab.diffusion.TorchRandom;
 import org.coverlab.spec.Resolution;
 import org.coverlab.util.Sha256;
 
@@ -186,6 +186,7 @@ public final class TinyPretraining {
         Resolution res = TinyPreset.RESOLUTION;
         SplittableRandom rng = new SplittableRandom(c.seed() * 31 + 1);
         AdamW opt = new AdamW(c.vaeLr(), 0.01f);
+        startNearlyDeterministic(vae);
         vae.params().setTrainable(true);
         listener.phase("vae", c.vaeSteps());
         LossTail tail = new LossTail(c.vaeSteps());
@@ -224,6 +225,24 @@ public final class TinyPretraining {
         }
         return tail.mean();
     }
+
+    /**
+     * Starts the posterior's log-variance at {@value #INITIAL_LOGVAR} (std 0.02) instead of 0. A trained SD VAE's
+     * posterior is nearly deterministic; from std 1, Adam moves the log-variance by about the learning rate per step,
+     * so a few hundred steps would leave the decoder reading mostly noise and learning nothing.
+     */
+    private static void startNearlyDeterministic(AutoencoderKL vae) {
+        Param bias = vae.params().get("quant_conv.bias");
+        float[] b = bias.value().toFloatArray();
+        for (int k = b.length / 2; k < b.length; k++) {
+            b[k] = INITIAL_LOGVAR;
+        }
+        try (NDArray v = bias.value().getManager().create(b, bias.value().getShape())) {
+            bias.value().set(new ai.djl.ndarray.index.NDIndex(":"), v);
+        }
+    }
+
+    private static final float INITIAL_LOGVAR = -8f;
 
     /** 1 / std of the latent means over up to 256 whole images (SD1 chose 0.18215 the same way). */
     private static float scalingFactor(AutoencoderKL vae, byte[][] pixels, NDManager root) {
@@ -369,6 +388,7 @@ public final class TinyPretraining {
             }
             ObjectNode record = ConfigJson.MAPPER.createObjectNode();
             record.put("cache_key", cacheKey(c, vocabulary));
+            record.put("config_sha256", c.sha256());
             ObjectNode cfg = record.putObject("config");
             for (Map.Entry<String, Object> e : c.asMap().entrySet()) {
                 cfg.putPOJO(e.getKey(), e.getValue());
@@ -410,19 +430,42 @@ public final class TinyPretraining {
         }
     }
 
-    /** Placeholder until the training library's AdamW lands. */
+    /** Placeholder until the training library's AdamW lands: torch's AdamW on Java copies of each tensor. */
     private static final class AdamW {
-        private final ai.djl.training.optimizer.Optimizer opt;
+        private final float lr;
+        private final float wd;
+        private final java.util.Map<Integer, float[][]> state = new java.util.HashMap<>();
+        private long t;
 
         AdamW(float lr, float wd) {
-            opt = ai.djl.training.optimizer.Optimizer.adamW()
-                    .optLearningRateTracker(ai.djl.training.tracker.Tracker.fixed(lr)).optWeightDecays(wd).build();
+            this.lr = lr;
+            this.wd = wd;
         }
 
         void step(List<Param> params, NDManager m) {
+            t++;
+            double b1 = 1 - Math.pow(0.9, t);
+            double b2 = Math.sqrt(1 - Math.pow(0.999, t));
             for (int i = 0; i < params.size(); i++) {
-                Param p = params.get(i);
-                opt.update(i + ":" + p.name(), p.value(), p.value().getGradient());
+                NDArray v = params.get(i).value();
+                float[] p = v.toFloatArray();
+                float[] g;
+                try (NDArray grad = v.getGradient()) {
+                    g = grad.toFloatArray();
+                }
+                float[][] s = state.computeIfAbsent(i, k -> new float[][] {new float[p.length], new float[p.length]});
+                for (int k = 0; k < p.length; k++) {
+                    s[0][k] = 0.9f * s[0][k] + 0.1f * g[k];
+                    s[1][k] = 0.999f * s[1][k] + 0.001f * g[k] * g[k];
+                    p[k] = p[k] * (1 - lr * wd) - (float) (lr / b1) * s[0][k] / ((float) (Math.sqrt(s[1][k]) / b2) + 1e-8f);
+                }
+                boolean was = ai.djl.pytorch.jni.JniUtils.isGradMode();
+                ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+                try (NDArray src = v.getManager().create(p, v.getShape())) {
+                    v.set(new ai.djl.ndarray.index.NDIndex(":"), src);
+                } finally {
+                    ai.djl.pytorch.jni.JniUtils.setGradMode(was);
+                }
             }
         }
     }
