@@ -130,7 +130,14 @@ public final class PretrainedTinyBase {
                         + "machine; %d VAE steps, then %d UNet + text encoder steps on %d generic images; a few minutes "
                         + "on two cores, then cached for every run)", folder, config.vaeSteps(), config.unetSteps(),
                         config.images()));
-                TinyPretraining.Result r = TinyPretraining.build(config, vocabulary, tmp, progress);
+                TinyPretraining.Result r;
+                try {
+                    r = TinyPretraining.build(config, vocabulary, tmp, progress);
+                } catch (IOException | InterruptedException | RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IOException("pretraining the tiny base model failed: " + e.getMessage(), e);
+                }
                 AtomicFiles.fsyncTree(tmp);
                 AtomicFiles.deleteTree(folder);
                 AtomicFiles.move(tmp, folder);

@@ -45,7 +45,7 @@ class PretrainedTinyBaseTest {
     }
 
     static String prompt(String colour, String shape) {
-        return "a large " + colour + " " + shape + " in the center on a plain white background";
+        return GenericImageSet.centredCaption(colour, shape, "white");
     }
 
     @Test

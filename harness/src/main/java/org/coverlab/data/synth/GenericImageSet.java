@@ -56,9 +56,27 @@ public final class GenericImageSet {
     }
 
     /**
-     * One large shape in the center on a plain background, drawn as {@link #render} draws it: the picture the caption
-     * "a large {colour} {shape} in the center on a plain {background} background" describes (for checking what a
-     * model draws for it).
+     * Image i of the simple kind: one large shape in the center on a plain background (random colour, shape and
+     * background colour), captioned as {@link #render} would caption it. The easy half of the tiny base's
+     * pretraining mix; its own random stream, independent of {@link #render}'s.
+     */
+    public static Pair centred(int i, GeneratorOptions o) {
+        SplittableRandom rng = new SplittableRandom(Seeds.derive(o.seed() ^ 0x63656e74L, Seeds.Purpose.GENERIC, i));
+        Named bg = COLOURS.get(rng.nextInt(COLOURS.size()));
+        Named colour = other(rng, bg, null, null);
+        String shape = SHAPES.get(rng.nextInt(SHAPES.size()));
+        return new Pair(single(colour.name(), shape, bg.name(), o.width(), o.height()), centredCaption(colour.name(),
+                shape, bg.name()));
+    }
+
+    /** The caption of {@link #single}'s picture, in the generator's own words. */
+    public static String centredCaption(String colour, String shape, String background) {
+        return "a large " + colour + " " + shape + " " + POSITIONS.get(4) + " on a plain " + background + " background";
+    }
+
+    /**
+     * One large shape in the center on a plain background, drawn as {@link #render} draws it: the picture
+     * {@link #centredCaption} describes (for checking what a model draws for it).
      */
     public static BufferedImage single(String colour, String shape, String background, int width, int height) {
         Map<String, Color> palette = palette();

@@ -30,10 +30,20 @@ import org.coverlab.model.tokenizer.TrainedVocabulary;
 import org.coverlab.model.unet.UNet2DConditionModel;
 import org.coverlab.model.vae.AutoencoderKL;
 import org.coverlab.model.vae.DiagonalGaussian;
-import org.coverlab.diffusion.NoiseSchedule;
 import org.coverlab.diffusion.SchedulerConfig;
 import org.coverlab.diffusion.TorchRandom;
 import org.coverlab.spec.Resolution;
+import org.coverlab.training.AdamW;
+import org.coverlab.training.LatentDiffusionLoss;
+import org.coverlab.training.LrSchedule;
+import org.coverlab.training.MicroBatches;
+import org.coverlab.training.NoGrad;
+import org.coverlab.training.TrainedParams;
+import org.coverlab.training.Trainer;
+import org.coverlab.training.TrainingListener;
+import org.coverlab.training.TrainingState;
+import org.coverlab.training.UpdateResult;
+import org.coverlab.data.Seeds;
 import org.coverlab.util.Sha256;
 
 /**
@@ -42,7 +52,9 @@ import org.coverlab.util.Sha256;
  * original study. Usable without a run: {@code coverlab model pretrain-tiny} and the resolution of
  * {@code model.base: tiny} both call {@link #build}.
  *
- * <p>First it renders the image set in memory and trains the tiny VAE on random crops with an L1 reconstruction
+ * <p>First it renders the image set in memory (every second picture a simple one, a single large shape in the center
+ * on a plain background, {@link GenericImageSet#centred}, the others full scenes, {@link GenericImageSet#render}: the
+ * simple half lets colour and shape words be learnt within the budget) and trains the tiny VAE on random crops with an L1 reconstruction
  * loss plus a small KL term; then it measures the latents' spread and sets the VAE's scaling factor to one over
  * it (as SD1's 0.18215 was chosen); finally it encodes every image once and trains the UNet and the text encoder
  * together with the denoising loss, replacing a share of captions with the empty prompt so classifier-free guidance
@@ -102,36 +114,52 @@ public final class TinyPretraining {
     }
 
     /** Trains and writes the complete diffusers folder into {@code out} (created; must not hold a model yet). */
-    public static Result build(TinyPretrainConfig c, TrainedVocabulary vocabulary, Path out, Listener listener) {
+    public static Result build(TinyPretrainConfig c, TrainedVocabulary vocabulary, Path out, Listener listener)
+            throws Exception {
         ClipTokenizer tokenizer = vocabulary.tokenizer();
         Resolution res = TinyPreset.RESOLUTION;
         long t0 = System.nanoTime();
         double cpu0 = cpuSeconds();
         GeneratorOptions options = new GeneratorOptions(c.images(), c.seed(), res.width(), res.height(), 1);
         byte[][] pixels = new byte[c.images()][];
-        List<String> captions = new ArrayList<>(c.images());
+        long[][] ids = new long[c.images()][];
         for (int i = 0; i < c.images(); i++) {
-            GenericImageSet.Pair pair = GenericImageSet.render(i, options);
+            // half simple pictures (one large shape in the center on a plain background), half full scenes
+            GenericImageSet.Pair pair = i % 2 == 0 ? GenericImageSet.centred(i, options) : GenericImageSet.render(i, options);
             pixels[i] = rgb(pair.image());
-            captions.add(pair.caption());
+            ids[i] = toLong(tokenizer.encode(pair.caption()).ids());
         }
+        long[] empty = toLong(tokenizer.encode("").ids());
         double dataSeconds = (System.nanoTime() - t0) / 1e9;
-        try (NDManager root = NDManager.newBaseManager();
-             StableDiffusionModels models = TinyPreset.create(root, tokenizer.vocabSize(), tokenizer.bosId(),
-                     tokenizer.eosId(), tokenizer.padId(), c.seed())) {
+        Files.createDirectories(out);
+        try (NDManager root = NDManager.newBaseManager()) {
+            ClipTextModel text = ClipTextModel.create(TinyPreset.textEncoder(tokenizer.vocabSize(), tokenizer.bosId(),
+                    tokenizer.eosId(), tokenizer.padId()), root, c.seed());
+            UNet2DConditionModel unet = UNet2DConditionModel.create(TinyPreset.unet(), root, c.seed() + 1);
             long t1 = System.nanoTime();
-            float vaeLoss = trainVae(c, models.vae(), pixels, root, listener);
-            float scaling = scalingFactor(models.vae(), pixels, root);
+            float vaeLoss;
+            float scaling;
+            try (AutoencoderKL initial = AutoencoderKL.create(TinyPreset.vae(), root, c.seed() + 2)) {
+                vaeLoss = trainVae(c, initial, pixels, root, listener);
+                scaling = scalingFactor(initial, pixels, root);
+                initial.save(out.resolve("vae"));
+            }
+            // the measured scaling factor replaces the preset's placeholder; the UNet phase loads the VAE with it
+            Path vaeConfig = out.resolve("vae").resolve("config.json");
+            ObjectNode json = ConfigJson.read(vaeConfig).json();
+            json.put("scaling_factor", scaling);
+            Files.writeString(vaeConfig, PythonJson.write(json));
             double vaeSeconds = (System.nanoTime() - t1) / 1e9;
             long t2 = System.nanoTime();
-            float[][] latents = encodeAll(models.vae(), pixels, scaling, root);
-            float denoiseLoss = trainDenoiser(c, models.unet(), models.textEncoder(), tokenizer, latents, captions, root,
-                    listener);
-            double unetSeconds = (System.nanoTime() - t2) / 1e9;
-            Result result = new Result(vaeLoss, denoiseLoss, scaling, dataSeconds, vaeSeconds, unetSeconds,
-                    cpuSeconds() - cpu0);
-            write(out, models, vocabulary, c, scaling, result);
-            return result;
+            try (StableDiffusionModels models = new StableDiffusionModels(text, unet,
+                    AutoencoderKL.load(out.resolve("vae"), root))) {
+                float denoiseLoss = trainDenoiser(c, models, pixels, ids, empty, root, listener);
+                double unetSeconds = (System.nanoTime() - t2) / 1e9;
+                Result result = new Result(vaeLoss, denoiseLoss, scaling, dataSeconds, vaeSeconds, unetSeconds,
+                        cpuSeconds() - cpu0);
+                write(out, models, vocabulary, c, scaling, result);
+                return result;
+            }
         }
     }
 
@@ -181,49 +209,44 @@ public final class TinyPretraining {
         return m.create(data, new Shape(idx.length, CHANNELS, ch, cw));
     }
 
+    /**
+     * The VAE phase: random crops, encoded, a posterior sample decoded, L1 to the crop plus {@code klWeight} times
+     * the KL divergence to N(0, 1) (per element), AdamW with a short warmup and gradient clipping at 1.
+     */
     private static float trainVae(TinyPretrainConfig c, AutoencoderKL vae, byte[][] pixels, NDManager root,
-                                  Listener listener) {
+                                  Listener listener) throws Exception {
         Resolution res = TinyPreset.RESOLUTION;
-        SplittableRandom rng = new SplittableRandom(c.seed() * 31 + 1);
-        AdamW opt = new AdamW(c.vaeLr(), 0.01f);
         startNearlyDeterministic(vae);
-        vae.params().setTrainable(true);
-        listener.phase("vae", c.vaeSteps());
-        LossTail tail = new LossTail(c.vaeSteps());
-        try {
-            for (int step = 0; step < c.vaeSteps(); step++) {
-                int[] idx = new int[c.vaeBatch()];
-                int[] x0 = new int[idx.length];
-                int[] y0 = new int[idx.length];
-                for (int b = 0; b < idx.length; b++) {
-                    idx[b] = rng.nextInt(pixels.length);
-                    x0[b] = rng.nextInt(res.width() - c.vaeCrop() + 1);
-                    y0[b] = rng.nextInt(res.height() - c.vaeCrop() + 1);
-                }
-                float loss;
-                try (NDManager m = root.newSubManager();
-                     GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    // encode crops, sample the posterior with seeded noise, decode, compare
-                    NDArray x = images(m, pixels, idx, x0, y0, c.vaeCrop(), c.vaeCrop());
-                    DiagonalGaussian posterior = vae.encode(x);
-                    NDArray noise = TorchRandom.randn(m, seed(c.seed(), 1, step), posterior.mean().getShape());
-                    NDArray recon = vae.decode(posterior.sample(noise));
-                    NDArray l1 = recon.sub(x).abs().mean();
-                    NDArray var = posterior.logvar().exp();
-                    NDArray kl = posterior.mean().square().add(var).sub(1f).sub(posterior.logvar()).mean().mul(0.5f);
-                    NDArray total = l1.add(kl.mul(c.klWeight()));
-                    gc.backward(total);
-                    loss = total.getFloat();
-                    opt.step(List.copyOf(vae.params().params()), m);
-                    gc.zeroGradients();
-                }
-                tail.add(step, loss);
-                listener.step("vae", step + 1, c.vaeSteps(), loss);
+        TrainedParams params = TrainedParams.of(List.of(vae.params()));
+        MicroBatches crops = steps(c.vaeSteps(), c.vaeBatch(), (m, index) -> {
+            SplittableRandom rng = new SplittableRandom(Seeds.mix(c.seed() * 31 + 1) ^ index);
+            int[] idx = new int[c.vaeBatch()];
+            int[] x0 = new int[idx.length];
+            int[] y0 = new int[idx.length];
+            for (int b = 0; b < idx.length; b++) {
+                idx[b] = rng.nextInt(pixels.length);
+                x0[b] = rng.nextInt(res.width() - c.vaeCrop() + 1);
+                y0[b] = rng.nextInt(res.height() - c.vaeCrop() + 1);
             }
+            return LatentDiffusionLoss.Batch.ofPixels(null, images(m, pixels, idx, x0, y0, c.vaeCrop(), c.vaeCrop()));
+        });
+        Trainer.LossFunction loss = (m, batch, seed) -> {
+            // encode, sample the posterior with seeded noise, decode, compare
+            NDArray x = batch.tensors(m).pixels();
+            DiagonalGaussian posterior = vae.encode(x);
+            NDArray noise = TorchRandom.randn(m, Math.floorMod(seed, (long) Integer.MAX_VALUE + 1),
+                    posterior.mean().getShape());
+            NDArray recon = vae.decode(posterior.sample(noise));
+            NDArray l1 = recon.sub(x).abs().mean();
+            NDArray kl = posterior.mean().square().add(posterior.logvar().exp()).sub(1f).sub(posterior.logvar())
+                    .mean().mul(0.5f);
+            return l1.add(kl.mul(c.klWeight()));
+        };
+        try {
+            return fit("vae", c.vaeSteps(), c.vaeLr(), c.seed(), params, loss, crops, root, listener);
         } finally {
             vae.params().setTrainable(false);
         }
-        return tail.mean();
     }
 
     /**
@@ -275,87 +298,131 @@ public final class TinyPretraining {
         return images(m, pixels, idx, new int[idx.length], new int[idx.length], res.width(), res.height());
     }
 
-    /** Every image's posterior mean times the scaling factor: what the UNet is trained on. */
-    private static float[][] encodeAll(AutoencoderKL vae, byte[][] pixels, float scaling, NDManager root) {
-        float[][] out = new float[pixels.length][];
+    /**
+     * The UNet + text encoder phase: every image's VAE posterior (mean and std) computed once, then the training
+     * library's latent-diffusion loss (diffusers' train_text_to_image) on random batches, with a share of captions
+     * replaced by the empty prompt.
+     */
+    private static float trainDenoiser(TinyPretrainConfig c, StableDiffusionModels models, byte[][] pixels,
+                                       long[][] ids, long[] empty, NDManager root, Listener listener)
+            throws Exception {
+        float[][][] posterior = encodeAll(models.vae(), pixels, root);
+        Shape latent = new Shape(models.unet().config().inChannels(),
+                TinyPreset.RESOLUTION.height() / models.vaeScaleFactor(),
+                TinyPreset.RESOLUTION.width() / models.vaeScaleFactor());
+        int per = (int) latent.size();
+        int len = empty.length;
+        TrainedParams params = TrainedParams.of(List.of(models.unet().params(), models.textEncoder().params()));
+        MicroBatches batches = steps(c.unetSteps(), c.unetBatch(), (m, index) -> {
+            SplittableRandom rng = new SplittableRandom(Seeds.mix(c.seed() * 31 + 2) ^ index);
+            int b = c.unetBatch();
+            float[] mean = new float[b * per];
+            float[] std = new float[b * per];
+            long[] tokens = new long[b * len];
+            for (int k = 0; k < b; k++) {
+                int i = rng.nextInt(pixels.length);
+                System.arraycopy(posterior[0][i], 0, mean, k * per, per);
+                System.arraycopy(posterior[1][i], 0, std, k * per, per);
+                System.arraycopy(rng.nextFloat() < c.captionDropout() ? empty : ids[i], 0, tokens, k * len, len);
+            }
+            Shape shape = new Shape(b, latent.get(0), latent.get(1), latent.get(2));
+            return LatentDiffusionLoss.Batch.ofLatents(m.create(tokens, new Shape(b, len)), m.create(mean, shape),
+                    m.create(std, shape));
+        });
+        LatentDiffusionLoss diffusion = new LatentDiffusionLoss(models, SchedulerConfig.SD15,
+                LatentDiffusionLoss.Options.NONE, true);
+        try {
+            return fit("unet+text_encoder", c.unetSteps(), c.unetLr(), c.seed() + 1, params,
+                    (m, batch, seed) -> diffusion.loss(m, batch.tensors(m), seed), batches, root, listener);
+        } finally {
+            models.unet().params().setTrainable(false);
+            models.textEncoder().params().setTrainable(false);
+        }
+    }
+
+    /** Every image's posterior mean and std (unscaled), [0] and [1], computed once without autograd. */
+    private static float[][][] encodeAll(AutoencoderKL vae, byte[][] pixels, NDManager root) {
+        float[][][] out = new float[2][pixels.length][];
         for (int start = 0; start < pixels.length; start += 32) {
+            int from = start;
             int end = Math.min(pixels.length, start + 32);
             try (NDManager m = root.newSubManager()) {
-                float[] z = vae.encode(whole(m, pixels, start, end)).mean().mul(scaling).toFloatArray();
-                int per = z.length / (end - start);
-                for (int i = start; i < end; i++) {
-                    out[i] = new float[per];
-                    System.arraycopy(z, (i - start) * per, out[i], 0, per);
+                DiagonalGaussian p = NoGrad.run(() -> vae.encode(whole(m, pixels, from, end)));
+                float[][] both = {p.mean().toFloatArray(), p.std().toFloatArray()};
+                int per = both[0].length / (end - start);
+                for (int k = 0; k < 2; k++) {
+                    for (int i = start; i < end; i++) {
+                        out[k][i] = new float[per];
+                        System.arraycopy(both[k], (i - start) * per, out[k][i], 0, per);
+                    }
                 }
             }
         }
         return out;
     }
 
-    private static float trainDenoiser(TinyPretrainConfig c, UNet2DConditionModel unet, ClipTextModel text,
-                                       ClipTokenizer tokenizer, float[][] latents, List<String> captions,
-                                       NDManager root, Listener listener) {
-        NoiseSchedule schedule = NoiseSchedule.of(SchedulerConfig.SD15);
-        Resolution res = TinyPreset.RESOLUTION;
-        int factor = res.height() / unet.config().sampleSize();
-        Shape latentShape = new Shape(4, res.height() / factor, res.width() / factor);
-        int per = (int) latentShape.size();
-        long[][] ids = new long[captions.size()][];
-        for (int i = 0; i < captions.size(); i++) {
-            ids[i] = toLong(tokenizer.encode(captions.get(i)).ids());
-        }
-        long[] empty = toLong(tokenizer.encode("").ids());
-        int len = empty.length;
-        SplittableRandom rng = new SplittableRandom(c.seed() * 31 + 2);
-        AdamW opt = new AdamW(c.unetLr(), 0.01f);
-        List<Param> params = new ArrayList<>(unet.params().params());
-        params.addAll(text.params().params());
-        unet.params().setTrainable(true);
-        text.params().setTrainable(true);
-        listener.phase("unet+text_encoder", c.unetSteps());
-        LossTail tail = new LossTail(c.unetSteps());
-        try {
-            for (int step = 0; step < c.unetSteps(); step++) {
-                int b = c.unetBatch();
-                float[] x0 = new float[b * per];
-                long[] tokens = new long[b * len];
-                float[] t = new float[b];
-                float[] signal = new float[b];
-                float[] noiseScale = new float[b];
-                for (int k = 0; k < b; k++) {
-                    int i = rng.nextInt(latents.length);
-                    System.arraycopy(latents[i], 0, x0, k * per, per);
-                    System.arraycopy(rng.nextFloat() < c.captionDropout() ? empty : ids[i], 0, tokens, k * len, len);
-                    int ti = rng.nextInt(schedule.size());
-                    t[k] = ti;
-                    signal[k] = (float) Math.sqrt(schedule.alphaCumprod(ti));
-                    noiseScale[k] = (float) Math.sqrt(1 - schedule.alphaCumprod(ti));
-                }
-                float loss;
-                try (NDManager m = root.newSubManager();
-                     GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    Shape batchShape = new Shape(b, latentShape.get(0), latentShape.get(1), latentShape.get(2));
-                    NDArray clean = m.create(x0, batchShape);
-                    NDArray noise = TorchRandom.randn(m, seed(c.seed(), 2, step), batchShape);
-                    // forward diffusion: x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps
-                    NDArray noisy = clean.mul(m.create(signal, new Shape(b, 1, 1, 1)))
-                            .add(noise.mul(m.create(noiseScale, new Shape(b, 1, 1, 1))));
-                    NDArray context = text.encode(m.create(tokens, new Shape(b, len)), 0);
-                    NDArray predicted = unet.forward(noisy, m.create(t), context);
-                    NDArray mse = predicted.sub(noise).square().mean();
-                    gc.backward(mse);
-                    loss = mse.getFloat();
-                    opt.step(params, m);
-                    gc.zeroGradients();
-                }
-                tail.add(step, loss);
-                listener.step("unet+text_encoder", step + 1, c.unetSteps(), loss);
+    /** One phase through the training library's {@link Trainer}: AdamW, warmup then constant LR, clipping at 1. */
+    private static float fit(String phase, int steps, float lr, long seed, TrainedParams params,
+                             Trainer.LossFunction loss, MicroBatches data, NDManager root, Listener listener)
+            throws Exception {
+        listener.phase(phase, steps);
+        LossTail tail = new LossTail(steps);
+        TrainingListener progress = new TrainingListener() {
+            @Override
+            public void onUpdate(Trainer trainer, TrainingState state, UpdateResult update) {
+                tail.add((int) update.step() - 1, (float) update.loss());
+                listener.step(phase, (int) update.step(), steps, (float) update.loss());
             }
-        } finally {
-            unet.params().setTrainable(false);
-            text.params().setTrainable(false);
-        }
+        };
+        Trainer trainer = new Trainer(new Trainer.Settings(1, 1, 1.0, seed), params,
+                new AdamW(AdamW.Settings.defaults(WEIGHT_DECAY)),
+                new LrSchedule(LrSchedule.Kind.CONSTANT, lr, Math.min(WARMUP, steps / 5), steps), null, loss, root,
+                List.of(progress));
+        trainer.fit(data, TrainingState.START);
         return tail.mean();
+    }
+
+    private static final double WEIGHT_DECAY = 0.01;
+    private static final long WARMUP = 100;
+
+    /** Builds micro-batch {@code index} (0-based) deterministically. */
+    private interface BatchMaker {
+        LatentDiffusionLoss.Batch make(NDManager m, int index);
+    }
+
+    /** A single "epoch" of {@code steps} micro-batches, each a pure function of its index (so a position resumes). */
+    private static MicroBatches steps(int steps, int batch, BatchMaker maker) {
+        return (epoch, position) -> new MicroBatches.Stream() {
+            private int next = position;
+
+            @Override
+            public MicroBatches.MicroBatch next() {
+                if (next >= steps) {
+                    return null;
+                }
+                int index = next++;
+                return new MicroBatches.MicroBatch() {
+                    @Override
+                    public int examples() {
+                        return batch;
+                    }
+
+                    @Override
+                    public int positionAfter() {
+                        return index + 1;
+                    }
+
+                    @Override
+                    public LatentDiffusionLoss.Batch tensors(NDManager manager) {
+                        return maker.make(manager, index);
+                    }
+                };
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 
     private static long[] toLong(int[] ids) {
@@ -366,22 +433,12 @@ public final class TinyPretraining {
         return out;
     }
 
-    /** A torch seed (0..2^31-1) for draw {@code step} of stream {@code stream}. */
-    private static long seed(long seed, int stream, int step) {
-        return Math.floorMod(seed * 1_000_003L + stream * 7_919L + step * 104_729L, (long) Integer.MAX_VALUE + 1);
-    }
-
     private static void write(Path out, StableDiffusionModels models, TrainedVocabulary vocabulary,
                               TinyPretrainConfig c, float scaling, Result result) {
         try {
             Files.createDirectories(out);
             vocabulary.writeTo(out.resolve("tokenizer"));
             models.save(out);
-            // the trained scaling factor replaces the preset's placeholder in vae/config.json
-            Path vaeConfig = out.resolve("vae").resolve("config.json");
-            ObjectNode json = ConfigJson.read(vaeConfig).json();
-            json.put("scaling_factor", scaling);
-            Files.writeString(vaeConfig, PythonJson.write(json));
             TinyPreset.writeScheduler(out);
             if (!Files.exists(out.resolve("model_index.json"))) {
                 Files.writeString(out.resolve("model_index.json"), PythonJson.write(ModelIndex.standard()));
@@ -430,43 +487,4 @@ public final class TinyPretraining {
         }
     }
 
-    /** Placeholder until the training library's AdamW lands: torch's AdamW on Java copies of each tensor. */
-    private static final class AdamW {
-        private final float lr;
-        private final float wd;
-        private final java.util.Map<Integer, float[][]> state = new java.util.HashMap<>();
-        private long t;
-
-        AdamW(float lr, float wd) {
-            this.lr = lr;
-            this.wd = wd;
-        }
-
-        void step(List<Param> params, NDManager m) {
-            t++;
-            double b1 = 1 - Math.pow(0.9, t);
-            double b2 = Math.sqrt(1 - Math.pow(0.999, t));
-            for (int i = 0; i < params.size(); i++) {
-                NDArray v = params.get(i).value();
-                float[] p = v.toFloatArray();
-                float[] g;
-                try (NDArray grad = v.getGradient()) {
-                    g = grad.toFloatArray();
-                }
-                float[][] s = state.computeIfAbsent(i, k -> new float[][] {new float[p.length], new float[p.length]});
-                for (int k = 0; k < p.length; k++) {
-                    s[0][k] = 0.9f * s[0][k] + 0.1f * g[k];
-                    s[1][k] = 0.999f * s[1][k] + 0.001f * g[k] * g[k];
-                    p[k] = p[k] * (1 - lr * wd) - (float) (lr / b1) * s[0][k] / ((float) (Math.sqrt(s[1][k]) / b2) + 1e-8f);
-                }
-                boolean was = ai.djl.pytorch.jni.JniUtils.isGradMode();
-                ai.djl.pytorch.jni.JniUtils.setGradMode(false);
-                try (NDArray src = v.getManager().create(p, v.getShape())) {
-                    v.set(new ai.djl.ndarray.index.NDIndex(":"), src);
-                } finally {
-                    ai.djl.pytorch.jni.JniUtils.setGradMode(was);
-                }
-            }
-        }
-    }
 }
