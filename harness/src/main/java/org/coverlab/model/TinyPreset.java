@@ -29,11 +29,12 @@ import java.util.List;
  * latent); UNet [32, 64, 64], one resnet per block, cross-attention at the two lower resolutions (12x8 and 6x4
  * tokens), 4 heads; CLIP text encoder with 4 layers of width 128, quick_gelu, 77 positions like SD1.5.
  *
- * <p>Why downscale 4 (SIZE_CHOICE): the UNet's cost grows with the latent's area. Measured with
- * {@code scripts/coverlab bench models} style forward+backward steps of this UNet (see the README, "The tiny base
- * model"), a 24x16 latent trains about 2.5x as many examples per second as the former 48x32 one, which is what the
- * study's budgets need; a 12x8 latent (downscale 8, like SD) is faster again but leaves a 20-pixel shape only 2-3
- * latent cells wide, too few for the pretraining to learn shapes in its few minutes.
+ * <p>Why downscale 4: the UNet's cost grows with the latent's area. UNet forward+backward examples per second on the
+ * shared 2-core machine (load average 15-20, OMP_WAIT_POLICY=PASSIVE; README, "The tiny base model"): 48x32 latent
+ * (downscale 2, before) 6.2 / 3.0 / 2.3 at batch 4 / 16 / 32; 24x16 (downscale 4) 13.2 / 28.5 / 36.3; 12x8
+ * (downscale 8, like SD) 34.4 / 53.3 / 58.2. 24x16 is what the study's budgets need; 12x8 would be faster again but
+ * leaves the generic set's 20-pixel shapes only 2-3 latent cells wide, too few for a VAE trained in a minute to draw
+ * circles and squares back.
  *
  * <p>{@code coverlab model init-tiny} ({@link org.coverlab.cli.ModelInitTinyCommand}) writes such a folder.
  */

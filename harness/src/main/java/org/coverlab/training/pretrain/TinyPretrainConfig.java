@@ -33,7 +33,7 @@ public record TinyPretrainConfig(long seed, int images, int vaeSteps, int vaeBat
     public static final int ALGORITHM = 1;
 
     public static final TinyPretrainConfig DEFAULT =
-            new TinyPretrainConfig(0, 4000, 600, 8, 32, 2e-3f, 1e-4f, 1500, 24, 1e-3f, 0.1f);
+            new TinyPretrainConfig(0, 2000, 600, 8, 32, 2e-3f, 1e-5f, 300, 32, 6e-4f, 0.1f);
 
     public TinyPretrainConfig {
         if (images < 1 || vaeSteps < 0 || unetSteps < 0 || vaeBatch < 1 || unetBatch < 1) {
