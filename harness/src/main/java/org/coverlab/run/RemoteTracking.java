@@ -17,7 +17,13 @@ public interface RemoteTracking {
     interface Handle extends AutoCloseable {
         Handle NONE = () -> {};
 
+        /** Flushes for at most {@code tracking.flush_timeout_seconds}, then stops. */
         @Override
         void close();
+
+        /** Stops within about a second (the run was asked to stop); what is unsent stays for 'runs sync'. */
+        default void closeQuickly() {
+            close();
+        }
     }
 }

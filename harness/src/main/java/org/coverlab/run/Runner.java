@@ -21,8 +21,13 @@ public final class Runner {
     /** Console and pacing settings of the process. */
     public record Settings(PrintStream console, Progress.Style progressStyle, Duration progressInterval, Clock clock) {}
 
-    /** How an attempt ended. */
-    public record Outcome(String runId, RunStatus status, String error) {}
+    /** How an attempt ended, and the exit code the process ends with (130 or 143 for a stop by SIGINT or SIGTERM). */
+    public record Outcome(String runId, RunStatus status, String error, int exitCode) {
+
+        public Outcome(String runId, RunStatus status, String error) {
+            this(runId, status, error, exitCodeOf(status));
+        }
+    }
 
     private final Settings settings;
     private final Cancellation cancellation;
@@ -78,10 +83,18 @@ public final class Runner {
                 }
                 return resume ? r : r.withCompleted(List.of(), startSeq);
             });
-            try (RemoteTracking.Handle remoteHandle = remote == null ? RemoteTracking.Handle.NONE : remote.start(dir, info, spec, log)) {
+            RemoteTracking.Handle remoteHandle = remote == null ? RemoteTracking.Handle.NONE : remote.start(dir, info, spec, log);
+            try {
                 Outcome outcome = runStages(dir, spec, plan, resumeFrom, tracker, checkpoints, state, log);
-                tracker.log(new RunEvent.Finished(clock.millis(), outcome.status().key(), exitCodeOf(outcome.status())));
+                tracker.log(new RunEvent.Finished(clock.millis(), outcome.status().key(), outcome.exitCode()));
                 return outcome;
+            } finally {
+                // A stopped run does not wait out tracking.flush_timeout_seconds: the journal keeps it for 'runs sync'.
+                if (cancellation.isCancelled()) {
+                    remoteHandle.closeQuickly();
+                } else {
+                    remoteHandle.close();
+                }
             }
         }
     }
@@ -107,12 +120,12 @@ public final class Runner {
                 String why = cancellation.isCancelled() ? cancellation.reason() : "interrupted (" + describe(e) + ")";
                 log.warn("stopped: {}; resume with: coverlab run --resume {}", why, dir.id());
                 state.update(s -> s.withStatus(RunStatus.KILLED, why));
-                return new Outcome(dir.id(), RunStatus.KILLED, why);
+                return new Outcome(dir.id(), RunStatus.KILLED, why, cancellation.exitCode());
             } catch (Exception e) {
                 if (cancellation.isCancelled()) {
                     log.warn("stopped while {} was failing: {}", stage.name(), e.toString());
                     state.update(s -> s.withStatus(RunStatus.KILLED, "stopped by signal"));
-                    return new Outcome(dir.id(), RunStatus.KILLED, "stopped by signal");
+                    return new Outcome(dir.id(), RunStatus.KILLED, "stopped by signal", cancellation.exitCode());
                 }
                 String why = stage.name() + ": " + describe(e);
                 log.error("stage {} failed: {}", stage.name(), describe(e), e);
@@ -131,7 +144,7 @@ public final class Runner {
         return new Outcome(dir.id(), RunStatus.FINISHED, null);
     }
 
-    /** Process exit code recorded in the Finished event (the CLI exits with the same codes). */
+    /** Process exit code of a status (a stop by SIGTERM ends with 143 instead; see {@link Outcome#exitCode()}). */
     public static int exitCodeOf(RunStatus status) {
         return switch (status) {
             case FINISHED -> 0;

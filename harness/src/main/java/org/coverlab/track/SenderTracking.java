@@ -18,6 +18,9 @@ import org.coverlab.spec.TrackingSpec.Backend;
  */
 public final class SenderTracking implements RemoteTracking {
 
+    /** How long a stopped run keeps sending before it leaves the rest to 'runs sync'. */
+    static final Duration STOP_FLUSH = Duration.ofMillis(500);
+
     private final RemoteSinks sinks;
     private final SenderOptions options;
 
@@ -48,15 +51,26 @@ public final class SenderTracking implements RemoteTracking {
         JournalSender sender = JournalSender.start(dir.id(), info.name(), dir.path(), new JournalFileReader(dir.journal()),
                 selection.sinks(), runOptions);
         log.info("sending the journal to {} in the background", selection.sinks().stream().map(RemoteSink::name).toList());
-        return () -> {
-            SenderReport report = sender.finish();
-            for (SinkReport sink : report.sinks()) {
-                if (sink.state() == SinkReport.State.DELIVERED && sink.pending() == 0) {
-                    log.info("{}", sink.describe(dir.id()));
-                } else {
-                    log.warn("{}", sink.describe(dir.id()));
-                }
+        return new Handle() {
+            @Override
+            public void close() {
+                report(sender.finish(), dir, log);
+            }
+
+            @Override
+            public void closeQuickly() {
+                report(sender.finish(STOP_FLUSH), dir, log);
             }
         };
+    }
+
+    private static void report(SenderReport report, RunDir dir, RunLog log) {
+        for (SinkReport sink : report.sinks()) {
+            if (sink.state() == SinkReport.State.DELIVERED && sink.pending() == 0) {
+                log.info("{}", sink.describe(dir.id()));
+            } else {
+                log.warn("{}", sink.describe(dir.id()));
+            }
+        }
     }
 }

@@ -223,7 +223,7 @@ class CliTest {
         assertEquals(0, coverlab("--help"));
         assertTrue(out().contains("Usage: coverlab"), out());
         assertTrue(out().contains("run") && out().contains("runs"), out());
-        assertTrue(out().contains("130  interrupted"), out());
+        assertTrue(out().contains("130  stopped by Ctrl-C (SIGINT)") && out().contains("143  stopped by SIGTERM"), out());
         out.reset();
         assertEquals(0, coverlab("run", "--help"));
         assertTrue(out().contains("--resume=RUN_ID") && out().contains("--set=KEY=VALUE") && out().contains("--runs-dir=DIR"), out());

@@ -69,6 +69,15 @@ public final class TextToImagePipeline implements AutoCloseable {
 
     /** Images in row-major grid order: prompt 0 with every seed, then prompt 1, ... */
     public List<GeneratedImage> generate(GenerationRequest request) {
+        return generate(request, () -> { });
+    }
+
+    /**
+     * As {@link #generate(GenerationRequest)}, calling {@code betweenSteps} before every denoising step: a run passes
+     * its cancellation check, so a stop lands within one UNet call (whatever it throws ends generation, and every
+     * tensor is released).
+     */
+    public List<GeneratedImage> generate(GenerationRequest request, Runnable betweenSteps) {
         int factor = models.vaeScaleFactor();
         if (request.width() % factor != 0 || request.height() % factor != 0) {
             throw new IllegalArgumentException("image size " + request.width() + "x" + request.height()
@@ -94,7 +103,7 @@ public final class TextToImagePipeline implements AutoCloseable {
             for (int start = 0; start < prompts.size(); start += request.batchSize()) {
                 int end = Math.min(prompts.size(), start + request.batchSize());
                 out.addAll(generateBatch(run, request, cfg, uncond, prompts.subList(start, end),
-                        seeds.subList(start, end)));
+                        seeds.subList(start, end), betweenSteps));
             }
         } finally {
             if (pytorch) {
@@ -105,7 +114,8 @@ public final class TextToImagePipeline implements AutoCloseable {
     }
 
     private List<GeneratedImage> generateBatch(NDManager run, GenerationRequest r, ClassifierFreeGuidance cfg,
-                                               NDArray uncond, List<String> prompts, List<Long> seeds) {
+                                               NDArray uncond, List<String> prompts, List<Long> seeds,
+                                               Runnable betweenSteps) {
         int batch = prompts.size();
         int factor = models.vaeScaleFactor();
         try (NDManager bm = run.newSubManager();
@@ -124,6 +134,7 @@ public final class TextToImagePipeline implements AutoCloseable {
                 x = x.mul(scheduler.initNoiseSigma());
             }
             for (float t : scheduler.timesteps()) {
+                betweenSteps.run();
                 try (NDManager step = bm.newSubManager()) {
                     NDArray in = scheduler.scaleModelInput(x, t);
                     in.attach(step);

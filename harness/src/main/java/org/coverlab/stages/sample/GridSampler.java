@@ -76,12 +76,12 @@ final class GridSampler {
     }
 
     /** Generates prompt row {@code row} and writes its images into {@code dir}; returns the seconds it took. */
-    double drawRow(Path dir, int row) throws IOException {
+    double drawRow(Path dir, int row, Runnable betweenSteps) throws IOException {
         long t0 = System.nanoTime();
         GenerationRequest request = new GenerationRequest(List.of(sample.prompts().get(row)), sample.seeds(),
                 sample.steps(), (float) sample.guidanceScale(), schedulerKind(sample.scheduler()), resolution.width(),
                 resolution.height(), clipSkip, batchSize());
-        List<GeneratedImage> images = pipeline.generate(request);
+        List<GeneratedImage> images = pipeline.generate(request, betweenSteps);
         double seconds = (System.nanoTime() - t0) / 1e9;
         for (int c = 0; c < images.size(); c++) {
             AtomicFiles.write(dir.resolve(imageFile(row, sample.seeds().get(c))), png(images.get(c).toBufferedImage()));

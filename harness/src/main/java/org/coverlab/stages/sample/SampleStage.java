@@ -102,7 +102,7 @@ public final class SampleStage implements Stage {
                 try (Progress progress = ctx.progress("sample " + label, (long) rows * cols, (long) rowsDone * cols)) {
                     for (int row = rowsDone; row < rows; row++) {
                         ctx.checkCancelled();
-                        double rowSeconds = sampler.drawRow(dir, row);
+                        double rowSeconds = sampler.drawRow(dir, row, ctx::checkCancelled);
                         seconds += rowSeconds;
                         int done = row + 1;
                         progress.update((long) done * cols, String.format(Locale.ROOT, "%.2f s/image", rowSeconds / cols));
