@@ -10,8 +10,8 @@ import org.coverlab.util.Sha256;
  * whenever the code changes what these numbers produce). The architecture and vocabulary are hashed beside it by the
  * caller ({@link TinyPretraining#cacheKey}).
  *
- * <p>The budget is fixed in optimizer steps, not seconds, so the result is deterministic; the defaults were chosen so
- * that both phases together take a few minutes on two cores (measured figures in the README, "The tiny base model").
+ * <p>The budget is fixed in optimizer steps, not seconds, so a build does the same work on any machine; the measured
+ * time and CPU time of a build are in the README, "The tiny base model".
  *
  * @param seed           seeds the image set, crops, noise, timesteps and initialisation
  * @param images         generic image-caption pairs rendered (in memory) for both phases
