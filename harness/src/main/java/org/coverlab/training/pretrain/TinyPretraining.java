@@ -1,11 +1,8 @@
 package org.coverlab.training.pretrain;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -190,7 +187,7 @@ public final class TinyPretraining {
         return out;
     }
 
-    /** A (B, 3, size, size) batch in [-1, 1]: crops at (x0[b], y0[b]), or whole images when size is null. */
+    /** A (B, 3, ch, cw) batch in [-1, 1] of the images idx, cut at (x0[b], y0[b]). */
     private static NDArray images(NDManager m, byte[][] pixels, int[] idx, int[] x0, int[] y0, int cw, int ch) {
         Resolution res = TinyPreset.RESOLUTION;
         int w = res.width();
