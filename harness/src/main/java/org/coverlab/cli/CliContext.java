@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import org.coverlab.run.RunSettings;
 import org.coverlab.stages.Pipeline;
 
 /**
@@ -21,6 +22,14 @@ public record CliContext(
         RemoteTrackers remoteTrackers,
         Clock clock,
         boolean handleSignals) {
+
+    /**
+     * The environment settings (COVERLAB_* in {@link #env}, -Dcoverlab.* properties overriding), read when a command
+     * starts and then passed down; a value that does not parse is refused with its name.
+     */
+    public RunSettings settings() {
+        return RunSettings.from(env, System.getProperties());
+    }
 
     /** The real process: System streams and environment, the current directory, the build's stages and trackers. */
     public static CliContext system() {

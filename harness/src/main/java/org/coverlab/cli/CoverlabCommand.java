@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
                 MakeDatasetCommand.class,
                 ModelCommand.class,
                 GenerateCommand.class,
+                ReportCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class,
         },

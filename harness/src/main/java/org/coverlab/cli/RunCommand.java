@@ -2,7 +2,6 @@ package org.coverlab.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +13,7 @@ import org.coverlab.run.RemoteTracking;
 import org.coverlab.run.RunInfo;
 import org.coverlab.run.RunLockedException;
 import org.coverlab.run.RunSession;
+import org.coverlab.run.RunSettings;
 import org.coverlab.run.Runner;
 import org.coverlab.run.StagePlanException;
 import org.coverlab.run.UnknownRunException;
@@ -77,14 +77,16 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         CliContext ctx = root.context();
         Progress.Style style;
+        RunSettings settings;
         try {
             style = progressStyle(ctx);
+            settings = ctx.settings();
         } catch (IllegalArgumentException e) {
             return fail(ctx, ExitCodes.BAD_INPUT, e.getMessage());
         }
         RunSession session = new RunSession(runsDir.store(ctx), ctx.stages()::plan, spec -> remoteTracking(ctx, spec),
-                new RunSession.Options(new Runner.Settings(ctx.err(), style, progressInterval(ctx), ctx.clock()),
-                        ctx.handleSignals(), ctx.cwd()));
+                new RunSession.Options(new Runner.Settings(ctx.err(), style, settings.progressInterval(), ctx.clock(),
+                        settings), ctx.handleSignals(), ctx.cwd()));
         if (resumeId != null) {
             if (specFile != null || !overrides.isEmpty() || !stages.isEmpty() || !trackers.isEmpty()) {
                 return fail(ctx, ExitCodes.BAD_INPUT, "--resume takes the spec, stages and trackers from the run itself;"
@@ -176,14 +178,6 @@ public final class RunCommand implements Callable<Integer> {
         };
     }
 
-    private static Duration progressInterval(CliContext ctx) {
-        String s = ctx.env().get("COVERLAB_PROGRESS_SECONDS");
-        try {
-            return Duration.ofMillis(Math.max(100, (long) (1000 * Double.parseDouble(s == null ? "10" : s))));
-        } catch (NumberFormatException e) {
-            return Duration.ofSeconds(10);
-        }
-    }
 
     private static int specProblems(CliContext ctx, String file, List<SpecIssue> issues) {
         ctx.err().println("coverlab: " + file + ": " + issues.size() + (issues.size() == 1 ? " problem" : " problems")

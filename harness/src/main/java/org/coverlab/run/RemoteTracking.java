@@ -13,6 +13,11 @@ public interface RemoteTracking {
 
     Handle start(RunDir dir, RunInfo info, ExperimentSpec spec, RunLog log) throws IOException;
 
+    /** When an old checkpoint may be deleted: by default at once; trackers that upload checkpoints defer it. */
+    default Checkpoints.Retention retention(RunDir dir, ExperimentSpec spec) {
+        return Checkpoints.Retention.ANY;
+    }
+
     /** A running feed; close stops it. */
     interface Handle extends AutoCloseable {
         Handle NONE = () -> {};

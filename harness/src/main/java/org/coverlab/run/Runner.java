@@ -18,8 +18,15 @@ import org.coverlab.spec.SpecValues;
  */
 public final class Runner {
 
-    /** Console and pacing settings of the process. */
-    public record Settings(PrintStream console, Progress.Style progressStyle, Duration progressInterval, Clock clock) {}
+    /** Console and pacing settings of the process, and its environment settings (read once). */
+    public record Settings(PrintStream console, Progress.Style progressStyle, Duration progressInterval, Clock clock,
+                           RunSettings environment) {
+
+        /** With the environment settings of this process as they are now. */
+        public Settings(PrintStream console, Progress.Style progressStyle, Duration progressInterval, Clock clock) {
+            this(console, progressStyle, progressInterval, clock, RunSettings.fromProcess());
+        }
+    }
 
     /** How an attempt ended, and the exit code the process ends with (130 or 143 for a stop by SIGINT or SIGTERM). */
     public record Outcome(String runId, RunStatus status, String error, int exitCode) {
@@ -57,7 +64,8 @@ public final class Runner {
             RunLock.Owner me = RunLock.Owner.current();
             StateKeeper state = new StateKeeper(dir, clock, initial);
             LocalTracker tracker = new LocalTracker(journal);
-            Checkpoints checkpoints = new Checkpoints(dir.checkpoints(), clock);
+            Checkpoints checkpoints = new Checkpoints(dir.checkpoints(), clock,
+                    remote == null ? Checkpoints.Retention.ANY : remote.retention(dir, spec));
 
             Checkpoint resumeFrom = null;
             Stage current = firstIncomplete(plan, initial.completedStages()).orElse(null);
@@ -84,10 +92,10 @@ public final class Runner {
                 return resume ? r : r.withCompleted(List.of(), startSeq);
             });
             RemoteTracking.Handle remoteHandle = remote == null ? RemoteTracking.Handle.NONE : remote.start(dir, info, spec, log);
+            Outcome outcome;
             try {
-                Outcome outcome = runStages(dir, spec, plan, resumeFrom, tracker, checkpoints, state, log);
+                outcome = runStages(dir, spec, plan, resumeFrom, tracker, checkpoints, state, log);
                 tracker.log(new RunEvent.Finished(clock.millis(), outcome.status().key(), outcome.exitCode()));
-                return outcome;
             } finally {
                 // A stopped run does not wait out tracking.flush_timeout_seconds: the journal keeps it for 'runs sync'.
                 if (cancellation.isCancelled()) {
@@ -96,6 +104,9 @@ public final class Runner {
                     remoteHandle.close();
                 }
             }
+            // The trackers' final flush may have sent checkpoints whose deletion was deferred.
+            checkpoints.pruneReleased(spec.train().keepLast());
+            return outcome;
         }
     }
 
@@ -111,7 +122,8 @@ public final class Runner {
             state.update(s -> s.withStage(stage.name()));
             Checkpoint from = resumeFrom != null && resumeFrom.stage().equals(stage.name()) ? resumeFrom : null;
             StageContext ctx = new StageContext(stage, spec, dir, tracker, checkpoints, from, log,
-                    settings.progressStyle(), settings.progressInterval(), cancellation, clock, state);
+                    settings.progressStyle(), settings.progressInterval(), cancellation, clock, state,
+                    settings.environment());
             long t0 = clock.millis();
             try {
                 cancellation.throwIfCancelled();

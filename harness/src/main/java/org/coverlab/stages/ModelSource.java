@@ -6,9 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.coverlab.model.pipeline.TextToImagePipeline;
 import org.coverlab.model.tokenizer.TrainedVocabulary;
 import org.coverlab.run.RunLog;
+import org.coverlab.run.RunSettings;
 import org.coverlab.spec.ModelSpec;
 import org.coverlab.training.pretrain.PretrainProgress;
 import org.coverlab.util.AtomicFiles;
@@ -31,8 +33,8 @@ import org.coverlab.util.Sha256;
  */
 public final class ModelSource {
 
-    public static final String TINY_PROPERTY = "coverlab.tiny.model";
-    public static final String TINY_ENV = "COVERLAB_TINY_MODEL";
+    public static final String TINY_PROPERTY = RunSettings.TINY_PROPERTY;
+    public static final String TINY_ENV = RunSettings.TINY_ENV;
     static final long TINY_INIT_SEED = TinyBaseModel.SEED;
     public static final String TINY_INIT_DIR = "model/tiny-init";
     /** The override value that selects the random initialisation instead of the pretrained base. */
@@ -53,22 +55,28 @@ public final class ModelSource {
     private ModelSource() {
     }
 
-    public static Loaded open(ModelSpec model, Path runDir, NDManager manager, RunLog log) throws IOException {
-        return open(model, runDir, manager, log, () -> { });
+    /**
+     * @param tinyFolder what {@link RunSettings#tinyModel()} configures for model.base tiny: a diffusers folder,
+     *                   {@value #TINY_INIT} for the random initialisation, empty for the pretrained base
+     */
+    public static Loaded open(ModelSpec model, Path runDir, Optional<String> tinyFolder, NDManager manager, RunLog log)
+            throws IOException {
+        return open(model, runDir, tinyFolder, manager, log, () -> { });
     }
 
     /**
-     * As {@link #open(ModelSpec, Path, NDManager, RunLog)}; {@code checkCancelled} (which throws) is called while the
-     * tiny base is being pretrained or waited for, so Ctrl-C stops a run there too.
+     * As {@link #open(ModelSpec, Path, Optional, NDManager, RunLog)}; {@code checkCancelled} (which throws) is called
+     * while the tiny base is being pretrained or waited for, so a stop request ends a run there too.
      */
-    public static Loaded open(ModelSpec model, Path runDir, NDManager manager, RunLog log, Runnable checkCancelled)
+    public static Loaded open(ModelSpec model, Path runDir, Optional<String> tinyFolder, NDManager manager, RunLog log,
+                              Runnable checkCancelled)
             throws IOException {
         Path folder;
         boolean pretrained;
         String description;
         Map<String, Object> pretraining = Map.of();
         if (model.isTiny()) {
-            String configured = configuredTinyFolder();
+            String configured = tinyFolder.orElse(null);
             if (configured == null) {
                 PretrainedTinyBase.Ready ready = pretrainedBase(log, checkCancelled);
                 folder = ready.folder();
@@ -115,13 +123,6 @@ public final class ModelSource {
         }
     }
 
-    private static String configuredTinyFolder() {
-        String v = System.getProperty(TINY_PROPERTY);
-        if (v == null || v.isBlank()) {
-            v = System.getenv(TINY_ENV);
-        }
-        return v == null || v.isBlank() ? null : v.trim();
-    }
 
     /** Written into a temp folder and renamed, so a kill leaves either nothing or a complete folder. */
     private static void materializeTinyInit(Path folder, RunLog log) throws IOException {

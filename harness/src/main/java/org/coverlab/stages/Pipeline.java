@@ -12,6 +12,7 @@ import org.coverlab.spec.ExperimentSpec;
 import org.coverlab.spec.SampleSpec;
 import org.coverlab.spec.SpecEnum;
 import org.coverlab.stages.prepare.PrepareDataStage;
+import org.coverlab.stages.report.ReportStage;
 import org.coverlab.stages.sample.SampleStage;
 import org.coverlab.stages.test.TestStage;
 
@@ -50,7 +51,7 @@ public final class Pipeline {
                 notInThisBuild("train", Pipeline::needsTraining),
                 stage(new SampleStage()),
                 notInThisBuild("evaluate", Pipeline::needsEvaluation),
-                notInThisBuild("report", Pipeline::needsReport)));
+                stage(new ReportStage())));
     }
 
     private static Slot stage(Stage stage) {
@@ -161,15 +162,6 @@ public final class Pipeline {
         }
         return Optional.of("eval.metrics is " + keys(eval.metrics()) + " and eval.every is " + eval.every().key()
                 + " (set eval.metrics: [] to skip evaluation)");
-    }
-
-    private static Optional<String> needsReport(ExperimentSpec spec) {
-        // A sampling-only experiment's result is its grids (samples/<label>/grid.png and grid.json); the report
-        // compares training curves and metrics, so only experiments that produce those need it.
-        if (needsTraining(spec).isEmpty() && needsEvaluation(spec).isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of("every experiment that trains or evaluates ends with a report");
     }
 
     private static String keys(List<? extends SpecEnum> values) {

@@ -3,6 +3,7 @@ package org.coverlab.track;
 import org.coverlab.run.JournalFileReader;
 import java.time.Duration;
 import java.util.List;
+import org.coverlab.run.Checkpoints;
 import org.coverlab.run.RemoteTracking;
 import org.coverlab.run.RunDir;
 import org.coverlab.run.RunInfo;
@@ -27,6 +28,14 @@ public final class SenderTracking implements RemoteTracking {
     public SenderTracking(RemoteSinks sinks, SenderOptions options) {
         this.sinks = sinks;
         this.options = options;
+    }
+
+    /** Every remote backend of the spec, also one left out of this attempt (its sync will need the checkpoints). */
+    @Override
+    public Checkpoints.Retention retention(RunDir dir, ExperimentSpec spec) {
+        List<Backend> backends = RemoteSinks.remoteBackends(spec.tracking());
+        return backends.isEmpty() ? Checkpoints.Retention.ANY
+                : new SinkRetention(dir.path(), backends.stream().map(Backend::key).toList());
     }
 
     @Override

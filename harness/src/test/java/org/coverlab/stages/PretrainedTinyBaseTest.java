@@ -101,8 +101,8 @@ class PretrainedTinyBaseTest {
     void modelBaseTinyLoadsThePretrainedBaseWithItsProvenance() throws Exception {
         RunLog log = new RunLog(Files.createTempFile("run", ".log"), System.out, java.time.Clock.systemUTC());
         try (NDManager m = NDManager.newBaseManager()) {
-            ModelSource.Loaded loaded = ModelSource.open(new ModelSpec("tiny", 0), Files.createTempDirectory("run"), m,
-                    log);
+            ModelSource.Loaded loaded = ModelSource.open(new ModelSpec("tiny", 0), Files.createTempDirectory("run"),
+                    java.util.Optional.empty(), m, log);
             try (TextToImagePipeline pipeline = loaded.pipeline()) {
                 ModelProvenance p = loaded.provenance();
                 assertTrue(p.pretrained());

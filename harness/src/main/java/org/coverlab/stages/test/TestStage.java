@@ -26,18 +26,14 @@ import org.coverlab.run.RunEvent;
  * across checkpoints in a file ({@code ema.bin}), so a resumed run reproduces an uninterrupted run's metrics exactly
  * only if checkpoint files and state are restored correctly.
  *
- * <p>Pacing: steps per epoch from system property {@code coverlab.test.steps} or env {@code COVERLAB_TEST_STEPS}
- * (default 50; fixed at the first checkpoint, so a resume keeps the run's original length) and a sleep per step from
- * {@code coverlab.test.stepMillis} / {@code COVERLAB_TEST_STEP_MILLIS} (default 100 ms) so there is time to kill it.
+ * <p>Pacing: steps per epoch and the sleep per step come from {@link org.coverlab.run.RunSettings} ({@code
+ * COVERLAB_TEST_STEPS}, default 50, fixed at the first checkpoint so a resume keeps the run's original length;
+ * {@code COVERLAB_TEST_STEP_MILLIS}, default 100 ms, so there is time to kill it).
  */
 public final class TestStage implements Stage {
 
     public static final String NAME = "test";
 
-    static final String STEPS_PROPERTY = "coverlab.test.steps";
-    static final String STEPS_ENV = "COVERLAB_TEST_STEPS";
-    static final String SLEEP_PROPERTY = "coverlab.test.stepMillis";
-    static final String SLEEP_ENV = "COVERLAB_TEST_STEP_MILLIS";
     private static final String EMA_FILE = "ema.bin";
 
     @Override
@@ -71,8 +67,8 @@ public final class TestStage implements Stage {
     public void run(StageContext ctx) throws Exception {
         ExperimentSpec spec = ctx.spec();
         long epochs = Math.max(1, spec.train().epochs());
-        long stepsPerEpoch = setting(STEPS_PROPERTY, STEPS_ENV, 50, 1);
-        long sleepMillis = setting(SLEEP_PROPERTY, SLEEP_ENV, 100, 0);
+        long stepsPerEpoch = ctx.settings().testSteps();
+        long sleepMillis = ctx.settings().testStepMillis();
         int checkpointEvery = spec.train().checkpointEvery();
         long step = 0;
         double ema = 0;
@@ -126,24 +122,4 @@ public final class TestStage implements Stage {
         return ByteBuffer.wrap(Files.readAllBytes(checkpointDir.resolve(EMA_FILE))).getDouble();
     }
 
-    private static long setting(String property, String env, long fallback, long min) {
-        String value = System.getProperty(property);
-        String source = "-D" + property;
-        if (value == null) {
-            value = System.getenv(env);
-            source = env;
-        }
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            long v = Long.parseLong(value.trim());
-            if (v < min) {
-                throw new NumberFormatException();
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(source + " must be a whole number >= " + min + ", got '" + value + "'");
-        }
-    }
 }
