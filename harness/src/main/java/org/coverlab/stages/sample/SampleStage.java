@@ -101,7 +101,8 @@ public final class SampleStage implements Stage {
                 spec.dataset().resolution().width(), spec.dataset().resolution().height());
 
         try (NDManager manager = NDManager.newBaseManager()) {
-            ModelSource.Loaded loaded = ModelSource.open(spec.model(), ctx.runDir().path(), ctx.settings().tinyModel(), manager, ctx.log());
+            ModelSource.Loaded loaded = ModelSource.open(spec.model(), ctx.runDir().path(), ctx.settings().tinyModel(),
+                    manager, ctx.log(), ctx::checkCancelled);
             try (var pipeline = loaded.pipeline()) {
                 GridSampler sampler = new GridSampler(sample, spec.dataset().resolution(), spec.model().clipSkip(),
                         pipeline, loaded.provenance());
