@@ -56,7 +56,7 @@ public final class FrechetDistance {
         double tr1 = CommonOps_DDRM.trace(s1);
         double tr2 = CommonOps_DDRM.trace(s2);
         boolean offset = false;
-        SqrtTrace t = traceSqrtProduct(s1, s2);
+        SqrtTrace t = traceSqrtProduct(a, b, s1, s2);
         if (!Double.isFinite(t.value)) {
             // pytorch-fid: "fid calculation produces singular product; adding eps to diagonal of cov estimates"
             offset = true;
@@ -77,7 +77,92 @@ public final class FrechetDistance {
 
     private record SqrtTrace(double value, String how) {}
 
-    /** tr(sqrtm(s1 s2)) for symmetric positive semi-definite s1, s2; NaN when the eigenvalues cannot be found. */
+    /**
+     * tr(sqrtm(s1 s2)) for symmetric positive semi-definite s1, s2; NaN when the eigenvalues cannot be found.
+     * Shortcuts that give the same eigenvalues more cheaply: diagonal covariances (the product is diagonal), and
+     * statistics that carry their n feature vectors with n - 1 < d, whose covariance is A^T A for the centred,
+     * scaled vectors A (n x d): the non-zero eigenvalues of A^T A s2 are those of the n x n matrix A s2 A^T.
+     */
+    static SqrtTrace traceSqrtProduct(ActivationStatistics a, ActivationStatistics b, DMatrixRMaj s1, DMatrixRMaj s2) {
+        if (isDiagonal(s1) && isDiagonal(s2)) {
+            double sum = 0;
+            for (int i = 0; i < s1.numRows; i++) {
+                sum += signedRoot(s1.get(i, i) * s2.get(i, i));
+            }
+            return new SqrtTrace(sum, "diagonal");
+        }
+        ActivationStatistics low = lowRankSide(a, b);
+        if (low != null) {
+            DMatrixRMaj factorT = centredScaled(low);
+            DMatrixRMaj other = low == a ? s2 : s1;
+            DMatrixRMaj t = new DMatrixRMaj(factorT.numRows, other.numCols);
+            CommonOps_MT_DDRM.mult(factorT, other, t);
+            DMatrixRMaj m = new DMatrixRMaj(factorT.numRows, factorT.numRows);
+            CommonOps_MT_DDRM.multTransB(t, factorT, m);
+            return sumOfRoots(m, "features(" + factorT.numRows + " vectors)");
+        }
+        return traceSqrtProduct(s1, s2);
+    }
+
+    private static boolean isDiagonal(DMatrixRMaj m) {
+        int d = m.numRows;
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) {
+                if (i != j && m.data[i * d + j] != 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** The side whose feature vectors give the smaller exact factor, or null when neither helps. */
+    private static ActivationStatistics lowRankSide(ActivationStatistics a, ActivationStatistics b) {
+        ActivationStatistics best = null;
+        for (ActivationStatistics s : new ActivationStatistics[] {a, b}) {
+            if (s.hasFeatures() && s.features().length - 1 < s.dims()
+                    && (best == null || s.features().length < best.features().length)) {
+                best = s;
+            }
+        }
+        return best;
+    }
+
+    /** (x_i - mu) / sqrt(n - 1) as rows, so that A^T A is np.cov of the vectors. */
+    private static DMatrixRMaj centredScaled(ActivationStatistics s) {
+        float[][] f = s.features();
+        int n = f.length;
+        int d = s.dims();
+        double[] mu = new double[d];
+        for (float[] row : f) {
+            for (int j = 0; j < d; j++) {
+                mu[j] += row[j];
+            }
+        }
+        for (int j = 0; j < d; j++) {
+            mu[j] /= n;
+        }
+        double scale = 1.0 / Math.sqrt(n - 1);
+        DMatrixRMaj out = new DMatrixRMaj(n, d);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                out.data[i * d + j] = (f[i][j] - mu[j]) * scale;
+            }
+        }
+        return out;
+    }
+
+    private static double signedRoot(double lambda) {
+        if (lambda >= 0) {
+            return Math.sqrt(lambda);
+        }
+        if (Math.sqrt(-lambda) > IMAGINARY_TOLERANCE) {
+            throw new MetricsException("Imaginary component " + Math.sqrt(-lambda) + " in the square root of the "
+                    + "covariance product (eigenvalue " + lambda + "): the covariances are not positive semi-definite");
+        }
+        return 0;
+    }
+
     static SqrtTrace traceSqrtProduct(DMatrixRMaj s1, DMatrixRMaj s2) {
         int d = s1.numRows;
         DMatrixRMaj factor = cholesky(s1);
@@ -101,23 +186,23 @@ public final class FrechetDistance {
         CommonOps_MT_DDRM.mult(other, factor, sb);
         DMatrixRMaj m = new DMatrixRMaj(d, d);
         CommonOps_MT_DDRM.multTransA(factor, sb, m);
+        return sumOfRoots(m, how);
+    }
+
+    /** Sum of the square roots of a symmetric matrix's eigenvalues (see {@link #signedRoot}); NaN if EJML fails. */
+    private static SqrtTrace sumOfRoots(DMatrixRMaj m, String how) {
         symmetrise(m);
-        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(d, false, true);
+        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(m.numRows, false, true);
         if (!eig.decompose(m)) {
             return new SqrtTrace(Double.NaN, how);
         }
         double sum = 0;
-        for (int i = 0; i < d; i++) {
+        for (int i = 0; i < m.numRows; i++) {
             double lambda = eig.getEigenvalue(i).real;
             if (!Double.isFinite(lambda)) {
                 return new SqrtTrace(Double.NaN, how);
             }
-            if (lambda >= 0) {
-                sum += Math.sqrt(lambda);
-            } else if (Math.sqrt(-lambda) > IMAGINARY_TOLERANCE) {
-                throw new MetricsException("Imaginary component " + Math.sqrt(-lambda) + " in the square root of the "
-                        + "covariance product (eigenvalue " + lambda + "): the covariances are not positive semi-definite");
-            }
+            sum += signedRoot(lambda);
         }
         return new SqrtTrace(sum, how);
     }

@@ -46,7 +46,8 @@ public final class StageCatalog {
     public static StageCatalog standard() {
         return new StageCatalog(Map.of()).with(new TestStage())
                 .with(new org.coverlab.run.stages.PrepareDataStage())
-                .with(new org.coverlab.run.stages.SampleStage());
+                .with(new org.coverlab.run.stages.SampleStage())
+                .with(new org.coverlab.stages.evaluate.EvaluateStage());
     }
 
     public StageCatalog with(Stage stage) {

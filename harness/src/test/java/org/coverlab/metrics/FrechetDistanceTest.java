@@ -118,4 +118,28 @@ class FrechetDistanceTest {
             assertEquals(0.25, v, 1e-12);
         }
     }
+
+    @Test
+    void fewFeatureVectorsGiveTheSameDistanceThroughTheirSmallFactor() {
+        float[][] fa = toFloat(FidVectors.featureSet("few/a", 20, 64, 0.3, 1.0, 0.0));
+        float[][] fb = toFloat(FidVectors.featureSet("few/b", 300, 64, 0.3, 1.2, 0.1));
+        ActivationStatistics a = ActivationStatistics.of(fa);
+        ActivationStatistics b = ActivationStatistics.of(fb);
+        FrechetDistance.Result viaFeatures = FrechetDistance.compute(a, b, FrechetDistance.EPS);
+        ActivationStatistics aStatsOnly = new ActivationStatistics(a.mu(), a.sigma(), a.dims(), a.count(), null);
+        FrechetDistance.Result viaCovariances = FrechetDistance.compute(aStatsOnly, b, FrechetDistance.EPS);
+        assertEquals("features(20 vectors)", viaFeatures.factorisation());
+        // the covariance route adds rounding noise from the zero eigenvalues (square roots of ~1e-16); well inside 1e-6
+        assertEquals(viaCovariances.distance(), viaFeatures.distance(), 1e-7 * viaCovariances.distance());
+    }
+
+    private static float[][] toFloat(double[][] x) {
+        float[][] out = new float[x.length][x[0].length];
+        for (int i = 0; i < x.length; i++) {
+            for (int j = 0; j < x[0].length; j++) {
+                out[i][j] = (float) x[i][j];
+            }
+        }
+        return out;
+    }
 }

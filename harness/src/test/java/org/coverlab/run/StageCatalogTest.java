@@ -28,18 +28,18 @@ class StageCatalogTest {
         EvalSpec e = d.eval();
         return new ExperimentSpec(d.name(), d.description(), d.seed(), d.model(), d.dataset(), d.train(),
                 new SampleSpec(s.prompts(), s.seeds(), s.steps(), s.guidanceScale(), s.scheduler(), SampleSpec.When.NEVER),
-                new EvalSpec(List.of(), e.referenceStats(), e.images(), e.steps(), e.batchSize(), e.every()), d.tracking());
+                new EvalSpec(List.of(), e.referenceStats(), e.images(), e.steps(), e.batchSize(), e.every(), e.extractor(), e.inceptionWeights()), d.tracking());
     }
 
     @Test
     void aSpecNeedingUnbuiltStagesIsRefusedWithEveryReason() {
         StagePlanException e = assertThrows(StagePlanException.class, () -> StageCatalog.standard().plan(training(8), List.of()));
         assertEquals(StagePlanException.Kind.UNAVAILABLE, e.kind());
-        assertEquals(3, e.problems().size(), e.getMessage()); // prepare_data and sample are built
+        // prepare_data, sample and evaluate are built; a training spec is evaluated inside train (EvaluateProbe)
+        assertEquals(2, e.problems().size(), e.getMessage());
         assertTrue(e.problems().get(0).startsWith("stage 'train' is not available in this build: the spec needs it because"
                 + " train.epochs is 8 and train.components is [unet]"), e.problems().get(0));
-        assertTrue(e.problems().get(1).contains("eval.metrics is [fid, kid]"), e.problems().get(1));
-        assertTrue(e.problems().get(2).startsWith("stage 'report' is not available"), e.problems().get(2));
+        assertTrue(e.problems().get(1).startsWith("stage 'report' is not available"), e.problems().get(1));
     }
 
     @Test

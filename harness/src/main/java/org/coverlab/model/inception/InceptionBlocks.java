@@ -22,9 +22,16 @@ final class InceptionBlocks {
     private static final Shape P0 = new Shape(0, 0);
     private static final Shape P1 = new Shape(1, 1);
 
-    /** 3x3 average pool, stride 1, padding 1, padded zeros not counted. */
+    /**
+     * 3x3 average pool, stride 1, padding 1, padded zeros not counted ({@code count_include_pad=False}). DJL 0.36's
+     * PyTorch engine ignores its countIncludePad flag (always counts the padding), so the zero-counting average is
+     * divided by the share of real pixels in each window, the same pool applied to ones.
+     */
     static NDArray avgPoolTf(NDArray x) {
-        return Pool.avgPool2d(x, K3, S1, P1, false, false);
+        NDArray counted = Pool.avgPool2d(x, K3, S1, P1, false, true);
+        Shape s = x.getShape();
+        NDArray share = Pool.avgPool2d(x.getManager().ones(new Shape(1, 1, s.get(2), s.get(3))), K3, S1, P1, false, true);
+        return counted.div(share);
     }
 
     static NDArray maxPool3s2(NDArray x) {

@@ -12,9 +12,9 @@ import java.util.TreeMap;
  * @param weightsSha256 SHA-256 over the weight and config files the loader reads (see {@link ModelSource})
  * @param description   one line for logs and captions
  */
-record ModelProvenance(String base, String folder, boolean pretrained, String weightsSha256, String description) {
+public record ModelProvenance(String base, String folder, boolean pretrained, String weightsSha256, String description) {
 
-    Map<String, Object> summary() {
+    public Map<String, Object> summary() {
         Map<String, Object> m = new TreeMap<>();
         m.put("model.base", base);
         m.put("model.pretrained", pretrained);

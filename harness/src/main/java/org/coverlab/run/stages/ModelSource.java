@@ -26,7 +26,7 @@ import org.coverlab.util.Sha256;
  *       images), which is what they are.</li>
  * </ul>
  */
-final class ModelSource {
+public final class ModelSource {
 
     static final String TINY_PROPERTY = "coverlab.tiny.model";
     static final String TINY_ENV = "COVERLAB_TINY_MODEL";
@@ -43,12 +43,12 @@ final class ModelSource {
             "tokenizer/special_tokens_map.json", "scheduler/scheduler_config.json");
 
     /** A loaded pipeline and where its weights came from. */
-    record Loaded(TextToImagePipeline pipeline, ModelProvenance provenance) {}
+    public record Loaded(TextToImagePipeline pipeline, ModelProvenance provenance) {}
 
     private ModelSource() {
     }
 
-    static Loaded open(ModelSpec model, Path runDir, NDManager manager, RunLog log) throws IOException {
+    public static Loaded open(ModelSpec model, Path runDir, NDManager manager, RunLog log) throws IOException {
         Path folder;
         boolean pretrained;
         String description;
