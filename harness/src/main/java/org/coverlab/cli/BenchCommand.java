@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Measure speed and memory: the model networks, the training data stream.",
-        subcommands = {BenchModelsCommand.class, BenchDataCommand.class},
+        subcommands = {BenchModelsCommand.class, BenchDataCommand.class, BenchFidCommand.class},
         footer = {"", ExitCodes.HELP_SECTION})
 public final class BenchCommand extends CommandGroup {
 }

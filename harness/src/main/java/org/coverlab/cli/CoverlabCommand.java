@@ -21,6 +21,8 @@ import picocli.CommandLine.Spec;
                 MakeDatasetCommand.class,
                 ModelCommand.class,
                 GenerateCommand.class,
+                PrecalcFidStatsCommand.class,
+                FidCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class,
         },

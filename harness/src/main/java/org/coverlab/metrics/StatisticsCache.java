@@ -39,16 +39,20 @@ public final class StatisticsCache {
     /** The cached statistics when present, else computes and caches them in {@code dir}. */
     public static ActivationStatistics get(Path dir, ImageSet images, FeatureExtractor extractor, ProgressListener progress,
                                            Runnable checkCancelled) throws IOException {
+        return get(dir, images, extractor, extractor.batchSize(), progress, checkCancelled);
+    }
+
+    public static ActivationStatistics get(Path dir, ImageSet images, FeatureExtractor extractor, int batch,
+                                           ProgressListener progress, Runnable checkCancelled) throws IOException {
         Path file = dir.resolve(fileName(images, extractor));
         if (Files.isRegularFile(file)) {
             return ActivationStatistics.read(file, extractor.dims());
         }
-        ActivationStatistics stats = compute(file, images, extractor, progress, checkCancelled);
-        return stats;
+        return compute(file, images, extractor, batch, progress, checkCancelled);
     }
 
     /** Computes statistics into {@code out} (resumable through {@code .out.partial/}). */
-    public static ActivationStatistics compute(Path out, ImageSet images, FeatureExtractor extractor,
+    public static ActivationStatistics compute(Path out, ImageSet images, FeatureExtractor extractor, int batch,
                                                ProgressListener progress, Runnable checkCancelled) throws IOException {
         if (images.size() < 2) {
             throw new MetricsException(images.description() + ": " + images.size() + " image(s); statistics need at least 2");
@@ -68,7 +72,7 @@ public final class StatisticsCache {
                 }
             }
             if (rows == null) {
-                rows = extract(images, extractor, start, end, checkCancelled);
+                rows = extract(images, extractor, start, end, batch, checkCancelled);
                 NpyArray array = NpyArray.ofRows(rows);
                 AtomicFiles.write(chunk, Npz.toBytes(Map.of("features", array)));
             }
@@ -82,11 +86,12 @@ public final class StatisticsCache {
     }
 
     /** Features of images [start, end), in the extractor's batches. */
-    public static float[][] extract(ImageSet images, FeatureExtractor extractor, int start, int end, Runnable checkCancelled) {
+    public static float[][] extract(ImageSet images, FeatureExtractor extractor, int start, int end, int batchSize,
+                                    Runnable checkCancelled) {
         float[][] out = new float[end - start][];
-        for (int b = start; b < end; b += extractor.batchSize()) {
+        for (int b = start; b < end; b += batchSize) {
             checkCancelled.run();
-            int e = Math.min(end, b + extractor.batchSize());
+            int e = Math.min(end, b + batchSize);
             List<BufferedImage> batch = new ArrayList<>(e - b);
             for (int i = b; i < e; i++) {
                 batch.add(images.load(i));

@@ -160,7 +160,7 @@ public final class EvaluateProbe implements TrainingProbe {
             ctx.log().info("evaluate {}: features from {}", point.label(), extractor.description());
             ActivationStatistics reference = referenceStatistics(ctx, dataset, extractor);
             ImageSet generated = ImageSet.folder(imagesDir).first(n);
-            float[][] features = StatisticsCache.extract(generated, extractor, 0, n, ctx::checkCancelled);
+            float[][] features = StatisticsCache.extract(generated, extractor, 0, n, extractor.batchSize(), ctx::checkCancelled);
             ActivationStatistics fake = ActivationStatistics.of(features);
             Map<String, Double> metrics = new TreeMap<>();
             String suffix = extractor.metricSuffix();
