@@ -57,8 +57,13 @@ public final class CoverFeatures {
     private static void build(Path folder, CoverFeatureConfig config, NDManager manager, Consumer<String> log)
             throws IOException {
         log.accept("cover features: training the cover-feature network once (" + config.canonical() + ") into " + folder);
+        // under the lock no one else is building: partial folders left by killed builders are garbage
+        try (var stale = Files.list(folder.getParent())) {
+            for (Path p : stale.filter(p -> p.getFileName().toString().startsWith("." + folder.getFileName() + ".partial-")).toList()) {
+                AtomicFiles.deleteTree(p);
+            }
+        }
         Path tmp = folder.resolveSibling("." + folder.getFileName() + ".partial-" + ProcessHandle.current().pid());
-        AtomicFiles.deleteTree(tmp);
         Files.createDirectories(tmp);
         CoverFeatureTrainer.Outcome outcome = CoverFeatureTrainer.train(config, manager, log);
         try (CoverFeatureNet net = outcome.net()) {
