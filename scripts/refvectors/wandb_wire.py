@@ -6,7 +6,9 @@ just rich enough for the SDK: ServerFeaturesQuery, UpsertBucket, CreateRunFiles;
   log loss at steps 1..3, an 8x6 image "grid" at step 4, print one console line, summary fid=42.5, finish(exit_code=0)
 with a fake key, and writes <out>/wandb/sdk-wire.json: each request's method, path, Authorization and Content-Type,
 and its JSON body (PUT bodies as their size). Then resumes that id (resume="allow") against a server that reports 4
-history rows and 3 console lines, logs step 5 and one console line: <out>/wandb/sdk-wire-resume.json.
+history rows and 3 console lines, logs step 5 and one console line: <out>/wandb/sdk-wire-resume.json. Then logs a
+folder of two files as artifact model-abcd1234 (type model, aliases latest and step-2) at step 2:
+<out>/wandb/sdk-wire-artifact.json (with the upload PUTs' headers and the manifest's JSON).
 Timestamps and runtimes differ per capture; tests compare shapes and offsets.
 Usage: python scripts/refvectors/wandb_wire.py [--out harness/src/test/resources/conformance]
 """
@@ -51,6 +53,9 @@ class StandIn(BaseHTTPRequestHandler):
                  "uploadHeader": self.headers.get("X-Upload-Test")}
         if self.command == "PUT":
             entry["bodySize"] = len(body)
+            entry["headers"] = sorted(self.headers.keys())
+            if self.path.startswith("/upload-manifest/"):
+                entry["body"] = json.loads(body)
         else:
             entry["body"] = json.loads(body) if body else None
         CAPTURED.append(entry)
@@ -76,6 +81,30 @@ class StandIn(BaseHTTPRequestHandler):
         if "RunResumeStatus" in query:
             return self._answer({"data": {"model": {"id": "p1", "name": "covers", "entity": {"id": "e1", "name": "lab"},
                                                     "bucket": EXISTING["bucket"]}}})
+        if "viewer" in query:  # the public API's login check before log_artifact
+            return self._answer({"data": {"viewer": {"id": "u1", "entity": "lab", "username": "lab", "email": None,
+                                                     "flags": None, "teams": {"edges": []}}}})
+        if "query ArtifactType" in query:  # log_artifact's check of the collection's type: a new collection
+            return self._answer({"data": {"project": None}})
+        if "mutation CreateArtifact " in query:
+            return self._answer({"data": {"createArtifact": {"artifact": {
+                "id": "art1", "state": "PENDING", "artifactSequence": {"latestArtifact": None}}}}})
+        if "mutation CreateArtifactManifest " in query:
+            port = self.server.server_address[1]
+            upload = variables.get("includeUpload")
+            file = {"id": "mf1", **({"uploadUrl": f"http://127.0.0.1:{port}/upload-manifest/art1?signature=abc",
+                                      "uploadHeaders": ["X-Upload-Test:1"]} if upload else {})}
+            return self._answer({"data": {"createArtifactManifest": {"artifactManifest": {"id": "man1", "file": file}}}})
+        if "mutation CreateArtifactFiles " in query:
+            port = self.server.server_address[1]
+            specs = variables["input"]["artifactFiles"]
+            edges = [{"node": {"storagePath": f"wandb_artifacts/{i}", "uploadUrl":
+                               f"http://127.0.0.1:{port}/upload-artifact/art1/{s['name']}?signature=abc",
+                               "uploadHeaders": ["X-Upload-Test:1"], "uploadMultipartUrls": None,
+                               "artifact": {"id": s["artifactID"]}}} for i, s in enumerate(specs)]
+            return self._answer({"data": {"createArtifactFiles": {"files": {"edges": edges}}}})
+        if "mutation CommitArtifact " in query:
+            return self._answer({"data": {"commitArtifact": {"artifact": {"id": "art1", "digest": "d"}}}})
         if "CreateRunFiles" in query:
             port = self.server.server_address[1]
             files = [{"name": f, "uploadUrl": f"http://127.0.0.1:{port}/upload/{f}?signature=abc"}
@@ -128,6 +157,23 @@ def build(out):
         print("resumed line")
         run.finish(exit_code=0)
     write(target / "sdk-wire-resume.json", wandb.__version__, {"existing": EXISTING["bucket"]})
+
+    # A checkpoint-like artifact: a folder of two files logged as model-abcd1234 with aliases latest and step-2.
+    CAPTURED.clear()
+    EXISTING["bucket"] = None
+    with tempfile.TemporaryDirectory() as work:
+        folder = pathlib.Path(work) / "ckpt"
+        folder.mkdir()
+        (folder / "checkpoint.json").write_text('{"step": 2}\n')
+        (folder / "ema.bin").write_bytes(bytes(range(64)))
+        run = wandb.init(project="covers", entity="lab", id="abcd1234", dir=work,
+                         settings=wandb.Settings(x_disable_stats=True, x_disable_meta=True))
+        run.log({"loss": 0.5}, step=2)
+        artifact = wandb.Artifact("model-abcd1234", type="model", metadata={"step": 2})
+        artifact.add_dir(str(folder))
+        run.log_artifact(artifact, aliases=["latest", "step-2"])
+        run.finish(exit_code=0)
+    write(target / "sdk-wire-artifact.json", wandb.__version__, {})
     server.shutdown()
 
 

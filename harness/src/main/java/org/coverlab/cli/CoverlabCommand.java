@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
                 GenerateCommand.class,
                 PrecalcFidStatsCommand.class,
                 FidCommand.class,
+                ReportCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class,
         },

@@ -14,8 +14,10 @@ public final class ExitCodes {
     public static final int UNAVAILABLE = 4;
     /** An unexpected internal error (a bug; the stack trace is printed). */
     public static final int INTERNAL = 70;
-    /** Stopped by Ctrl-C / SIGTERM; the run is marked killed and can be resumed. */
+    /** Stopped by Ctrl-C (SIGINT); the run is marked killed and can be resumed. */
     public static final int INTERRUPTED = 130;
+    /** Stopped by SIGTERM (kill, a scheduler's stop); the run is marked killed and can be resumed. */
+    public static final int TERMINATED = 143;
 
     static final String HELP_SECTION = """
             Exit codes:
@@ -27,8 +29,8 @@ public final class ExitCodes {
               4    the spec needs a stage or tracker this build does not include;
                    nothing created
               70   internal error (a bug)
-              130  interrupted (Ctrl-C / SIGTERM); the run is marked killed and can be
-                   resumed""";
+              130  stopped by Ctrl-C (SIGINT); the run is marked killed and can be resumed
+              143  stopped by SIGTERM; the run is marked killed and can be resumed""";
 
     private ExitCodes() {}
 }

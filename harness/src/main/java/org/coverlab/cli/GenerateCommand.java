@@ -6,11 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.coverlab.diffusion.SchedulerKind;
 import org.coverlab.model.ModelConfigException;
 import org.coverlab.model.pipeline.GenerateGrid;
 import org.coverlab.model.pipeline.GenerationRequest;
 import org.coverlab.model.tokenizer.TokenizerFormatException;
-import org.coverlab.spec.SampleSpec;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,7 +58,7 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--scheduler", defaultValue = "ddim", paramLabel = "NAME", converter = SchedulerConverter.class,
             description = "ddim, pndm, euler or ddpm (the folder's noise schedule is kept). Default: ${DEFAULT-VALUE}.")
-    SampleSpec.Scheduler scheduler;
+    SchedulerKind scheduler;
 
     @Option(names = "--width", defaultValue = "64", paramLabel = "PX", description = "Image width. Default: ${DEFAULT-VALUE}.")
     int width;
@@ -100,15 +100,10 @@ public final class GenerateCommand implements Callable<Integer> {
     }
 
     /** Scheduler names as in specs ({@code sample.scheduler}), case-insensitive. */
-    static final class SchedulerConverter implements CommandLine.ITypeConverter<SampleSpec.Scheduler> {
+    static final class SchedulerConverter implements CommandLine.ITypeConverter<SchedulerKind> {
         @Override
-        public SampleSpec.Scheduler convert(String value) {
-            for (SampleSpec.Scheduler s : SampleSpec.Scheduler.values()) {
-                if (s.key().equals(value.toLowerCase(Locale.ROOT))) {
-                    return s;
-                }
-            }
-            throw new CommandLine.TypeConversionException("unknown scheduler '" + value + "' (use ddim, pndm, euler or ddpm)");
+        public SchedulerKind convert(String value) {
+            return SchedulerKind.fromKey(value).orElseThrow(() -> new CommandLine.TypeConversionException("unknown scheduler '" + value + "' (use ddim, pndm, euler or ddpm)"));
         }
     }
 }

@@ -2,8 +2,10 @@ package org.coverlab.cli;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.coverlab.run.RemoteTracking;
+import org.coverlab.run.RunSettings;
 import org.coverlab.spec.TrackingSpec;
 import org.coverlab.track.RemoteSinks;
 import org.coverlab.track.SenderOptions;
@@ -26,7 +28,7 @@ public record RemoteTrackers(Set<TrackingSpec.Backend> backends, RemoteTracking 
      * default, 15 s, is the W&B SDK's file-stream interval; a shorter one shows metrics sooner at the cost of more
      * requests. The final flush and {@code runs sync} never wait.
      */
-    public static final String SEND_INTERVAL_ENV = "COVERLAB_SEND_INTERVAL_SECONDS";
+    public static final String SEND_INTERVAL_ENV = RunSettings.SEND_INTERVAL_ENV;
 
     private static final Logger LOG = LoggerFactory.getLogger(RemoteTrackers.class);
 
@@ -48,8 +50,7 @@ public record RemoteTrackers(Set<TrackingSpec.Backend> backends, RemoteTracking 
     /** W&B and MLflow with keys and settings from {@code env} (tests pass their own). */
     public static RemoteTrackers of(Map<String, String> env) {
         RemoteSinks sinks = RemoteSinks.standard(env, RunsSyncCommand.home(env));
-        return new RemoteTrackers(Set.of(TrackingSpec.Backend.WANDB, TrackingSpec.Backend.MLFLOW),
-                new SenderTracking(sinks, senderOptions(env)));
+        return new RemoteTrackers(sinks.backends(), new SenderTracking(sinks, senderOptions(env)));
     }
 
     /** The sender's options, with {@value #SEND_INTERVAL_ENV} applied; a bad value is reported and the default kept. */
@@ -58,13 +59,9 @@ public record RemoteTrackers(Set<TrackingSpec.Backend> backends, RemoteTracking 
         if (text == null || text.isBlank()) {
             return SenderOptions.DEFAULT;
         }
-        try {
-            double seconds = Double.parseDouble(text.strip());
-            if (seconds >= 0 && seconds <= 3600) {
-                return SenderOptions.DEFAULT.withSendInterval(Duration.ofMillis(Math.round(seconds * 1000)));
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+        Optional<Duration> interval = RunSettings.sendInterval(text);
+        if (interval.isPresent()) {
+            return SenderOptions.DEFAULT.withSendInterval(interval.get());
         }
         LOG.warn("{} must be a number of seconds from 0 to 3600, got '{}'; sending every {} s", SEND_INTERVAL_ENV,
                 text, SenderOptions.DEFAULT.sendInterval().toSeconds());

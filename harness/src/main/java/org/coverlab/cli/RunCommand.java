@@ -2,27 +2,19 @@ package org.coverlab.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.coverlab.run.ActiveRun;
-import org.coverlab.run.Cancellation;
 import org.coverlab.run.Progress;
 import org.coverlab.run.RemoteTracking;
-import org.coverlab.run.RunDir;
 import org.coverlab.run.RunInfo;
-import org.coverlab.run.RunLock;
 import org.coverlab.run.RunLockedException;
-import org.coverlab.run.RunState;
-import org.coverlab.run.RunStatus;
-import org.coverlab.run.RunStore;
+import org.coverlab.run.RunSession;
+import org.coverlab.run.RunSettings;
 import org.coverlab.run.Runner;
-import org.coverlab.run.Stage;
 import org.coverlab.run.StagePlanException;
 import org.coverlab.run.UnknownRunException;
 import org.coverlab.spec.ExperimentSpec;
@@ -30,7 +22,7 @@ import org.coverlab.spec.SpecException;
 import org.coverlab.spec.SpecHash;
 import org.coverlab.spec.SpecIssue;
 import org.coverlab.spec.SpecLoader;
-import org.coverlab.spec.SpecWriter;
+import org.coverlab.spec.SpecValues;
 import org.coverlab.spec.TrackingSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,7 +30,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code coverlab run SPEC} and {@code coverlab run --resume RUN_ID}. */
+/** {@code coverlab run SPEC} and {@code coverlab run --resume RUN_ID}: parses, hands over to a RunSession, prints. */
 @Command(name = "run",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
@@ -70,9 +62,9 @@ public final class RunCommand implements Callable<Integer> {
             description = "Run only these stages (comma-separated) instead of the spec's pipeline: prepare_data, test, train, sample, evaluate, report. 'test' is the harness demo stage (a fake training loop).")
     List<String> stages = new ArrayList<>();
 
-    @Option(names = "--tracker", split = ",", paramLabel = "BACKEND",
+    @Option(names = "--tracker", split = ",", paramLabel = "BACKEND", converter = TrackerConverter.class,
             description = "Tracking backends, overriding tracking.backends: local (always on), wandb, mlflow.")
-    List<String> trackers = new ArrayList<>();
+    List<TrackingSpec.Backend> trackers = new ArrayList<>();
 
     @Option(names = "--progress", paramLabel = "STYLE", defaultValue = "auto",
             description = "auto (a bar on a terminal, periodic log lines otherwise), bar or lines. Default: ${DEFAULT-VALUE}.")
@@ -85,177 +77,96 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         CliContext ctx = root.context();
         Progress.Style style;
+        RunSettings settings;
         try {
             style = progressStyle(ctx);
+            settings = ctx.settings();
         } catch (IllegalArgumentException e) {
             return fail(ctx, ExitCodes.BAD_INPUT, e.getMessage());
         }
-        RunStore store = runsDir.store(ctx);
+        RunSession session = new RunSession(runsDir.store(ctx), ctx.stages()::plan, spec -> remoteTracking(ctx, spec),
+                new RunSession.Options(new Runner.Settings(ctx.err(), style, settings.progressInterval(), ctx.clock(),
+                        settings), ctx.handleSignals(), ctx.cwd()));
         if (resumeId != null) {
             if (specFile != null || !overrides.isEmpty() || !stages.isEmpty() || !trackers.isEmpty()) {
                 return fail(ctx, ExitCodes.BAD_INPUT, "--resume takes the spec, stages and trackers from the run itself;"
                         + " do not combine it with SPEC, --set, --stages or --tracker");
             }
-            return resume(ctx, store, style);
+            return resume(ctx, session);
         }
         if (specFile == null) {
             return fail(ctx, ExitCodes.BAD_INPUT, "missing SPEC (a YAML experiment spec) or --resume RUN_ID; see coverlab run --help");
         }
-        return start(ctx, store, style);
+        return start(ctx, session);
     }
 
-    private int start(CliContext ctx, RunStore store, Progress.Style style) throws IOException {
+    private int start(CliContext ctx, RunSession session) throws IOException {
         Path specPath = ctx.cwd().resolve(specFile).normalize();
-        List<String> sets = new ArrayList<>(overrides);
-        if (!trackers.isEmpty()) {
-            List<String> names = new ArrayList<>(List.of("local"));
-            for (String t : trackers) {
-                String name = t.trim().toLowerCase(Locale.ROOT);
-                if (!List.of("local", "wandb", "mlflow").contains(name)) {
-                    return fail(ctx, ExitCodes.BAD_INPUT, "unknown tracker '" + t + "' in --tracker; expected local, wandb or mlflow");
-                }
-                if (!names.contains(name)) {
-                    names.add(name);
-                }
-            }
-            sets.add("tracking.backends=[" + String.join(", ", names) + "]");
-        }
         ExperimentSpec spec;
         try {
-            spec = SpecLoader.load(specPath, sets, new SpecLoader.Options(ctx.cwd(), true));
+            spec = SpecLoader.load(specPath, overrides, new SpecLoader.Options(ctx.cwd(), true));
         } catch (SpecException e) {
             return specProblems(ctx, specPath.toString(), e.issues());
         }
-        List<Stage> plan;
-        RemoteTracking remote;
+        if (!trackers.isEmpty()) {
+            spec = SpecValues.with(spec, "tracking", spec.tracking().withBackends(trackers));
+        }
+        RunSession.Prepared prepared;
         try {
-            plan = ctx.stages().plan(spec, stages);
-            remote = remoteTracking(ctx, spec);
+            prepared = session.prepare(spec, stages);
         } catch (StagePlanException e) {
             return planProblems(ctx, e);
         }
         RunInfo draft = new RunInfo(null, spec.name(), null, specPath.toString(), SpecHash.sha256(spec),
                 stages, spec.tracking().backends().stream().map(TrackingSpec.Backend::key).toList(), overrides,
                 VersionProvider.harnessVersion());
-        ActiveRun run = store.create(SpecWriter.toYaml(spec), draft);
-        ctx.err().println("coverlab: run " + run.dir().id() + " created in " + run.dir().path());
-        return drive(ctx, run, draft, spec, plan, remote, false, style);
+        Runner.Outcome outcome = session.start(prepared, draft,
+                dir -> ctx.err().println("coverlab: run " + dir.id() + " created in " + dir.path()));
+        return report(ctx, outcome, runsDir.store(ctx).root().resolve(outcome.runId()));
     }
 
-    private int resume(CliContext ctx, RunStore store, Progress.Style style) throws IOException {
-        RunDir dir;
+    private int resume(CliContext ctx, RunSession session) throws IOException {
+        Optional<Runner.Outcome> outcome;
         try {
-            dir = store.find(resumeId);
-        } catch (UnknownRunException e) {
+            outcome = session.resume(resumeId);
+        } catch (UnknownRunException | RunSession.ResumeRefusedException e) {
             return fail(ctx, ExitCodes.BAD_INPUT, e.getMessage());
-        }
-        RunLock lock;
-        try {
-            lock = RunLock.acquire(dir.id(), dir.lockFile());
         } catch (RunLockedException e) {
             return fail(ctx, ExitCodes.LOCKED, e.getMessage());
+        } catch (SpecException e) {
+            return specProblems(ctx, runsDir.store(ctx).root().resolve(resumeId).resolve("spec.yaml").toString(), e.issues());
+        } catch (StagePlanException e) {
+            return planProblems(ctx, e);
         }
-        boolean handedOver = false;
-        try {
-            RunInfo info = dir.readInfo();
-            RunState state = dir.readState();
-            if (state != null && state.status() == RunStatus.FINISHED) {
-                ctx.err().println("coverlab: run " + dir.id() + " already finished; nothing to resume");
-                return ExitCodes.OK;
-            }
-            ExperimentSpec spec;
-            try {
-                spec = SpecLoader.load(dir.spec(), List.of(), new SpecLoader.Options(ctx.cwd(), true));
-            } catch (SpecException e) {
-                return specProblems(ctx, dir.spec().toString(), e.issues());
-            }
-            String hash = SpecHash.sha256(spec);
-            if (!hash.equals(info.specSha256())) {
-                return fail(ctx, ExitCodes.BAD_INPUT, dir.spec() + " no longer matches the spec the run started with (sha256 "
-                        + hash + ", recorded " + info.specSha256() + "); a resumed run must use its original spec."
-                        + " Start a new run to change it.");
-            }
-            List<Stage> plan;
-            RemoteTracking remote;
-            try {
-                plan = ctx.stages().plan(spec, info.stages());
-                remote = remoteTracking(ctx, spec);
-            } catch (StagePlanException e) {
-                return planProblems(ctx, e);
-            }
-            handedOver = true;
-            return drive(ctx, new ActiveRun(dir, lock), info, spec, plan, remote, true, style);
-        } finally {
-            if (!handedOver) {
-                lock.close();
-            }
+        if (outcome.isEmpty()) {
+            ctx.err().println("coverlab: run " + resumeId + " already finished; nothing to resume");
+            return ExitCodes.OK;
         }
+        return report(ctx, outcome.get(), runsDir.store(ctx).root().resolve(outcome.get().runId()));
     }
 
-    private int drive(CliContext ctx, ActiveRun run, RunInfo info, ExperimentSpec spec, List<Stage> plan,
-                      RemoteTracking remote, boolean resume, Progress.Style style) throws IOException {
-        Cancellation cancellation = new Cancellation();
-        Runner.Settings settings = new Runner.Settings(ctx.err(), style, progressInterval(ctx), ctx.clock());
-        Runner runner = new Runner(settings, cancellation);
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = ctx.handleSignals() ? installSignalHook(cancellation, Thread.currentThread(), done) : null;
-        try {
-            Runner.Outcome outcome = runner.drive(run, info, spec, plan, resume, remote);
-            String where = run.dir().path().toString();
-            switch (outcome.status()) {
-                case FINISHED -> ctx.out().println("run " + outcome.runId() + " finished: " + where);
-                case FAILED -> ctx.err().println("coverlab: run " + outcome.runId() + " failed: " + outcome.error()
-                        + "\n  details: " + run.dir().log() + "\n  retry:   coverlab run --resume " + outcome.runId());
-                default -> ctx.err().println("coverlab: run " + outcome.runId() + " stopped (" + outcome.error()
-                        + "); resume with: coverlab run --resume " + outcome.runId());
-            }
-            return Runner.exitCodeOf(outcome.status());
-        } finally {
-            // Only now may a pending shutdown (Ctrl-C) proceed: the run's end is recorded and reported.
-            done.countDown();
-            if (hook != null) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException e) {
-                    // already shutting down: the hook is running and has just been released
-                }
-            }
+    private static int report(CliContext ctx, Runner.Outcome outcome, Path where) {
+        switch (outcome.status()) {
+            case FINISHED -> ctx.out().println("run " + outcome.runId() + " finished: " + where);
+            case FAILED -> ctx.err().println("coverlab: run " + outcome.runId() + " failed: " + outcome.error()
+                    + "\n  details: " + where.resolve("run.log") + "\n  retry:   coverlab run --resume " + outcome.runId());
+            default -> ctx.err().println("coverlab: run " + outcome.runId() + " stopped (" + outcome.error()
+                    + "); resume with: coverlab run --resume " + outcome.runId());
         }
-    }
-
-    /** On Ctrl-C / SIGTERM: ask the stage to stop, interrupt its sleep or wait, and let the runner record 'killed'. */
-    private static Thread installSignalHook(Cancellation cancellation, Thread main, CountDownLatch done) {
-        Thread hook = new Thread(() -> {
-            cancellation.cancel("interrupted by a signal (Ctrl-C or SIGTERM)");
-            main.interrupt();
-            try {
-                done.await(15, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "coverlab-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        return hook;
+        return outcome.exitCode();
     }
 
     /** The hook feeding the spec's remote backends, or null when it logs only locally; refuses backends this build lacks. */
     private static RemoteTracking remoteTracking(CliContext ctx, ExperimentSpec spec) throws StagePlanException {
-        List<String> missing = new ArrayList<>();
-        boolean anyRemote = false;
-        for (TrackingSpec.Backend backend : spec.tracking().backends()) {
-            if (backend == TrackingSpec.Backend.LOCAL) {
-                continue;
-            }
-            anyRemote = true;
-            if (!ctx.remoteTrackers().backends().contains(backend)) {
-                missing.add("tracker '" + backend.key() + "' is not available in this build (tracking.backends lists it);"
-                        + " use --tracker local or remove it from tracking.backends");
-            }
-        }
+        List<TrackingSpec.Backend> remote = spec.tracking().remoteBackends();
+        List<String> missing = remote.stream().filter(b -> !ctx.remoteTrackers().backends().contains(b))
+                .map(b -> "tracker '" + b.key() + "' is not available in this build (tracking.backends lists it);"
+                        + " use --tracker local or remove it from tracking.backends")
+                .toList();
         if (!missing.isEmpty()) {
             throw new StagePlanException(StagePlanException.Kind.UNAVAILABLE, missing);
         }
-        return anyRemote ? ctx.remoteTrackers().tracking() : null;
+        return remote.isEmpty() ? null : ctx.remoteTrackers().tracking();
     }
 
     private Progress.Style progressStyle(CliContext ctx) {
@@ -267,14 +178,6 @@ public final class RunCommand implements Callable<Integer> {
         };
     }
 
-    private static Duration progressInterval(CliContext ctx) {
-        String s = ctx.env().get("COVERLAB_PROGRESS_SECONDS");
-        try {
-            return Duration.ofMillis(Math.max(100, (long) (1000 * Double.parseDouble(s == null ? "10" : s))));
-        } catch (NumberFormatException e) {
-            return Duration.ofSeconds(10);
-        }
-    }
 
     private static int specProblems(CliContext ctx, String file, List<SpecIssue> issues) {
         ctx.err().println("coverlab: " + file + ": " + issues.size() + (issues.size() == 1 ? " problem" : " problems")

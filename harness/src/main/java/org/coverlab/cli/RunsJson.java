@@ -3,7 +3,7 @@ package org.coverlab.cli;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.coverlab.run.RunOverview;
-import org.coverlab.track.RunEvent;
+import org.coverlab.run.RunEvent;
 
 /** The JSON shape of a run in {@code runs list --json} and {@code runs show --json}. */
 final class RunsJson {

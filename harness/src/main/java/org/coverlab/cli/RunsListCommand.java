@@ -11,7 +11,7 @@ import org.coverlab.run.RunDir;
 import org.coverlab.run.RunJson;
 import org.coverlab.run.RunOverview;
 import org.coverlab.run.RunStore;
-import org.coverlab.track.RunEvent;
+import org.coverlab.run.RunEvent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

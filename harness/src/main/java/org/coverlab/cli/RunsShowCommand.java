@@ -6,22 +6,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.coverlab.run.Checkpoint;
 import org.coverlab.run.Checkpoints;
-import org.coverlab.run.Journal;
 import org.coverlab.run.JournalRecord;
 import org.coverlab.run.RunDir;
 import org.coverlab.run.RunInfo;
 import org.coverlab.run.RunJson;
 import org.coverlab.run.RunLock;
 import org.coverlab.run.RunOverview;
+import org.coverlab.run.RunReader;
 import org.coverlab.run.RunState;
 import org.coverlab.run.RunStatus;
 import org.coverlab.run.UnknownRunException;
-import org.coverlab.track.RunEvent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -61,7 +59,8 @@ public final class RunsShowCommand implements Callable<Integer> {
         RunOverview o = RunOverview.of(dir);
         RunInfo info = o.info();
         RunState s = o.state();
-        List<JournalRecord> journal = Journal.read(dir.journal());
+        RunReader reader = RunReader.open(dir);
+        List<JournalRecord> journal = reader.journal();
         List<Checkpoint> checkpoints = new Checkpoints(dir.checkpoints(), ctx.clock()).list();
 
         PrintStream out = ctx.out();
@@ -71,7 +70,9 @@ public final class RunsShowCommand implements Callable<Integer> {
             all.put("state", s);
             all.put("checkpoints", checkpoints);
             all.put("events", journal.size());
-            summaryValues(journal).ifPresent(v -> all.put("summary", v));
+            if (!reader.summary().isEmpty()) {
+                all.put("summary", reader.summary());
+            }
             all.put("paths", Map.of("dir", dir.path().toString(), "spec", dir.spec().toString(),
                     "journal", dir.journal().toString(), "log", dir.log().toString()));
             out.println(RunJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(all));
@@ -101,7 +102,9 @@ public final class RunsShowCommand implements Callable<Integer> {
                   + latest(dir, ctx)));
         rows.add(row("journal", dir.journal() + "  (" + journal.size() + " events)"));
         o.lastMetrics().ifPresent(r -> rows.add(row("last metrics", "step " + r.step() + ": " + RunsListCommand.metrics(r))));
-        summary(journal).ifPresent(v -> rows.add(row("summary", v)));
+        if (!reader.summary().isEmpty()) {
+            rows.add(row("summary", summary(reader.summary())));
+        }
         rows.add(row("log", dir.log().toString()));
         if (o.effectiveStatus() != RunStatus.FINISHED && !RunLock.isHeld(dir.lockFile())) {
             rows.add(row("resume", "coverlab run --resume " + dir.id()));
@@ -125,20 +128,11 @@ public final class RunsShowCommand implements Callable<Integer> {
         }
     }
 
-    private static java.util.Optional<String> summary(List<JournalRecord> journal) {
-        return summaryValues(journal).map(values -> values.entrySet().stream()
+    /** Every Summary event's values merged (later ones win), as key=value pairs sorted by key. */
+    private static String summary(Map<String, Object> values) {
+        return values.entrySet().stream()
                 .map(e -> e.getKey() + "=" + (e.getValue() instanceof Number n ? Table.number(n.doubleValue()) : e.getValue()))
-                .collect(Collectors.joining(" ")));
-    }
-
-    /** The values of the last summary event, sorted by key. */
-    private static java.util.Optional<Map<String, Object>> summaryValues(List<JournalRecord> journal) {
-        for (int i = journal.size() - 1; i >= 0; i--) {
-            if (journal.get(i).event() instanceof RunEvent.Summary sum) {
-                return java.util.Optional.of(new TreeMap<>(sum.values()));
-            }
-        }
-        return java.util.Optional.empty();
+                .collect(Collectors.joining(" "));
     }
 
     private static String[] row(String key, String value) {

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.coverlab.run.RunLockedException;
@@ -47,9 +46,9 @@ public final class RunsSyncCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN_ID", description = "The run's id (see coverlab runs list).")
     String runId;
 
-    @Option(names = "--tracker", split = ",", paramLabel = "NAME",
+    @Option(names = "--tracker", split = ",", paramLabel = "NAME", converter = TrackerConverter.class,
             description = "Trackers to send to: wandb, mlflow (default: the run spec's tracking.backends).")
-    List<String> trackers = new ArrayList<>();
+    List<Backend> trackers = new ArrayList<>();
 
     @Mixin
     RunsDirOption runsDir;
@@ -61,15 +60,12 @@ public final class RunsSyncCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         CliContext ctx = parent.context();
-        List<Backend> backends = new ArrayList<>();
-        for (String name : trackers) {
-            String key = name.strip().toLowerCase(Locale.ROOT);
-            if (!key.equals("wandb") && !key.equals("mlflow")) {
-                ctx.err().println("coverlab: unknown tracker '" + name + "' in --tracker; expected wandb or mlflow");
-                return ExitCodes.BAD_INPUT;
-            }
-            backends.add(Backend.valueOf(key.toUpperCase(Locale.ROOT)));
+        if (trackers.contains(Backend.LOCAL)) {
+            ctx.err().println("coverlab: --tracker local: the local journal is what runs sync sends from; expected "
+                    + TrackerConverter.names(TrackerConverter.remote()));
+            return ExitCodes.BAD_INPUT;
         }
+        List<Backend> backends = List.copyOf(trackers);
         if (timeoutSeconds < 1) {
             ctx.err().println("coverlab: --timeout must be at least 1 second, got " + timeoutSeconds);
             return ExitCodes.BAD_INPUT;

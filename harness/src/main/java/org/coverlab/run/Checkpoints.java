@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.coverlab.track.RunEvent;
 import org.coverlab.util.AtomicFiles;
 
 /**
@@ -24,12 +23,30 @@ public final class Checkpoints {
     static final String LATEST = "latest";
     static final String META = "checkpoint.json";
 
+    /**
+     * Whether a checkpoint beyond {@code train.keep_last} may be deleted now. Remote trackers upload checkpoints in the
+     * background; deleting one a tracker has not sent yet would lose it there, so deletion waits until every tracker
+     * has it (see {@code track.SinkRetention}). A deferred checkpoint is deleted at a later save or prune.
+     */
+    @FunctionalInterface
+    public interface Retention {
+        Retention ANY = c -> true;
+
+        boolean mayDelete(Checkpoint checkpoint) throws IOException;
+    }
+
     private final Path root;
     private final Clock clock;
+    private final Retention retention;
 
     public Checkpoints(Path root, Clock clock) {
+        this(root, clock, Retention.ANY);
+    }
+
+    public Checkpoints(Path root, Clock clock, Retention retention) {
         this.root = root;
         this.clock = clock;
+        this.retention = retention;
     }
 
     /** Writes the stage's checkpoint files into the (temporary) checkpoint folder it is given. */
@@ -43,7 +60,8 @@ public final class Checkpoints {
      * checkpoint, so a resume from here keeps exactly the events up to and including that announcement.
      *
      * @param name     folder name (the step for training; see {@link Stage#checkpointName})
-     * @param keepLast how many checkpoints of this stage to keep; older ones are deleted after the save
+     * @param keepLast how many checkpoints of this stage to keep; older ones are deleted after the save, once the
+     *                 {@link Retention} releases them
      */
     public Checkpoint save(String stage, String name, long epoch, long step, Map<String, Object> state,
                            FileWriter files, LocalTracker tracker, int keepLast) throws IOException {
@@ -106,14 +124,29 @@ public final class Checkpoints {
         return RunJson.mapper().readValue(dir.resolve(META).toFile(), Checkpoint.class).in(dir);
     }
 
+    /**
+     * Deletes, in every stage, the checkpoints beyond the newest {@code keepLast} that the retention now releases
+     * (those whose deletion was deferred at their save because a tracker had not sent them yet).
+     */
+    public void pruneReleased(int keepLast) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        for (String stage : list().stream().map(Checkpoint::stage).distinct().toList()) {
+            prune(stage, keepLast, null);
+        }
+    }
+
     private void prune(String stage, int keepLast, String keep) throws IOException {
         List<Checkpoint> ofStage = new ArrayList<>(list().stream().filter(c -> c.stage().equals(stage)).toList());
         int excess = ofStage.size() - Math.max(1, keepLast);
         for (int i = 0; i < ofStage.size() && excess > 0; i++) {
             Checkpoint c = ofStage.get(i);
             if (!c.name().equals(keep)) {
-                AtomicFiles.deleteTree(c.dir());
                 excess--;
+                if (retention.mayDelete(c)) {
+                    AtomicFiles.deleteTree(c.dir());
+                }
             }
         }
         try (Stream<Path> leftovers = Files.list(root)) {

@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.coverlab.track.RunEvent;
 
 /**
  * A run's append-only event journal ({@code events.jsonl}), one {@link JournalRecord} per line. Every append is

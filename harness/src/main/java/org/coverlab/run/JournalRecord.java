@@ -1,8 +1,6 @@
 package org.coverlab.run;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import org.coverlab.track.JournalEntry;
-import org.coverlab.track.RunEvent;
 
 /**
  * One line of {@code events.jsonl}: gap-free sequence number, the optimizer step the run was at (the event's own step,

@@ -2,8 +2,6 @@ package org.coverlab.run;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import org.coverlab.track.RunEvent;
-import org.coverlab.track.Tracker;
 
 /**
  * The always-on tracker: every event is appended to the run's journal and fsync'd before {@link #log} returns.

@@ -13,11 +13,22 @@ public interface RemoteTracking {
 
     Handle start(RunDir dir, RunInfo info, ExperimentSpec spec, RunLog log) throws IOException;
 
+    /** When an old checkpoint may be deleted: by default at once; trackers that upload checkpoints defer it. */
+    default Checkpoints.Retention retention(RunDir dir, ExperimentSpec spec) {
+        return Checkpoints.Retention.ANY;
+    }
+
     /** A running feed; close stops it. */
     interface Handle extends AutoCloseable {
         Handle NONE = () -> {};
 
+        /** Flushes for at most {@code tracking.flush_timeout_seconds}, then stops. */
         @Override
         void close();
+
+        /** Stops within about a second (the run was asked to stop); what is unsent stays for 'runs sync'. */
+        default void closeQuickly() {
+            close();
+        }
     }
 }

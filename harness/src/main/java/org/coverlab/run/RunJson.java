@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import org.coverlab.track.RunEvent;
 
 /**
  * The JSON dialect of the run store: events carry a {@code "type"} discriminator (started, metrics, image, artifact,

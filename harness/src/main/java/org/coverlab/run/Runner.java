@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Optional;
 import org.coverlab.spec.ExperimentSpec;
 import org.coverlab.spec.SpecValues;
-import org.coverlab.track.RunEvent;
 
 /**
  * Drives a run's stages in order, one attempt at a time. A fresh attempt starts at the first stage; a resumed one
@@ -19,11 +18,23 @@ import org.coverlab.track.RunEvent;
  */
 public final class Runner {
 
-    /** Console and pacing settings of the process. */
-    public record Settings(PrintStream console, Progress.Style progressStyle, Duration progressInterval, Clock clock) {}
+    /** Console and pacing settings of the process, and its environment settings (read once). */
+    public record Settings(PrintStream console, Progress.Style progressStyle, Duration progressInterval, Clock clock,
+                           RunSettings environment) {
 
-    /** How an attempt ended. */
-    public record Outcome(String runId, RunStatus status, String error) {}
+        /** With the environment settings of this process as they are now. */
+        public Settings(PrintStream console, Progress.Style progressStyle, Duration progressInterval, Clock clock) {
+            this(console, progressStyle, progressInterval, clock, RunSettings.fromProcess());
+        }
+    }
+
+    /** How an attempt ended, and the exit code the process ends with (130 or 143 for a stop by SIGINT or SIGTERM). */
+    public record Outcome(String runId, RunStatus status, String error, int exitCode) {
+
+        public Outcome(String runId, RunStatus status, String error) {
+            this(runId, status, error, exitCodeOf(status));
+        }
+    }
 
     private final Settings settings;
     private final Cancellation cancellation;
@@ -53,7 +64,8 @@ public final class Runner {
             RunLock.Owner me = RunLock.Owner.current();
             StateKeeper state = new StateKeeper(dir, clock, initial);
             LocalTracker tracker = new LocalTracker(journal);
-            Checkpoints checkpoints = new Checkpoints(dir.checkpoints(), clock);
+            Checkpoints checkpoints = new Checkpoints(dir.checkpoints(), clock,
+                    remote == null ? Checkpoints.Retention.ANY : remote.retention(dir, spec));
 
             Checkpoint resumeFrom = null;
             Stage current = firstIncomplete(plan, initial.completedStages()).orElse(null);
@@ -79,11 +91,22 @@ public final class Runner {
                 }
                 return resume ? r : r.withCompleted(List.of(), startSeq);
             });
-            try (RemoteTracking.Handle remoteHandle = remote == null ? RemoteTracking.Handle.NONE : remote.start(dir, info, spec, log)) {
-                Outcome outcome = runStages(dir, spec, plan, resumeFrom, tracker, checkpoints, state, log);
-                tracker.log(new RunEvent.Finished(clock.millis(), outcome.status().key(), exitCodeOf(outcome.status())));
-                return outcome;
+            RemoteTracking.Handle remoteHandle = remote == null ? RemoteTracking.Handle.NONE : remote.start(dir, info, spec, log);
+            Outcome outcome;
+            try {
+                outcome = runStages(dir, spec, plan, resumeFrom, tracker, checkpoints, state, log);
+                tracker.log(new RunEvent.Finished(clock.millis(), outcome.status().key(), outcome.exitCode()));
+            } finally {
+                // A stopped run does not wait out tracking.flush_timeout_seconds: the journal keeps it for 'runs sync'.
+                if (cancellation.isCancelled()) {
+                    remoteHandle.closeQuickly();
+                } else {
+                    remoteHandle.close();
+                }
             }
+            // The trackers' final flush may have sent checkpoints whose deletion was deferred.
+            checkpoints.pruneReleased(spec.train().keepLast());
+            return outcome;
         }
     }
 
@@ -99,7 +122,8 @@ public final class Runner {
             state.update(s -> s.withStage(stage.name()));
             Checkpoint from = resumeFrom != null && resumeFrom.stage().equals(stage.name()) ? resumeFrom : null;
             StageContext ctx = new StageContext(stage, spec, dir, tracker, checkpoints, from, log,
-                    settings.progressStyle(), settings.progressInterval(), cancellation, clock, state);
+                    settings.progressStyle(), settings.progressInterval(), cancellation, clock, state,
+                    settings.environment());
             long t0 = clock.millis();
             try {
                 cancellation.throwIfCancelled();
@@ -108,12 +132,12 @@ public final class Runner {
                 String why = cancellation.isCancelled() ? cancellation.reason() : "interrupted (" + describe(e) + ")";
                 log.warn("stopped: {}; resume with: coverlab run --resume {}", why, dir.id());
                 state.update(s -> s.withStatus(RunStatus.KILLED, why));
-                return new Outcome(dir.id(), RunStatus.KILLED, why);
+                return new Outcome(dir.id(), RunStatus.KILLED, why, cancellation.exitCode());
             } catch (Exception e) {
                 if (cancellation.isCancelled()) {
                     log.warn("stopped while {} was failing: {}", stage.name(), e.toString());
                     state.update(s -> s.withStatus(RunStatus.KILLED, "stopped by signal"));
-                    return new Outcome(dir.id(), RunStatus.KILLED, "stopped by signal");
+                    return new Outcome(dir.id(), RunStatus.KILLED, "stopped by signal", cancellation.exitCode());
                 }
                 String why = stage.name() + ": " + describe(e);
                 log.error("stage {} failed: {}", stage.name(), describe(e), e);
@@ -132,7 +156,7 @@ public final class Runner {
         return new Outcome(dir.id(), RunStatus.FINISHED, null);
     }
 
-    /** Process exit code recorded in the Finished event (the CLI exits with the same codes). */
+    /** Process exit code of a status (a stop by SIGTERM ends with 143 instead; see {@link Outcome#exitCode()}). */
     public static int exitCodeOf(RunStatus status) {
         return switch (status) {
             case FINISHED -> 0;

@@ -1,5 +1,6 @@
 package org.coverlab.run;
 
+import java.util.Optional;
 import org.coverlab.spec.ExperimentSpec;
 
 /**
@@ -13,8 +14,12 @@ public interface Stage {
     /** Stable snake_case name used in state.json, logs and {@code --stages}. */
     String name();
 
-    /** Whether the spec asks for this stage (e.g. train only when train.epochs > 0 and components are listed). */
-    boolean appliesTo(ExperimentSpec spec);
+    /**
+     * Why the spec needs this stage, as a clause that completes "the spec needs it because ..." (e.g. "sample.every
+     * is end (set sample.every: never to skip sample grids)"), or empty when it does not. The one answer used both to
+     * plan the default pipeline and to refuse a {@code --stages} selection the spec does not need.
+     */
+    Optional<String> neededBecause(ExperimentSpec spec);
 
     /** Runs the stage to completion; throws to fail the run. Call {@link StageContext#checkCancelled()} between steps. */
     void run(StageContext ctx) throws Exception;

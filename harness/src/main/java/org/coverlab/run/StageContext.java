@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.coverlab.spec.ExperimentSpec;
-import org.coverlab.track.Tracker;
 
 /** Everything a running {@link Stage} may use: the spec, the run folder, the tracker, checkpoints, log and progress. */
 public final class StageContext {
@@ -23,10 +22,12 @@ public final class StageContext {
     private final Cancellation cancellation;
     private final Clock clock;
     private final StateKeeper state;
+    private final RunSettings settings;
 
     StageContext(Stage stage, ExperimentSpec spec, RunDir runDir, LocalTracker tracker, Checkpoints checkpoints,
                  Checkpoint resumeFrom, RunLog log, Progress.Style progressStyle, Duration progressInterval,
-                 Cancellation cancellation, Clock clock, StateKeeper state) {
+                 Cancellation cancellation, Clock clock, StateKeeper state, RunSettings settings) {
+        this.settings = settings;
         this.stage = stage;
         this.spec = spec;
         this.runDir = runDir;
@@ -56,6 +57,11 @@ public final class StageContext {
     /** Where metrics, images, artifacts and summaries go; durable in the journal when the call returns. */
     public Tracker tracker() {
         return tracker;
+    }
+
+    /** The process's environment settings (COVERLAB_* variables), read once at start. */
+    public RunSettings settings() {
+        return settings;
     }
 
     public RunLog log() {

@@ -5,7 +5,7 @@ import java.util.List;
 /** Fixed-latent grids: the same prompts and the same initial noise at every checkpoint and in every experiment. */
 public record SampleSpec(
         @Doc("Prompts of the grid rows") List<String> prompts,
-        @Doc("Seeds of the grid columns; seed s gives torch.manual_seed(s); torch.randn(latent shape)") List<Long> seeds,
+        @Doc("Seeds of the grid columns; seed s gives torch.manual_seed(s); torch.randn(latent shape)") @Range(min = 0, max = 2147483647) List<Long> seeds,
         @Doc("Denoising steps") @Range(min = 1, max = 1000) int steps,
         @Doc("Classifier-free guidance scale (1 = no guidance)") @Range(min = 1.0, max = 50.0) double guidanceScale,
         @Doc("ddim, pndm, euler or ddpm") Scheduler scheduler,

@@ -100,7 +100,7 @@ final class SpecBinder {
             return bindSection(section, node, fallback != null ? (Record) fallback : defaultOf(section), path);
         }
         if (type instanceof ListType list) {
-            return bindList(list, node, fb, path);
+            return bindList(list, node, fb, path, range);
         }
         if (!(node instanceof ScalarNode scalar)) {
             return fail(node, path, "expected " + type.describe() + ", got " + node.describeForError(), fb);
@@ -124,7 +124,8 @@ final class SpecBinder {
         };
     }
 
-    private Object bindList(ListType list, YamlNode node, Object fallback, String path) {
+    /** A list's {@link Range} applies to each of its elements. */
+    private Object bindList(ListType list, YamlNode node, Object fallback, String path, Range range) {
         if (node instanceof ScalarNode s && s.isNull()) {
             return List.of();
         }
@@ -139,7 +140,7 @@ final class SpecBinder {
             YamlNode item = items.items().get(i);
             String itemPath = path + "[" + i + "]";
             int itemBefore = issues.size();
-            Object value = bindValue(list.element(), item, null, itemPath, null);
+            Object value = bindValue(list.element(), item, null, itemPath, range);
             if (issues.size() > itemBefore) {
                 continue;
             }

@@ -117,17 +117,19 @@ public final class SpecReference {
         }
         StringBuilder t = new StringBuilder(key.type().shortName());
         key.range().ifPresent(r -> {
-            boolean integral = key.type() instanceof Scalar s && (s.kind() == Scalar.Kind.INT || s.kind() == Scalar.Kind.LONG);
+            SpecType valueType = key.type() instanceof ListType list ? list.element() : key.type();
+            boolean integral = valueType instanceof Scalar s && (s.kind() == Scalar.Kind.INT || s.kind() == Scalar.Kind.LONG);
+            String each = key.type() instanceof ListType ? " each" : "";
             boolean lo = !Double.isInfinite(r.min());
             boolean hi = !Double.isInfinite(r.max());
             String min = integral ? String.valueOf((long) r.min()) : SpecBinder.number(r.min());
             String max = integral ? String.valueOf((long) r.max()) : SpecBinder.number(r.max());
             if (lo && hi) {
-                t.append(", ").append(min).append(" to ").append(max);
+                t.append(",").append(each).append(" ").append(min).append(" to ").append(max);
             } else if (lo) {
-                t.append(", ≥ ").append(min);
+                t.append(",").append(each).append(" ≥ ").append(min);
             } else if (hi) {
-                t.append(", ≤ ").append(max);
+                t.append(",").append(each).append(" ≤ ").append(max);
             }
         });
         return t.toString();

@@ -1,5 +1,6 @@
 package org.coverlab.spec;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** Where a run is logged. The local run store is always on; wandb and mlflow are optional sinks. Secrets never go here. */
@@ -14,12 +15,30 @@ public record TrackingSpec(
     public static final TrackingSpec DEFAULT = new TrackingSpec(
             List.of(Backend.LOCAL), "coverlab", "", "", Resume.ALLOW, 30);
 
+    /** The backends besides the local journal, in order, without repeats; the journal itself is always on. */
+    public List<Backend> remoteBackends() {
+        return backends.stream().filter(Backend::isRemote).distinct().toList();
+    }
+
+    /** This section with the backends a command line asked for: local first (always on), then the remote ones. */
+    public TrackingSpec withBackends(List<Backend> requested) {
+        List<Backend> inUse = new ArrayList<>(List.of(Backend.LOCAL));
+        requested.stream().filter(Backend::isRemote).distinct().forEach(inUse::add);
+        return SpecValues.with(this, "backends", List.copyOf(inUse));
+    }
+
+    /** Where a run's events go. The names here are the only list of backends: specs, --tracker and the sinks use them. */
     public enum Backend implements SpecEnum {
         LOCAL, WANDB, MLFLOW;
 
         @Override
         public String key() {
             return name().toLowerCase();
+        }
+
+        /** False for the local journal, which every run writes whatever the spec says. */
+        public boolean isRemote() {
+            return this != LOCAL;
         }
     }
 

@@ -1,6 +1,4 @@
-package org.coverlab.stages;   // until the arch merge: import ModelProvenance from org.coverlab.run.stages
-
-import org.coverlab.run.stages.ModelProvenance;
+package org.coverlab.stages;
 
 /**
  * Work the train stage runs at an evaluation point on the model as it is there (EMA weights when EMA is on): the

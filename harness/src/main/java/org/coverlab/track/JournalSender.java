@@ -1,6 +1,8 @@
 package org.coverlab.track;
 
+import org.coverlab.run.JournalReader;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -58,10 +60,15 @@ public final class JournalSender implements AutoCloseable {
      * {@code coverlab runs sync} can send later). Idempotent.
      */
     public synchronized SenderReport finish() {
+        return finish(options.flushTimeout());
+    }
+
+    /** As {@link #finish()} with another flush timeout (a stopped run sends for a moment only). Idempotent. */
+    public synchronized SenderReport finish(Duration flushTimeout) {
         if (finalReport != null) {
             return finalReport;
         }
-        long deadline = System.nanoTime() + options.flushTimeout().toNanos();
+        long deadline = System.nanoTime() + flushTimeout.toNanos();
         workers.forEach(w -> w.finish(deadline));
         for (Thread thread : threads) {
             joinUntil(thread, deadline);

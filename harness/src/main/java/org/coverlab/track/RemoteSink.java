@@ -1,5 +1,6 @@
 package org.coverlab.track;
 
+import org.coverlab.run.JournalEntry;
 import java.nio.file.Path;
 import java.util.List;
 

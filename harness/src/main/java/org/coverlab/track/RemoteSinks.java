@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.coverlab.spec.TrackingSpec;
 import org.coverlab.spec.TrackingSpec.Backend;
 import org.coverlab.track.mlflow.MlflowSink;
@@ -61,6 +62,11 @@ public final class RemoteSinks {
         return new RemoteSinks(makers);
     }
 
+    /** The remote backends this registry can make sinks for: the one list a spec's backends are checked against. */
+    public Set<Backend> backends() {
+        return Set.copyOf(makers.keySet());
+    }
+
     public RemoteSinks with(Backend backend, Maker maker) {
         Map<Backend, Maker> copy = new EnumMap<>(Backend.class);
         copy.putAll(makers);
@@ -68,12 +74,12 @@ public final class RemoteSinks {
         return new RemoteSinks(copy);
     }
 
-    /** Sinks for {@code backends} (LOCAL is ignored: the journal is always on). */
+    /** Sinks for {@code backends} (the local journal is not a sink: it is always on). */
     public Selection create(TrackingSpec tracking, Collection<Backend> backends, boolean live) {
         List<RemoteSink> sinks = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         for (Backend backend : backends) {
-            if (backend == Backend.LOCAL) {
+            if (!backend.isRemote()) {
                 continue;
             }
             Maker maker = makers.get(backend);
@@ -97,7 +103,7 @@ public final class RemoteSinks {
 
     /** The remote backends of a spec, without LOCAL. */
     public static List<Backend> remoteBackends(TrackingSpec tracking) {
-        return tracking.backends().stream().filter(b -> b != Backend.LOCAL).distinct().toList();
+        return tracking.remoteBackends();
     }
 
     private static Selection.Choice wandb(TrackingSpec tracking, Map<String, String> env, Path home, boolean live) {

@@ -1,8 +1,10 @@
 package org.coverlab.track;
 
+import org.coverlab.run.JournalFileReader;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import org.coverlab.run.Checkpoints;
 import org.coverlab.run.RunDir;
 import org.coverlab.run.RunInfo;
 import org.coverlab.run.RunLock;
@@ -52,7 +54,7 @@ public final class RunsSync {
         }
         RunInfo info = dir.readInfo();
         List<Backend> backends = trackers.isEmpty() ? RemoteSinks.remoteBackends(spec.tracking())
-                : trackers.stream().filter(b -> b != Backend.LOCAL).distinct().toList();
+                : trackers.stream().filter(Backend::isRemote).distinct().toList();
         if (backends.isEmpty()) {
             throw new SyncException("run " + runId + " logs only locally (tracking.backends in " + dir.spec()
                     + "); name a tracker to send it to with --tracker wandb or --tracker mlflow");
@@ -69,7 +71,12 @@ public final class RunsSync {
         try (RunLock lock = RunLock.acquire(runId, dir.lockFile())) {
             JournalSender sender = JournalSender.start(runId, info.name(), dir.path(), new JournalFileReader(dir.journal()),
                     selection.sinks(), options.withFlushTimeout(timeout));
-            return sender.finish();
+            SenderReport report = sender.finish();
+            // Checkpoints kept for the trackers can go now that they have them.
+            new Checkpoints(dir.checkpoints(), java.time.Clock.systemUTC(), new SinkRetention(dir.path(),
+                    RemoteSinks.remoteBackends(spec.tracking()).stream().map(Backend::key).toList()))
+                    .pruneReleased(spec.train().keepLast());
+            return report;
         }
     }
 }

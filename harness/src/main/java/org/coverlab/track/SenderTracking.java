@@ -1,7 +1,9 @@
 package org.coverlab.track;
 
+import org.coverlab.run.JournalFileReader;
 import java.time.Duration;
 import java.util.List;
+import org.coverlab.run.Checkpoints;
 import org.coverlab.run.RemoteTracking;
 import org.coverlab.run.RunDir;
 import org.coverlab.run.RunInfo;
@@ -17,12 +19,23 @@ import org.coverlab.spec.TrackingSpec.Backend;
  */
 public final class SenderTracking implements RemoteTracking {
 
+    /** How long a stopped run keeps sending before it leaves the rest to 'runs sync'. */
+    static final Duration STOP_FLUSH = Duration.ofMillis(500);
+
     private final RemoteSinks sinks;
     private final SenderOptions options;
 
     public SenderTracking(RemoteSinks sinks, SenderOptions options) {
         this.sinks = sinks;
         this.options = options;
+    }
+
+    /** Every remote backend of the spec, also one left out of this attempt (its sync will need the checkpoints). */
+    @Override
+    public Checkpoints.Retention retention(RunDir dir, ExperimentSpec spec) {
+        List<Backend> backends = RemoteSinks.remoteBackends(spec.tracking());
+        return backends.isEmpty() ? Checkpoints.Retention.ANY
+                : new SinkRetention(dir.path(), backends.stream().map(Backend::key).toList());
     }
 
     @Override
@@ -47,15 +60,26 @@ public final class SenderTracking implements RemoteTracking {
         JournalSender sender = JournalSender.start(dir.id(), info.name(), dir.path(), new JournalFileReader(dir.journal()),
                 selection.sinks(), runOptions);
         log.info("sending the journal to {} in the background", selection.sinks().stream().map(RemoteSink::name).toList());
-        return () -> {
-            SenderReport report = sender.finish();
-            for (SinkReport sink : report.sinks()) {
-                if (sink.state() == SinkReport.State.DELIVERED && sink.pending() == 0) {
-                    log.info("{}", sink.describe(dir.id()));
-                } else {
-                    log.warn("{}", sink.describe(dir.id()));
-                }
+        return new Handle() {
+            @Override
+            public void close() {
+                report(sender.finish(), dir, log);
+            }
+
+            @Override
+            public void closeQuickly() {
+                report(sender.finish(STOP_FLUSH), dir, log);
             }
         };
+    }
+
+    private static void report(SenderReport report, RunDir dir, RunLog log) {
+        for (SinkReport sink : report.sinks()) {
+            if (sink.state() == SinkReport.State.DELIVERED && sink.pending() == 0) {
+                log.info("{}", sink.describe(dir.id()));
+            } else {
+                log.warn("{}", sink.describe(dir.id()));
+            }
+        }
     }
 }

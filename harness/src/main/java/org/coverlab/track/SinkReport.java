@@ -6,8 +6,9 @@ package org.coverlab.track;
  * @param acknowledgedSeq last journal entry the sink acknowledged
  * @param journalSeq      last journal entry at the time of the report
  * @param reason          why the sink stopped early (redacted), or empty
+ * @param sentNothing     the sink had nothing left to send: the server was not even contacted
  */
-public record SinkReport(String sink, State state, long acknowledgedSeq, long journalSeq, String reason) {
+public record SinkReport(String sink, State state, long acknowledgedSeq, long journalSeq, String reason, boolean sentNothing) {
 
     public enum State {
         /** Everything in the journal is on the server. */
@@ -25,7 +26,8 @@ public record SinkReport(String sink, State state, long acknowledgedSeq, long jo
     /** One line for the console and the run log. */
     public String describe(String runId) {
         if (state == State.DELIVERED && pending() == 0) {
-            return sink + ": all " + journalSeq + " journal entries sent";
+            return sink + ": all " + journalSeq + " journal entries sent"
+                    + (sentNothing ? " already; nothing left to send" : "");
         }
         String why = switch (state) {
             case DELIVERED -> "more entries arrived after the flush";

@@ -1,5 +1,8 @@
 package org.coverlab.track;
 
+import org.coverlab.run.JournalEntry;
+import org.coverlab.run.JournalReader;
+import org.coverlab.run.RunEvent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +41,8 @@ final class SinkWorker implements Runnable {
     private volatile SinkCursor cursor = SinkCursor.START;
     private volatile SinkReport.State outcome;
     private volatile String reason = "";
+    /** Whether anything was handed to the sink (the remote run is opened only then). */
+    private volatile boolean opened;
 
     SinkWorker(String runId, String runName, Path runDir, JournalReader journal, RemoteSink sink, SenderOptions options) {
         this.runId = runId;
@@ -92,7 +97,7 @@ final class SinkWorker implements Runnable {
             journalSeq = cursor.seq();
         }
         SinkReport.State state = outcome != null ? outcome : SinkReport.State.TIMED_OUT;
-        return new SinkReport(sink.name(), state, cursor.seq(), journalSeq, reason);
+        return new SinkReport(sink.name(), state, cursor.seq(), journalSeq, reason, !opened && state == SinkReport.State.DELIVERED);
     }
 
     private void drain() {
@@ -104,7 +109,6 @@ final class SinkWorker implements Runnable {
             return;
         }
         cursor = current;
-        boolean opened = false;
         int failures = 0;
         while (true) {
             if (finishing && System.nanoTime() >= deadlineNanos) {
@@ -112,13 +116,6 @@ final class SinkWorker implements Runnable {
                 return;
             }
             try {
-                if (!opened) {
-                    sink.open(runId, runName, runDir);
-                    opened = true;
-                    if (!cursors.exists(sink.name())) {
-                        cursors.write(sink.name(), current); // marks the remote run as ours for later resumes
-                    }
-                }
                 List<JournalEntry> batch = holdBackUnwrittenCheckpoint(journal.readAfter(current.seq(), options.batchSize()));
                 if (batch.isEmpty()) {
                     if (finishing) {
@@ -130,6 +127,15 @@ final class SinkWorker implements Runnable {
                 }
                 List<JournalEntry> unsent = current.unsent(batch);
                 if (!unsent.isEmpty()) {
+                    // Opened only when there is something to send: a sync of a run the server already has complete
+                    // must not touch it (nor fail on a key that is no longer valid).
+                    if (!opened) {
+                        sink.open(runId, runName, runDir);
+                        opened = true;
+                        if (!cursors.exists(sink.name())) {
+                            cursors.write(sink.name(), current); // marks the remote run as ours for later resumes
+                        }
+                    }
                     sink.send(unsent);
                 }
                 current = current.advance(batch);

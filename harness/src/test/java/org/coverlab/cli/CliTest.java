@@ -17,7 +17,7 @@ import java.util.Set;
 import org.coverlab.run.RemoteTracking;
 import org.coverlab.spec.TrackingSpec;
 import java.util.stream.Stream;
-import org.coverlab.run.StageCatalog;
+import org.coverlab.stages.Pipeline;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,7 +52,7 @@ class CliTest {
 
     private int coverlabWith(RemoteTrackers trackers, String... args) {
         CliContext ctx = new CliContext(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                Map.of(), cwd, false, StageCatalog.standard(), trackers, Clock.systemUTC(), false);
+                Map.of(), cwd, false, Pipeline.standard(), trackers, Clock.systemUTC(), false);
         return CoverlabCommand.execute(ctx, args);
     }
 
@@ -118,7 +118,7 @@ class CliTest {
         assertEquals(4, coverlab("run", "train.yaml"), err());
         assertTrue(err().contains("stage 'train' is not available in this build: the spec needs it because train.epochs is 2"
                 + " and train.components is [unet]"), err());
-        assertTrue(err().contains("this build implements the stages: prepare_data, test, sample"), err());
+        assertTrue(err().contains("this build implements the stages: prepare_data, test, sample, evaluate, report"), err());
         assertFalse(Files.exists(cwd.resolve("runs")));
     }
 
@@ -223,7 +223,7 @@ class CliTest {
         assertEquals(0, coverlab("--help"));
         assertTrue(out().contains("Usage: coverlab"), out());
         assertTrue(out().contains("run") && out().contains("runs"), out());
-        assertTrue(out().contains("130  interrupted"), out());
+        assertTrue(out().contains("130  stopped by Ctrl-C (SIGINT)") && out().contains("143  stopped by SIGTERM"), out());
         out.reset();
         assertEquals(0, coverlab("run", "--help"));
         assertTrue(out().contains("--resume=RUN_ID") && out().contains("--set=KEY=VALUE") && out().contains("--runs-dir=DIR"), out());

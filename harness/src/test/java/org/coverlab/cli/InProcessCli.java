@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
-import org.coverlab.run.StageCatalog;
+import org.coverlab.stages.Pipeline;
 
 /** Runs {@code coverlab ...} in this JVM with {@code cwd} as working directory and captures what it prints. */
 final class InProcessCli {
@@ -26,7 +26,7 @@ final class InProcessCli {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         CliContext ctx = new CliContext(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(), cwd, false, StageCatalog.standard(),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(), cwd, false, Pipeline.standard(),
                 RemoteTrackers.NONE, Clock.systemUTC(), false);
         int code = CoverlabCommand.execute(ctx, args);
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));

@@ -4,11 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.coverlab.diffusion.SchedulerKind;
 import org.coverlab.model.pipeline.GeneratedImage;
 import org.coverlab.model.pipeline.GenerationRequest;
 import org.coverlab.model.pipeline.ImageGrid;
 import org.coverlab.model.pipeline.TextToImagePipeline;
-import org.coverlab.spec.SampleSpec;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +32,7 @@ class PipelineConformanceTest {
      */
     @ParameterizedTest
     @CsvSource({"DDIM, images", "EULER, images_euler", "PNDM, images_pndm"})
-    void pipelineWithGuidanceReproducesDiffusersImages(SampleSpec.Scheduler scheduler, String key, @TempDir Path dir)
+    void pipelineWithGuidanceReproducesDiffusersImages(SchedulerKind scheduler, String key, @TempDir Path dir)
             throws IOException {
         JsonNode spec = ConfigJson.MAPPER.readTree(Files.readString(Reference.conformance("models/io/pipeline.json")));
         List<String> prompts = new ArrayList<>();

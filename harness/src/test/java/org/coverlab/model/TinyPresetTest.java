@@ -1,6 +1,7 @@
 package org.coverlab.model;
 
 import ai.djl.ndarray.NDManager;
+import org.coverlab.diffusion.SchedulerKind;
 import org.coverlab.model.pipeline.GeneratedImage;
 import org.coverlab.model.pipeline.GenerationRequest;
 import org.coverlab.model.pipeline.ImageGrid;
@@ -8,7 +9,6 @@ import org.coverlab.model.pipeline.TextToImagePipeline;
 import org.coverlab.model.tokenizer.BpeTrainer;
 import org.coverlab.model.tokenizer.TrainedVocabulary;
 import org.coverlab.spec.Resolution;
-import org.coverlab.spec.SampleSpec;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +39,7 @@ class TinyPresetTest {
     private static GenerationRequest request(int steps) {
         Resolution r = TinyPreset.RESOLUTION;
         return new GenerationRequest(List.of("A book cover with author Jane Austen, book title Pride and Prejudice",
-                "a painting of a lighthouse at night"), List.of(1L, 2L), steps, 7.5f, SampleSpec.Scheduler.DDIM,
+                "a painting of a lighthouse at night"), List.of(1L, 2L), steps, 7.5f, SchedulerKind.DDIM,
                 r.width(), r.height(), 0, 4);
     }
 
@@ -76,7 +76,7 @@ class TinyPresetTest {
         try (NDManager m = NDManager.newBaseManager(); TextToImagePipeline pipeline = TextToImagePipeline.load(trained, m)) {
             assertEquals(vocabulary.tokenizer().vocabSize(), pipeline.models().textEncoder().config().vocabSize());
             List<GeneratedImage> images = pipeline.generate(new GenerationRequest(captions.subList(0, 1), List.of(1L), 1,
-                    1f, SampleSpec.Scheduler.EULER, 64, 96, 0, 1));
+                    1f, SchedulerKind.EULER, 64, 96, 0, 1));
             assertEquals(1, images.size());
         }
     }

@@ -1,5 +1,7 @@
 package org.coverlab.run;
 
+import org.coverlab.stages.Pipeline;
+import org.coverlab.stages.test.TestStage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -23,7 +25,6 @@ import java.util.stream.Stream;
 import org.coverlab.cli.CliContext;
 import org.coverlab.cli.CoverlabCommand;
 import org.coverlab.cli.RemoteTrackers;
-import org.coverlab.track.RunEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -150,7 +151,7 @@ class CrashResumeTest {
             String id = awaitRunId(runs, child);
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             CliContext ctx = new CliContext(new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8),
-                    Map.of(), dir, false, StageCatalog.standard(), RemoteTrackers.NONE, Clock.systemUTC(), false);
+                    Map.of(), dir, false, Pipeline.standard(), RemoteTrackers.NONE, Clock.systemUTC(), false);
             int code = CoverlabCommand.execute(ctx, "run", "--resume", id, "--runs-dir", runs.toString());
             String message = err.toString(StandardCharsets.UTF_8);
             assertEquals(3, code, message);

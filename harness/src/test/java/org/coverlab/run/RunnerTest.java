@@ -1,5 +1,7 @@
 package org.coverlab.run;
 
+import java.util.Optional;
+import org.coverlab.stages.Pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.coverlab.spec.ExperimentSpec;
 import org.coverlab.spec.SpecWriter;
-import org.coverlab.track.RunEvent;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -56,8 +57,8 @@ class RunnerTest {
         }
 
         @Override
-        public boolean appliesTo(ExperimentSpec spec) {
-            return true;
+        public Optional<String> neededBecause(ExperimentSpec spec) {
+            return Optional.of("the test needs it");
         }
 
         @Override
@@ -82,7 +83,7 @@ class RunnerTest {
     void aFailedStageIsRetriedByResumeWithoutRedoingCompletedStagesOrDuplicatingEvents() throws Exception {
         RunStore store = new RunStore(dir.resolve("runs"), new RunId(), Clock.systemUTC());
         FlakyTrain train = new FlakyTrain(1);
-        List<Stage> plan = StageCatalog.standard().with(train).plan(ExperimentSpec.DEFAULT, List.of("test", "train"));
+        List<Stage> plan = Pipeline.standard().with(train).plan(ExperimentSpec.DEFAULT, List.of("test", "train"));
         ActiveRun run = newRun(store);
         RunInfo info = run.dir().readInfo();
 
@@ -128,8 +129,8 @@ class RunnerTest {
             }
 
             @Override
-            public boolean appliesTo(ExperimentSpec spec) {
-                return true;
+            public Optional<String> neededBecause(ExperimentSpec spec) {
+                return Optional.of("the test needs it");
             }
 
             @Override
@@ -138,7 +139,7 @@ class RunnerTest {
                 ctx.checkCancelled();
             }
         };
-        List<Stage> plan = StageCatalog.standard().with(stopsItself).plan(ExperimentSpec.DEFAULT, List.of("train"));
+        List<Stage> plan = Pipeline.standard().with(stopsItself).plan(ExperimentSpec.DEFAULT, List.of("train"));
         ActiveRun run = newRun(store);
         Runner.Outcome outcome = runner(cancellation).drive(run, run.dir().readInfo(), ExperimentSpec.DEFAULT, plan, false, null);
         assertEquals(RunStatus.KILLED, outcome.status());

@@ -64,7 +64,7 @@ class SpecLoaderTest {
                   ema: true
                   mixed_precision: bf16
                 sample:
-                  seeds: [1, 2, 9000000000]
+                  seeds: [1, 2, 2147483647]
                   prompts: ["a: b", plain text]
                   scheduler: DDIM
                 tracking:
@@ -77,7 +77,7 @@ class SpecLoaderTest {
         assertEquals(0.01, spec.train().weightDecay());
         assertTrue(spec.train().ema());
         assertEquals(TrainSpec.MixedPrecision.BF16, spec.train().mixedPrecision());
-        assertEquals(List.of(1L, 2L, 9_000_000_000L), spec.sample().seeds());
+        assertEquals(List.of(1L, 2L, 2_147_483_647L), spec.sample().seeds());
         assertEquals(List.of("a: b", "plain text"), spec.sample().prompts());
         assertEquals(SampleSpec.Scheduler.DDIM, spec.sample().scheduler(), "enum values are case-insensitive");
         assertEquals(List.of(TrackingSpec.Backend.LOCAL, TrackingSpec.Backend.MLFLOW), spec.tracking().backends());
@@ -301,5 +301,13 @@ class SpecLoaderTest {
     void binaryValuesAndComplexKeysAreRejectedClearly() {
         assertEquals("binary (!!binary) values are not supported in a spec", only(issues(spec("name: !!binary aGVsbG8=\n"))).message());
         assertTrue(only(issues(spec("? [a, b]\n: c\n"))).message().endsWith("keys must be plain scalars (a list or map used as a key is not a spec key)"));
+    }
+
+    @Test
+    void aListsRangeAppliesToEachElementSoASeedOutsideTorchsRangeIsRefusedByTheLoader() {
+        SpecIssue issue = only(issues(spec("sample:\n  seeds: [42, 8589934592]\n")));
+        assertEquals("sample.seeds[1]", issue.keyPath());
+        assertTrue(issue.message().contains("must be between 0 and 2147483647, got 8589934592"), issue.message());
+        assertEquals(1, issues(spec("sample:\n  seeds: [-1, 0]\n")).size());
     }
 }

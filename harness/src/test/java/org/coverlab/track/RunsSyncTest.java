@@ -1,5 +1,6 @@
 package org.coverlab.track;
 
+import org.coverlab.run.RunEvent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.coverlab.run.ActiveRun;
 import org.coverlab.run.Journal;
+import org.coverlab.run.JournalEntry;
 import org.coverlab.run.RunId;
 import org.coverlab.run.RunInfo;
 import org.coverlab.run.RunLock;
@@ -68,6 +70,34 @@ class RunsSyncTest {
         sinks = sinks.with(Backend.WANDB, (tracking, live) -> RemoteSinks.Selection.Choice.of(again));
         assertTrue(sync().sync(runId, List.of(Backend.WANDB), Duration.ofSeconds(5)).allDelivered());
         assertTrue(again.received.isEmpty(), "a second sync has nothing to send");
+    }
+
+    @Test
+    void aRunWithNothingLeftToSendSyncsWithoutContactingTheServerEvenWhenItWouldRefuseTheKey() throws Exception {
+        assertTrue(sync().sync(runId, List.of(), Duration.ofSeconds(5)).allDelivered());
+        RemoteSink refusing = new RemoteSink() {
+            @Override
+            public String name() {
+                return "wandb";
+            }
+
+            @Override
+            public void open(String id, String name, java.nio.file.Path dir) throws SinkException {
+                throw new SinkException("W&B GraphQL RunResumeStatus: HTTP 401 (the API key was refused)", false, 0, null);
+            }
+
+            @Override
+            public void send(List<JournalEntry> entries) throws SinkException {
+                throw new SinkException("HTTP 401", false, 0, null);
+            }
+
+            @Override
+            public void close() {}
+        };
+        sinks = sinks.with(Backend.WANDB, (tracking, live) -> RemoteSinks.Selection.Choice.of(refusing));
+        SenderReport report = sync().sync(runId, List.of(), Duration.ofSeconds(5));
+        assertTrue(report.allDelivered(), report.describe());
+        assertEquals("wandb: all 27 journal entries sent already; nothing left to send", report.describe());
     }
 
     @Test

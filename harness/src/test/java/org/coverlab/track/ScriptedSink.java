@@ -1,5 +1,7 @@
 package org.coverlab.track;
 
+import org.coverlab.run.JournalEntry;
+import org.coverlab.run.RunEvent;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package org.coverlab.track;
 
+import org.coverlab.run.RunEvent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,7 @@
 package org.coverlab.track;
 
+import org.coverlab.run.JournalEntry;
+import org.coverlab.run.RunEvent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

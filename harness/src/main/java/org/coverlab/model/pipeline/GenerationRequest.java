@@ -1,8 +1,7 @@
 package org.coverlab.model.pipeline;
 
-import org.coverlab.spec.SampleSpec;
-
 import java.util.List;
+import org.coverlab.diffusion.SchedulerKind;
 
 /**
  * What to generate: every prompt with every seed (a grid, rows = prompts, cols = seeds).
@@ -10,7 +9,7 @@ import java.util.List;
  * @param batchSize images per UNet call (doubled internally for classifier-free guidance)
  */
 public record GenerationRequest(List<String> prompts, List<Long> seeds, int steps, float guidanceScale,
-                                SampleSpec.Scheduler scheduler, int width, int height, int clipSkip, int batchSize) {
+                                SchedulerKind scheduler, int width, int height, int clipSkip, int batchSize) {
 
     public GenerationRequest {
         prompts = List.copyOf(prompts);
@@ -27,11 +26,6 @@ public record GenerationRequest(List<String> prompts, List<Long> seeds, int step
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
         }
-    }
-
-    public static GenerationRequest of(SampleSpec spec, int width, int height, int clipSkip) {
-        return new GenerationRequest(spec.prompts(), spec.seeds(), spec.steps(), (float) spec.guidanceScale(),
-                spec.scheduler(), width, height, clipSkip, 4);
     }
 
     public GenerationRequest withBatchSize(int size) {

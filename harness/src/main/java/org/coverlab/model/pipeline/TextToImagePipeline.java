@@ -9,11 +9,11 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import org.coverlab.model.StableDiffusionModels;
 import org.coverlab.model.tokenizer.ClipTokenizer;
-import org.coverlab.sample.ClassifierFreeGuidance;
-import org.coverlab.sample.InitialLatents;
-import org.coverlab.sample.Scheduler;
-import org.coverlab.sample.SchedulerConfig;
-import org.coverlab.sample.Schedulers;
+import org.coverlab.diffusion.ClassifierFreeGuidance;
+import org.coverlab.diffusion.InitialLatents;
+import org.coverlab.diffusion.Scheduler;
+import org.coverlab.diffusion.SchedulerConfig;
+import org.coverlab.diffusion.Schedulers;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,6 +69,15 @@ public final class TextToImagePipeline implements AutoCloseable {
 
     /** Images in row-major grid order: prompt 0 with every seed, then prompt 1, ... */
     public List<GeneratedImage> generate(GenerationRequest request) {
+        return generate(request, () -> { });
+    }
+
+    /**
+     * As {@link #generate(GenerationRequest)}, calling {@code betweenSteps} before every denoising step: a run passes
+     * its cancellation check, so a stop lands within one UNet call (whatever it throws ends generation, and every
+     * tensor is released).
+     */
+    public List<GeneratedImage> generate(GenerationRequest request, Runnable betweenSteps) {
         int factor = models.vaeScaleFactor();
         if (request.width() % factor != 0 || request.height() % factor != 0) {
             throw new IllegalArgumentException("image size " + request.width() + "x" + request.height()
@@ -94,7 +103,7 @@ public final class TextToImagePipeline implements AutoCloseable {
             for (int start = 0; start < prompts.size(); start += request.batchSize()) {
                 int end = Math.min(prompts.size(), start + request.batchSize());
                 out.addAll(generateBatch(run, request, cfg, uncond, prompts.subList(start, end),
-                        seeds.subList(start, end)));
+                        seeds.subList(start, end), betweenSteps));
             }
         } finally {
             if (pytorch) {
@@ -107,8 +116,10 @@ public final class TextToImagePipeline implements AutoCloseable {
     /**
      * One image per pair (prompts[i], seeds[i]), {@code settings.batchSize()} pairs per UNet call; the settings'
      * own prompt and seed lists are not used. Evaluation sets draw a different prompt for every image this way.
+     * {@code betweenSteps} runs before every denoising step, as in {@link #generate(GenerationRequest, Runnable)}.
      */
-    public List<GeneratedImage> generatePairs(List<String> prompts, List<Long> seeds, GenerationRequest settings) {
+    public List<GeneratedImage> generatePairs(List<String> prompts, List<Long> seeds, GenerationRequest settings,
+                                              Runnable betweenSteps) {
         if (prompts.size() != seeds.size()) {
             throw new IllegalArgumentException(prompts.size() + " prompts but " + seeds.size() + " seeds");
         }
@@ -118,13 +129,14 @@ public final class TextToImagePipeline implements AutoCloseable {
         List<GeneratedImage> out = new ArrayList<>();
         for (int start = 0; start < prompts.size(); start += settings.batchSize()) {
             int end = Math.min(prompts.size(), start + settings.batchSize());
-            out.addAll(generateFlat(pairs, prompts.subList(start, end), seeds.subList(start, end)));
+            out.addAll(generateFlat(pairs, prompts.subList(start, end), seeds.subList(start, end), betweenSteps));
         }
         return out;
     }
 
     /** One batch of explicit pairs, with generate()'s engine settings (no gradients, CFG against ""). */
-    private List<GeneratedImage> generateFlat(GenerationRequest request, List<String> prompts, List<Long> seeds) {
+    private List<GeneratedImage> generateFlat(GenerationRequest request, List<String> prompts, List<Long> seeds,
+                                              Runnable betweenSteps) {
         int factor = models.vaeScaleFactor();
         if (request.width() % factor != 0 || request.height() % factor != 0) {
             throw new IllegalArgumentException("image size " + request.width() + "x" + request.height()
@@ -138,7 +150,7 @@ public final class TextToImagePipeline implements AutoCloseable {
         try (NDManager run = models.unet().params().manager().newSubManager()) {
             ClassifierFreeGuidance cfg = new ClassifierFreeGuidance(request.guidanceScale());
             NDArray uncond = cfg.enabled() ? encode(run, List.of(""), request.clipSkip()) : null;
-            return generateBatch(run, request, cfg, uncond, prompts, seeds);
+            return generateBatch(run, request, cfg, uncond, prompts, seeds, betweenSteps);
         } finally {
             if (pytorch) {
                 JniUtils.setGradMode(gradMode);
@@ -147,7 +159,8 @@ public final class TextToImagePipeline implements AutoCloseable {
     }
 
     private List<GeneratedImage> generateBatch(NDManager run, GenerationRequest r, ClassifierFreeGuidance cfg,
-                                               NDArray uncond, List<String> prompts, List<Long> seeds) {
+                                               NDArray uncond, List<String> prompts, List<Long> seeds,
+                                               Runnable betweenSteps) {
         int batch = prompts.size();
         int factor = models.vaeScaleFactor();
         try (NDManager bm = run.newSubManager();
@@ -166,6 +179,7 @@ public final class TextToImagePipeline implements AutoCloseable {
                 x = x.mul(scheduler.initNoiseSigma());
             }
             for (float t : scheduler.timesteps()) {
+                betweenSteps.run();
                 try (NDManager step = bm.newSubManager()) {
                     NDArray in = scheduler.scaleModelInput(x, t);
                     in.attach(step);

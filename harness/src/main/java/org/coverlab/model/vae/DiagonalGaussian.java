@@ -2,7 +2,7 @@ package org.coverlab.model.vae;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import org.coverlab.sample.TorchRandom;
+import org.coverlab.diffusion.TorchRandom;
 
 /** The VAE posterior: per-element Gaussian with the mean and clamped log-variance split from the moments. */
 public final class DiagonalGaussian {

@@ -30,14 +30,15 @@ import org.coverlab.model.pipeline.GeneratedImage;
 import org.coverlab.model.pipeline.GenerationRequest;
 import org.coverlab.model.pipeline.TextToImagePipeline;
 import org.coverlab.run.Progress;
+import org.coverlab.run.RunEvent;
 import org.coverlab.run.RunJson;
+import org.coverlab.diffusion.SchedulerKind;
 import org.coverlab.run.StageContext;
-import org.coverlab.run.stages.ModelProvenance;
+import org.coverlab.stages.ModelProvenance;
 import org.coverlab.spec.EvalSpec;
 import org.coverlab.spec.ExperimentSpec;
 import org.coverlab.spec.SampleSpec;
 import org.coverlab.stages.TrainingProbe;
-import org.coverlab.track.RunEvent;
 import org.coverlab.util.AtomicFiles;
 
 /**
@@ -136,7 +137,7 @@ public final class EvaluateProbe implements TrainingProbe {
             ctx.log().info("evaluate {}: {} of {} images already generated; continuing", point.label(), n - missing.size(), n);
         }
         GenerationRequest settings = new GenerationRequest(List.of(prompts.get(0)), List.of(seeds.get(0)), eval.steps(),
-                (float) spec.sample().guidanceScale(), spec.sample().scheduler(), spec.dataset().resolution().width(),
+                (float) spec.sample().guidanceScale(), SchedulerKind.fromKey(spec.sample().scheduler().key()).orElseThrow(), spec.dataset().resolution().width(),
                 spec.dataset().resolution().height(), spec.model().clipSkip(), eval.batchSize());
         try (Progress progress = ctx.progress("evaluate " + point.label() + " images", n, n - missing.size())) {
             int done = n - missing.size();
@@ -145,7 +146,7 @@ public final class EvaluateProbe implements TrainingProbe {
                 List<Integer> batch = missing.subList(b, Math.min(missing.size(), b + eval.batchSize()));
                 List<String> bp = batch.stream().map(prompts::get).toList();
                 List<Long> bs = batch.stream().map(seeds::get).toList();
-                List<GeneratedImage> images = model.generatePairs(bp, bs, settings);
+                List<GeneratedImage> images = model.generatePairs(bp, bs, settings, ctx::checkCancelled);
                 for (int k = 0; k < batch.size(); k++) {
                     AtomicFiles.write(imagesDir.resolve(imageFile(batch.get(k))), png(images.get(k).toBufferedImage()));
                 }

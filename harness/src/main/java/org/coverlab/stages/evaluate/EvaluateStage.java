@@ -1,11 +1,13 @@
 package org.coverlab.stages.evaluate;
 
 import ai.djl.ndarray.NDManager;
+import java.util.Optional;
 import java.util.Set;
 import org.coverlab.run.Stage;
 import org.coverlab.run.StageContext;
-import org.coverlab.run.stages.ModelSource;
+import org.coverlab.stages.ModelSource;
 import org.coverlab.spec.ExperimentSpec;
+import org.coverlab.stages.Pipeline;
 import org.coverlab.stages.TrainingProbe;
 
 /**
@@ -27,14 +29,14 @@ public final class EvaluateStage implements Stage {
     }
 
     @Override
-    public boolean appliesTo(ExperimentSpec spec) {
-        return EvaluateProbe.enabled(spec) && !spec.trains();
+    public Optional<String> neededBecause(ExperimentSpec spec) {
+        return spec.trains() ? Optional.empty() : Pipeline.needsEvaluation(spec);
     }
 
     @Override
     public void run(StageContext ctx) throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
-            ModelSource.Loaded loaded = ModelSource.open(ctx.spec().model(), ctx.runDir().path(), manager, ctx.log());
+            ModelSource.Loaded loaded = ModelSource.open(ctx.spec().model(), ctx.runDir().path(), ctx.settings().tinyModel(), manager, ctx.log());
             try (var pipeline = loaded.pipeline()) {
                 probe.run(ctx, pipeline, loaded.provenance(), new TrainingProbe.ProbePoint(
                         Set.of(TrainingProbe.ProbePoint.Kind.BEFORE_TRAINING, TrainingProbe.ProbePoint.Kind.END), 0, 0,

@@ -1,7 +1,7 @@
 package org.coverlab.stages.evaluate;
 
 import java.util.Map;
-import org.coverlab.run.stages.ModelProvenance;
+import org.coverlab.stages.ModelProvenance;
 
 /**
  * {@code eval/<label>/evaluation.json}: the scores of one evaluation point and what made them (CONTRACTS.md).

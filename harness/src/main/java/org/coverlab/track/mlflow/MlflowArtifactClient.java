@@ -38,16 +38,8 @@ final class MlflowArtifactClient implements AutoCloseable {
     MlflowArtifactClient(MlflowEndpoint endpoint) {
         this.base = HttpUrl.get(endpoint.trackingUri().toString());
         this.failures = new MlflowFailures(endpoint.trackingUri(), endpoint.credentials());
-        Optional<String> auth = endpoint.credentials().authorizationHeader();
-        OkHttpClient.Builder builder = new OkHttpClient.Builder()
-                .connectTimeout(endpoint.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .readTimeout(endpoint.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .writeTimeout(endpoint.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                // The sender retries; a silent OkHttp retry would hide a dropped connection from it.
-                .retryOnConnectionFailure(false);
-        auth.ifPresent(value -> builder.addInterceptor(chain ->
-                chain.proceed(chain.request().newBuilder().header("Authorization", value).build())));
-        this.http = builder.build();
+        // Idle connections evicted before the server's 5 s idle close; see MlflowTrackingApi.
+        this.http = MlflowTrackingApi.httpClient(endpoint);
     }
 
     /**

@@ -51,10 +51,16 @@ final class MlflowNames {
         return Optional.empty();
     }
 
-    /** A config value as MLflow shows params: strings verbatim, collections and maps as JSON, null as "null". */
+    /**
+     * A config value as MLflow shows params: strings verbatim, collections and maps as JSON, null as "null", floating
+     * point numbers as Python's str() writes them ({@code 5e-06}, {@code 0.0001}, {@code 1.0}), so a param compares
+     * equal to the same run logged from Python.
+     */
     static String paramValue(Object value) {
         String text;
-        if (value instanceof Collection<?> || value instanceof Map<?, ?> || value instanceof Object[]) {
+        if (value instanceof Double || value instanceof Float) {
+            text = pythonFloat(((Number) value).doubleValue());
+        } else if (value instanceof Collection<?> || value instanceof Map<?, ?> || value instanceof Object[]) {
             try {
                 text = JSON.writeValueAsString(value);
             } catch (JsonProcessingException e) {
@@ -64,6 +70,32 @@ final class MlflowNames {
             text = String.valueOf(value);
         }
         return cut(text, MAX_PARAM_VALUE_LENGTH);
+    }
+
+    /**
+     * Python's repr of a float: the shortest digits that round-trip (as Java's), positional for exponents -4..15,
+     * else scientific with at least two exponent digits ({@code 1e-05}, {@code 1.5e+16}).
+     */
+    static String pythonFloat(double v) {
+        if (Double.isNaN(v)) {
+            return "nan";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "inf" : "-inf";
+        }
+        if (v == 0) {
+            return (1 / v < 0) ? "-0.0" : "0.0";
+        }
+        java.math.BigDecimal d = new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros();
+        String digits = d.unscaledValue().abs().toString();
+        int exponent = digits.length() - 1 - d.scale(); // of the first digit
+        String sign = v < 0 ? "-" : "";
+        if (exponent >= -4 && exponent < 16) {
+            String plain = d.abs().toPlainString();
+            return sign + (plain.contains(".") ? plain : plain + ".0");
+        }
+        String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+        return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + String.format(java.util.Locale.ROOT, "%02d", Math.abs(exponent));
     }
 
     static String tagValue(String value) {

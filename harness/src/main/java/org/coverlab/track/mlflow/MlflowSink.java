@@ -14,9 +14,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.coverlab.spec.TrackingSpec;
-import org.coverlab.track.JournalEntry;
+import org.coverlab.run.JournalEntry;
 import org.coverlab.track.RemoteSink;
-import org.coverlab.track.RunEvent;
+import org.coverlab.run.RunEvent;
+import org.coverlab.track.RunSource;
 import org.mlflow.api.proto.Service.CreateRun;
 import org.mlflow.api.proto.Service.Experiment;
 import org.mlflow.api.proto.Service.Metric;
@@ -51,6 +52,10 @@ public final class MlflowSink implements RemoteSink {
 
     public static final String RUN_ID_TAG = "coverlab.run_id";
     static final String CONFLICT_TAG_PREFIX = "coverlab.param_conflict.";
+    static final String SPEC = "spec.yaml";
+    static final String RUN_LOG = "run.log";
+    /** Config values that are absolute paths of this machine go to tags with this prefix, not to params. */
+    static final String PATH_TAG_PREFIX = "coverlab.path.";
 
     private static final Logger LOG = LoggerFactory.getLogger(MlflowSink.class);
 
@@ -59,6 +64,7 @@ public final class MlflowSink implements RemoteSink {
     private final MlflowArtifactClient artifacts;
     private final MlflowFailures failures;
     private final Set<String> warned = new HashSet<>();
+    private final RunSource source = RunSource.current(Path.of(""));
 
     private Path runDir;
     /** Written by the sender thread, read by {@link #mlflowRunId} from others. */
@@ -104,9 +110,10 @@ public final class MlflowSink implements RemoteSink {
                     .setExperimentId(experimentId)
                     .setRunName(runName)
                     .setStartTime(System.currentTimeMillis())
-                    .setUserId(System.getProperty("user.name", ""))
+                    .setUserId(source.user())
                     .addTags(tag(RUN_ID_TAG, runId))
-                    .addTags(tag("mlflow.source.name", "coverlab"))
+                    .addTags(tag("mlflow.user", source.user()))
+                    .addTags(tag("mlflow.source.name", MlflowNames.tagValue(source.commandLine())))
                     .addTags(tag("mlflow.source.type", "LOCAL"))
                     .build());
             LOG.info("mlflow: created run {} in experiment '{}' for coverlab run {}", found.getRunId(),
@@ -214,8 +221,21 @@ public final class MlflowSink implements RemoteSink {
     }
 
     private void started(RunEvent.Started s) throws SinkException {
+        systemTags(s.config());
+        uploadRunFile(SPEC);
         for (Map.Entry<String, Object> e : new TreeMap<>(s.config()).entrySet()) {
             String key = e.getKey();
+            if (key.startsWith("tracking.") || key.equals("description")) {
+                continue; // where the run is mirrored is no experiment parameter; the description is the run's note
+            }
+            if (e.getValue() == null || "".equals(e.getValue())) {
+                continue; // an unset setting: MLflow shows no empty params
+            }
+            if (e.getValue() instanceof String text && isAbsolutePath(text)) {
+                // A machine's path is no parameter to compare runs by; kept as a tag
+                addTag(PATH_TAG_PREFIX + key, text);
+                continue;
+            }
             Optional<String> problem = MlflowNames.keyProblem(key);
             if (problem.isPresent()) {
                 warnOnce("param:" + key, "mlflow: config key '" + key + "' is not logged as a param: " + problem.get());
@@ -243,6 +263,46 @@ public final class MlflowSink implements RemoteSink {
         }
     }
 
+    /** The dataset the run prepared ({@value DatasetInputs#PROVENANCE}) as the run's input, and that file as an artifact. */
+    private void datasetInput() throws SinkException {
+        Path provenance = runDir.resolve(DatasetInputs.PROVENANCE);
+        Optional<org.mlflow.api.proto.Service.DatasetInput> input;
+        try {
+            input = DatasetInputs.fromProvenance(provenance);
+        } catch (IOException e) {
+            warnOnce("dataset", "mlflow: the dataset provenance " + provenance + " cannot be read (" + e.getMessage()
+                    + "); the run has no dataset input");
+            return;
+        }
+        if (input.isPresent()) {
+            batch.flush();
+            api.logInputs(org.mlflow.api.proto.Service.LogInputs.newBuilder().setRunId(run.getRunId())
+                    .addDatasets(input.get()).build());
+        }
+        uploadFile(provenance, DatasetInputs.PROVENANCE, false);
+    }
+
+    /** The tags MLflow's own clients set: who ran it, from which source and commit, and the run's description. */
+    private void systemTags(Map<String, Object> config) throws SinkException {
+        addTag("mlflow.user", source.user());
+        addTag("mlflow.source.name", source.commandLine());
+        addTag("mlflow.source.type", "LOCAL");
+        if (!source.gitCommit().isEmpty()) {
+            addTag("mlflow.source.git.commit", source.gitCommit());
+        }
+        if (!source.gitRemote().isEmpty()) {
+            addTag("mlflow.source.git.repoURL", source.gitRemote());
+        }
+        Object description = config.get("description");
+        if (description != null && !description.toString().isBlank()) {
+            addTag("mlflow.note.content", description.toString());
+        }
+    }
+
+    static boolean isAbsolutePath(String text) {
+        return text.startsWith("/") || text.matches("^[A-Za-z]:[\\\\/].*") || text.startsWith("\\\\");
+    }
+
     private void metrics(long step, long timeMillis, Map<String, ? extends Number> values) throws SinkException {
         latestStep = Math.max(latestStep, step);
         for (Map.Entry<String, ? extends Number> e : values.entrySet()) {
@@ -268,6 +328,12 @@ public final class MlflowSink implements RemoteSink {
         String remote = "images/" + MlflowNames.pathSegment(i.key()) + "/step-" + String.format(Locale.ROOT, "%08d", i.step())
                 + ext;
         uploadFile(runDir.resolve(i.path()), remote, false);
+        // The grid's folder (grid.json, one PNG per image) at its path in the run directory.
+        Path folder = runDir.resolve(i.path()).normalize().getParent();
+        if (folder != null && folder.startsWith(runDir.normalize()) && !folder.equals(runDir.normalize())) {
+            artifact(new RunEvent.Artifact(i.timeMillis(), i.step(), "samples",
+                    runDir.normalize().relativize(folder).toString().replace('\\', '/')));
+        }
     }
 
     private void artifact(RunEvent.Artifact a) throws SinkException {
@@ -291,6 +357,13 @@ public final class MlflowSink implements RemoteSink {
             }
         } else {
             uploadFile(local, remoteBase, skipSameSize);
+        }
+    }
+
+    /** A file every run folder has (spec.yaml, run.log), at its own name; none in a bare folder (tests). */
+    private void uploadRunFile(String name) throws SinkException {
+        if (Files.isRegularFile(runDir.resolve(name))) {
+            uploadFile(runDir.resolve(name), name, false);
         }
     }
 
@@ -329,6 +402,9 @@ public final class MlflowSink implements RemoteSink {
     }
 
     private void summary(RunEvent.Summary s) throws SinkException {
+        if (s.values().containsKey(DatasetInputs.SUMMARY_KEY)) {
+            datasetInput();
+        }
         Map<String, Double> numbers = new HashMap<>();
         for (Map.Entry<String, Object> e : s.values().entrySet()) {
             if (e.getValue() instanceof Number n) {
@@ -347,6 +423,7 @@ public final class MlflowSink implements RemoteSink {
             default -> RunStatus.FAILED;
         };
         addTag("coverlab.exit_code", Integer.toString(f.exitCode()));
+        uploadRunFile(RUN_LOG);
         batch.flush();
         api.updateStatus(run.getRunId(), status, f.timeMillis());
         serverStatus = status;

@@ -24,16 +24,15 @@ import org.coverlab.track.RemoteSink.SinkException;
 
 /**
  * Logs a checkpoint as a versioned W&B artifact of type {@code model} in the collection {@code model-<run>}, with the
- * aliases {@code latest} and {@code step-<N>}: CreateArtifact (digest-deduplicated, so an unchanged checkpoint is not
- * stored twice), CreateArtifactManifest, CreateArtifactFiles with a PUT of each file, UpdateArtifactManifest with a
- * PUT of the manifest, CommitArtifact. The digest is the SDK's: hex MD5 of {@code "wandb-artifact-manifest-v1\n"}
+ * aliases {@code latest} and {@code step-<N>}, linked to the history step it was saved at, in the SDK 0.31's order:
+ * CreateArtifact (digest-deduplicated, so an unchanged checkpoint is not stored twice), CreateArtifactManifest,
+ * CreateArtifactFiles with a PUT of each file, CreateArtifactManifest again for the manifest's upload URL and its PUT,
+ * CommitArtifact. Uploads carry exactly the returned headers and no Content-Type of their own. The digest is the SDK's: hex MD5 of {@code "wandb-artifact-manifest-v1\n"}
  * followed by {@code "name:digest\n"} per file, sorted by name, where each file's digest is its Base64 MD5.
  */
 final class WandbArtifacts {
 
     static final String TYPE = "model";
-    private static final MediaType OCTET = MediaType.get("application/octet-stream");
-    private static final MediaType JSON_TYPE = MediaType.get("application/json");
 
     /** One file of an artifact: its name inside the artifact, where it is, its Base64 MD5 and size. */
     record Entry(String name, Path file, String md5, long size) {}
@@ -71,14 +70,19 @@ final class WandbArtifacts {
         return HexFormat.of().formatHex(md5.digest());
     }
 
-    byte[] manifest(List<Entry> entries) {
+    /**
+     * The manifest as the SDK writes it, each entry naming the artifact version it was first stored with
+     * ({@code birthArtifactID}). The SDK's client-side fields (local_path, skip_cache) stay out: they are local paths.
+     */
+    byte[] manifest(List<Entry> entries, String birthArtifactId) {
         ObjectNode manifest = json.createObjectNode();
         manifest.put("version", 1);
         manifest.put("storagePolicy", "wandb-storage-policy-v1");
         manifest.putObject("storagePolicyConfig").put("storageLayout", "V2");
         ObjectNode contents = manifest.putObject("contents");
         for (Entry entry : entries) {
-            contents.putObject(entry.name()).put("digest", entry.md5()).put("size", entry.size());
+            contents.putObject(entry.name()).put("digest", entry.md5()).put("size", entry.size())
+                    .put("birthArtifactID", birthArtifactId);
         }
         try {
             return json.writeValueAsBytes(manifest);
@@ -87,27 +91,32 @@ final class WandbArtifacts {
         }
     }
 
-    /** Logs one checkpoint version; returns false when W&B already had these exact bytes (nothing uploaded). */
+    /**
+     * Logs one checkpoint version linked to history step {@code step}; returns false when W&B already had these exact
+     * bytes (nothing uploaded).
+     */
     boolean logCheckpoint(String entity, String project, String run, long step, String path, List<Entry> entries)
             throws SinkException {
         String collection = collectionFor(run);
         String digest = manifestDigest(entries);
-        ObjectNode create = json.createObjectNode();
-        create.put("entityName", entity);
-        create.put("projectName", project);
-        create.put("artifactTypeName", TYPE);
-        create.put("artifactCollectionName", collection);
-        create.put("runName", run);
-        create.put("digest", digest);
-        create.put("digestAlgorithm", "MANIFEST_MD5");
-        ArrayNode aliases = create.putArray("aliases");
+        ObjectNode input = json.createObjectNode();
+        input.put("entityName", entity);
+        input.put("projectName", project);
+        input.put("artifactTypeName", TYPE);
+        input.put("artifactCollectionName", collection);
+        input.put("runName", run);
+        input.put("digest", digest);
+        input.put("digestAlgorithm", "MANIFEST_MD5");
+        ArrayNode aliases = input.putArray("aliases");
         aliases.addObject().put("artifactCollectionName", collection).put("alias", "latest");
         aliases.addObject().put("artifactCollectionName", collection).put("alias", "step-" + step);
-        create.put("enableDigestDeduplication", true);
-        create.put("clientID", UUID.randomUUID().toString());
-        create.put("sequenceClientID", UUID.randomUUID().toString());
-        ObjectNode metadata = json.createObjectNode().put("step", step).put("path", path);
-        create.put("metadata", metadata.toString());
+        input.put("enableDigestDeduplication", true);
+        input.put("historyStep", step);
+        input.put("clientID", UUID.randomUUID().toString());
+        input.put("sequenceClientID", UUID.randomUUID().toString());
+        input.put("metadata", json.createObjectNode().put("step", step).put("path", path).toString());
+        ObjectNode create = json.createObjectNode();
+        create.set("input", input);
         JsonNode artifact = api.graphql("CreateArtifact", WandbQueries.CREATE_ARTIFACT, create, RetryPolicy.API)
                 .path("createArtifact").path("artifact");
         String artifactId = artifact.path("id").asText("");
@@ -118,59 +127,63 @@ final class WandbArtifacts {
             return false;
         }
 
-        ObjectNode createManifest = json.createObjectNode();
-        createManifest.put("artifactID", artifactId);
-        createManifest.put("name", "wandb_manifest.json");
-        createManifest.put("digest", "");
-        createManifest.put("entityName", entity);
-        createManifest.put("projectName", project);
-        createManifest.put("runName", run);
-        createManifest.put("type", "FULL");
-        createManifest.put("includeUpload", false);
-        String manifestId = api.graphql("CreateArtifactManifest", WandbQueries.CREATE_ARTIFACT_MANIFEST, createManifest,
-                RetryPolicy.API).path("createArtifactManifest").path("artifactManifest").path("id").asText("");
+        String manifestId = createManifest(entity, project, run, artifactId, "", false).path("id").asText("");
         if (manifestId.isEmpty()) {
             throw new SinkException("W&B CreateArtifactManifest returned no manifest id for " + path, true, 0, null);
         }
 
-        ObjectNode createFiles = json.createObjectNode();
-        createFiles.put("storageLayout", "V2");
-        ArrayNode specs = createFiles.putArray("artifactFiles");
+        ObjectNode filesInput = json.createObjectNode();
+        filesInput.put("storageLayout", "V2");
+        ArrayNode specs = filesInput.putArray("artifactFiles");
         for (Entry entry : entries) {
             specs.addObject().put("artifactID", artifactId).put("name", entry.name()).put("md5", entry.md5())
                     .put("artifactManifestID", manifestId);
         }
+        ObjectNode createFiles = json.createObjectNode();
+        createFiles.set("input", filesInput);
         JsonNode edges = api.graphql("CreateArtifactFiles", WandbQueries.CREATE_ARTIFACT_FILES, createFiles, RetryPolicy.API)
                 .path("createArtifactFiles").path("files").path("edges");
-        for (JsonNode edge : edges) {
-            JsonNode node = edge.path("node");
+        if (edges.size() != entries.size()) {
+            throw new SinkException("W&B CreateArtifactFiles answered " + edges.size() + " files for the " + entries.size()
+                    + " of " + path, true, 0, null);
+        }
+        for (int i = 0; i < entries.size(); i++) { // edges come in the order of the input, as the SDK relies on
+            JsonNode node = edges.get(i).path("node");
             String url = node.path("uploadUrl").asText("");
             if (url.isEmpty()) {
                 continue; // W&B already stores a file with this MD5
             }
-            Entry entry = entries.stream().filter(e -> e.name().equals(node.path("name").asText())).findFirst().orElse(null);
-            if (entry == null) {
-                throw new SinkException("W&B CreateArtifactFiles named a file that is not in " + path, true, 0, null);
-            }
-            api.upload("artifact file " + entry.name(), url, headers(node), RequestBody.create(entry.file().toFile(), OCTET));
+            Entry entry = entries.get(i);
+            api.upload("artifact file " + entry.name(), url, headers(node), RequestBody.create(entry.file().toFile(), (MediaType) null));
         }
 
-        byte[] manifest = manifest(entries);
-        ObjectNode update = json.createObjectNode();
-        update.put("artifactManifestID", manifestId);
-        update.put("digest", Base64.getEncoder().encodeToString(md5().digest(manifest)));
-        update.put("includeUpload", true);
-        JsonNode file = api.graphql("UpdateArtifactManifest", WandbQueries.UPDATE_ARTIFACT_MANIFEST, update, RetryPolicy.API)
-                .path("updateArtifactManifest").path("artifactManifest").path("file");
+        byte[] manifest = manifest(entries, artifactId);
+        String manifestDigest = Base64.getEncoder().encodeToString(md5().digest(manifest));
+        JsonNode file = createManifest(entity, project, run, artifactId, manifestDigest, true).path("file");
         String manifestUrl = file.path("uploadUrl").asText("");
         if (manifestUrl.isEmpty()) {
-            throw new SinkException("W&B UpdateArtifactManifest returned no upload URL for " + path, true, 0, null);
+            throw new SinkException("W&B CreateArtifactManifest returned no upload URL for " + path, true, 0, null);
         }
-        api.upload("artifact manifest", manifestUrl, headers(file), RequestBody.create(manifest, JSON_TYPE));
+        api.upload("artifact manifest", manifestUrl, headers(file), RequestBody.create(manifest, (MediaType) null));
 
         ObjectNode commit = json.createObjectNode().put("artifactID", artifactId);
         api.graphql("CommitArtifact", WandbQueries.COMMIT_ARTIFACT, commit, RetryPolicy.API);
         return true;
+    }
+
+    private JsonNode createManifest(String entity, String project, String run, String artifactId, String digest,
+                                    boolean includeUpload) throws SinkException {
+        ObjectNode variables = json.createObjectNode();
+        variables.put("artifactID", artifactId);
+        variables.put("name", "wandb_manifest.json");
+        variables.put("digest", digest);
+        variables.put("entityName", entity);
+        variables.put("projectName", project);
+        variables.put("runName", run);
+        variables.put("manifestType", "FULL");
+        variables.put("includeUpload", includeUpload);
+        return api.graphql("CreateArtifactManifest", WandbQueries.CREATE_ARTIFACT_MANIFEST, variables, RetryPolicy.API)
+                .path("createArtifactManifest").path("artifactManifest");
     }
 
     private static List<String> headers(JsonNode node) {

@@ -20,16 +20,13 @@ import org.coverlab.track.RemoteSink.SinkException;
 
 /**
  * Plain run files (media, reports, logs): CreateRunFiles for a batch of paths, then a PUT of each file to its signed
- * URL with the returned upload headers and without the W&B key. The paths then go into the file stream's
+ * URL with exactly the returned upload headers (no Content-Type of its own) and without the W&B key. The paths then go into the file stream's
  * {@code uploaded} list, which is what makes W&B show them.
  */
 final class WandbRunFiles {
 
-    static final MediaType OCTET = MediaType.get("application/octet-stream");
-    static final MediaType PNG = MediaType.get("image/png");
-
-    /** A file to upload: its path in the W&B run, where it is here, and its content type. */
-    record Upload(String name, Path local, MediaType type) {}
+    /** A file to upload: its path in the W&B run and where it is here. */
+    record Upload(String name, Path local) {}
 
     private final WandbApi api;
     private final ObjectMapper json;
@@ -59,7 +56,7 @@ final class WandbRunFiles {
         List<Upload> files = new ArrayList<>();
         try (Stream<Path> walk = Files.isDirectory(root) ? Files.walk(root) : Stream.of(root)) {
             walk.filter(Files::isRegularFile).sorted().forEach(file ->
-                    files.add(new Upload(base.relativize(file).toString().replace('\\', '/'), file, OCTET)));
+                    files.add(new Upload(base.relativize(file).toString().replace('\\', '/'), file)));
         }
         if (files.isEmpty()) {
             throw new IOException(relative + " holds no files");
@@ -91,7 +88,8 @@ final class WandbRunFiles {
             if (upload == null || url.isBlank()) {
                 continue;
             }
-            api.upload(upload.name(), url, headers, RequestBody.create(upload.local().toFile(), upload.type()));
+            // No Content-Type of our own: a signed URL may sign the headers, and only uploadHeaders were signed.
+            api.upload(upload.name(), url, headers, RequestBody.create(upload.local().toFile(), (MediaType) null));
             names.add(upload.name());
         }
         if (names.size() < byName.size()) {

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,10 +22,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import okhttp3.OkHttpClient;
 import org.coverlab.spec.TrackingSpec;
-import org.coverlab.track.JournalEntry;
+import org.coverlab.run.JournalEntry;
 import org.coverlab.track.Redactor;
 import org.coverlab.track.RemoteSink;
-import org.coverlab.track.RunEvent;
+import org.coverlab.run.RunEvent;
+import org.coverlab.track.RunSource;
 import org.coverlab.track.SinkCursorStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +64,7 @@ public final class WandbSink implements RemoteSink {
     private final int maxRequestBytes;
     private final ReentrantLock lock = new ReentrantLock();
     private final Clock clock;
+    private final RunSource source = RunSource.current(Path.of(""));
 
     private Path runDir;
     private String run;
@@ -191,12 +192,21 @@ public final class WandbSink implements RemoteSink {
             if (config != null) {
                 upsertRun(WandbConfig.json(config, json), null);
             }
+            // History, summary, console and media (small files, listed as uploaded with the rows that show them)
+            // go first and are kept even if a checkpoint upload below fails: a retried batch then re-sends only the
+            // checkpoint, and a slow checkpoint never holds back the metrics logged before it. The run is marked
+            // complete only after its checkpoints, as the SDK finishes its uploads before it completes the stream.
             Set<String> uploaded = runFiles.upload(entity, project, run, uploads);
+            post(work, uploaded, checkpoints.isEmpty() ? exitCode : null);
+            committed = work;
             for (RunEvent.Artifact checkpoint : checkpoints) {
                 logCheckpoint(checkpoint);
             }
-            post(work, uploaded, exitCode);
-            committed = work;
+            if (!checkpoints.isEmpty() && exitCode != null) {
+                StreamPosition last = committed.copy();
+                post(last, Set.of(), exitCode);
+                committed = last;
+            }
             finished = exitCode != null;
             if (dropped > 0) {
                 LOG.info("wandb: skipped {} entries at steps at or below step {}, which the W&B run already has",
@@ -284,10 +294,12 @@ public final class WandbSink implements RemoteSink {
         if (configOrNull != null) {
             variables.put("config", configOrNull);
         }
-        if (displayNameOrNull != null) { // first upsert of this session: who runs it
-            variables.put("host", hostName());
-            variables.put("program", "coverlab");
-            variables.put("state", "running");
+        if (displayNameOrNull != null) { // first upsert of this session: who runs it, from which source
+            // No state: like the SDK, the server derives it from the file stream (heartbeats, complete, exitcode).
+            variables.put("host", source.host());
+            variables.put("program", source.program());
+            putIfSet(variables, "commit", source.gitCommit());
+            putIfSet(variables, "repo", source.gitRemote());
         }
         JsonNode bucket = api.graphql("UpsertBucket", WandbQueries.UPSERT_BUCKET, variables, RetryPolicy.UPSERT)
                 .path("upsertBucket").path("bucket");
@@ -312,11 +324,9 @@ public final class WandbSink implements RemoteSink {
             LOG.warn("wandb: image {} at step {} not sent: {}", image.key(), image.step(), redactor.describe(e));
             return true; // a local problem; retrying the send cannot fix it
         }
-        if (!work.put(image.step(), image.timeMillis(), Map.of(image.key(), media.historyValue(image.caption())))) {
-            return false;
-        }
-        uploads.add(new WandbRunFiles.Upload(media.remotePath(), media.local(), WandbRunFiles.PNG));
-        return true;
+        // Uploaded even when the row is already there: a batch retried after a failed upload must still send it.
+        uploads.add(new WandbRunFiles.Upload(media.remotePath(), media.local()));
+        return work.put(image.step(), image.timeMillis(), Map.of(image.key(), media.historyValue(image.caption())));
     }
 
     private void logCheckpoint(RunEvent.Artifact checkpoint) throws SinkException {
@@ -330,7 +340,17 @@ public final class WandbSink implements RemoteSink {
             LOG.warn("wandb: checkpoint {} not logged: {}", checkpoint.path(), redactor.describe(e));
             return;
         }
-        boolean uploaded = artifacts.logCheckpoint(entity, project, run, checkpoint.step(), checkpoint.path(), entries);
+        boolean uploaded;
+        try {
+            uploaded = artifacts.logCheckpoint(entity, project, run, checkpoint.step(), checkpoint.path(), entries);
+        } catch (SinkException e) {
+            if (!java.nio.file.Files.exists(entries.get(0).file())) {
+                // Deleted while uploading (pruned): retrying the batch cannot bring it back; its version stays PENDING.
+                LOG.warn("wandb: checkpoint {} was deleted during its upload; not logged", checkpoint.path());
+                return;
+            }
+            throw e;
+        }
         LOG.info("wandb: checkpoint {} {} artifact {}:latest", checkpoint.path(),
                 uploaded ? "logged as" : "unchanged, already in", WandbArtifacts.collectionFor(run));
     }
@@ -444,14 +464,6 @@ public final class WandbSink implements RemoteSink {
     private static void putIfSet(ObjectNode node, String key, String value) {
         if (value != null && !value.isBlank()) {
             node.put(key, value);
-        }
-    }
-
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "unknown";
         }
     }
 

@@ -1,8 +1,8 @@
 package org.coverlab.model.pipeline;
 
+import org.coverlab.diffusion.SchedulerKind;
 import org.coverlab.model.ModelConfigException;
 import org.coverlab.model.Reference;
-import org.coverlab.spec.SampleSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +23,7 @@ class GenerateGridTest {
     void writesAPromptBySeedGridFromADiffusersFolder(@TempDir Path dir) throws IOException {
         Path out = dir.resolve("grid.png");
         GenerateGrid.write(Reference.model("pipeline"), new GenerationRequest(List.of("a cat", "a dog"),
-                List.of(1L, 2L, 3L), 2, 7.5f, SampleSpec.Scheduler.EULER, 24, 16, 0, 4), out);
+                List.of(1L, 2L, 3L), 2, 7.5f, SchedulerKind.EULER, 24, 16, 0, 4), out);
         var grid = ImageIO.read(out.toFile());
         assertEquals(3 * 24 + 2 * ImageGrid.GUTTER, grid.getWidth());
         assertEquals(2 * 16 + ImageGrid.GUTTER, grid.getHeight());
@@ -40,7 +40,7 @@ class GenerateGridTest {
         Files.copy(Reference.model("pipeline/scheduler/scheduler_config.json"),
                 dir.resolve("scheduler/scheduler_config.json"));
         ModelConfigException sdxl = assertThrows(ModelConfigException.class, () -> GenerateGrid.write(dir,
-                new GenerationRequest(List.of("a"), List.of(1L), 2, 7.5f, SampleSpec.Scheduler.DDIM, 64, 96, 0, 4),
+                new GenerationRequest(List.of("a"), List.of(1L), 2, 7.5f, SchedulerKind.DDIM, 64, 96, 0, 4),
                 dir.resolve("g.png")));
         assertTrue(sdxl.getMessage().contains("SDXL"), sdxl.getMessage());
     }

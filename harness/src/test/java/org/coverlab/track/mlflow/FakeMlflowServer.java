@@ -55,7 +55,10 @@ final class FakeMlflowServer implements AutoCloseable {
 
     /** Queues a fault for the next request whose path ends with {@code pathSuffix} (e.g. runs/log-batch). */
     void fail(String pathSuffix, Fault fault) {
-        faults.computeIfAbsent(pathSuffix, k -> new ArrayDeque<>()).add(fault);
+        // The deques are plain: add under the same lock the server thread polls them with.
+        synchronized (faults) {
+            faults.computeIfAbsent(pathSuffix, k -> new ArrayDeque<>()).add(fault);
+        }
     }
 
     List<RecordedRequest> requests(String pathSuffix) {

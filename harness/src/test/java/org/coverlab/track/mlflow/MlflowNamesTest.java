@@ -57,4 +57,28 @@ class MlflowNamesTest {
         assertEquals("_hidden", MlflowNames.pathSegment("..hidden"));
         assertEquals("_", MlflowNames.pathSegment(""));
     }
+
+    /** Python's str() of each value (python3 -c 'print(str(v))'), so params equal those logged from Python. */
+    @Test
+    void floatParamsAreWrittenAsPythonWritesThem() {
+        Map<Double, String> python = new java.util.LinkedHashMap<>();
+        python.put(5e-06, "5e-06");
+        python.put(1e-4, "0.0001");
+        python.put(1.0, "1.0");
+        python.put(1e16, "1e+16");
+        python.put(1.5e16, "1.5e+16");
+        python.put(123456789012345.6, "123456789012345.6");
+        python.put(0.1 + 0.2, "0.30000000000000004");
+        python.put(-2.5e-7, "-2.5e-07");
+        python.put(1e-5, "1e-05");
+        python.put(0.00012, "0.00012");
+        python.put(3.0e22, "3e+22");
+        python.put(100.0, "100.0");
+        python.put(1e15, "1000000000000000.0");
+        python.put(-0.0, "-0.0");
+        python.put(Math.pow(2, -30), "9.313225746154785e-10");
+        python.put(9999999999999998.0, "9999999999999998.0");
+        python.forEach((v, text) -> assertEquals(text, MlflowNames.paramValue(v), "python str(" + v + ")"));
+        assertEquals("8", MlflowNames.paramValue(8), "integers stay integers");
+    }
 }

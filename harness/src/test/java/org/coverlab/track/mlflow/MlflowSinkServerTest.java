@@ -16,9 +16,9 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.coverlab.track.JournalEntry;
+import org.coverlab.run.JournalEntry;
 import org.coverlab.track.RemoteSink.SinkException;
-import org.coverlab.track.RunEvent;
+import org.coverlab.run.RunEvent;
 import org.mlflow.api.proto.Service.Metric;
 import org.mlflow.api.proto.Service.Param;
 import org.mlflow.api.proto.Service.Run;
@@ -104,8 +104,8 @@ class MlflowSinkServerTest {
         assertEquals("te-8ep", run.getInfo().getRunName());
         assertEquals(RunStatus.FINISHED, run.getInfo().getStatus());
         assertEquals(1023, run.getInfo().getEndTime());
-        assertEquals(Map.of("train.lr", "1.0E-4", "train.steps", "20", "model.name", "tiny",
-                "tracking.backends", "[\"local\",\"mlflow\"]"), params(run));
+        assertEquals(Map.of("train.lr", "0.0001", "train.steps", "20", "model.name", "tiny"), params(run),
+                "floats as Python writes them; tracking settings are no params");
         Map<String, String> tags = tags(run);
         assertEquals(runId, tags.get(MlflowSink.RUN_ID_TAG));
         assertEquals("0", tags.get("coverlab.exit_code"));
@@ -304,6 +304,67 @@ class MlflowSinkServerTest {
             assertTrue(e.getMessage().contains("/not-mlflow"), e.getMessage());
             assertFalse(e.getMessage().contains("pw-9f3k2"), e.getMessage());
         }
+    }
+
+    @Test
+    void aRunShowsUserSourceCommitDescriptionAndDatasetInputThroughMlflowsOwnApi() throws Exception {
+        Path dataset = runDir.resolve("ds");
+        Files.createDirectories(dataset);
+        Files.writeString(dataset.resolve("book_data.csv"), "title,author,cover_path\nA,B,covers/1.jpg\n");
+        String provenance = "{\"source\":\"synthetic\",\"path\":\"" + dataset.toString().replace("\\", "\\\\")
+                + "\",\"csv\":\"book_data.csv\",\"csvSha256\":\"5c3a1f9c1bd86d83aa\",\"datasetSpecSha256\":\"8e77646216fc8033bb\","
+                + "\"csvRows\":1,\"rowsUsable\":1,\"trainExamples\":1,\"validationExamples\":0,\"dropped\":0}";
+        write("data/dataset.json", provenance.getBytes());
+        write("spec.yaml", "name: te-2ep\n".getBytes());
+        write("run.log", "2026-11-25 09:00:00 INFO started\n".getBytes());
+
+        List<JournalEntry> journal = List.of(
+                entry(started(Map.of("name", "te-2ep", "description", "Text encoder, 2 epochs", "train.lr", 5e-6,
+                        "data.root", "/data/covers", "model.variant", ""), false)),
+                entry(new RunEvent.Summary(1001, Map.of("dataset.csv_sha256", "5c3a1f9c1bd86d83aa", "dataset.csv_rows", 1))),
+                entry(new RunEvent.Metrics(1002, 1, Map.of("loss", 0.5))),
+                entry(new RunEvent.Finished(1003, "finished", 0)));
+        String mlflowRun;
+        try (MlflowSink sink = sink()) {
+            sink.open(runId, "te-2ep", runDir);
+            mlflowRun = sink.mlflowRunId();
+            sink.send(journal);
+        }
+
+        Run run = verify.getRun(mlflowRun);
+        Map<String, String> tags = tags(run);
+        assertEquals(System.getProperty("user.name"), tags.get("mlflow.user"));
+        assertEquals(System.getProperty("user.name"), run.getInfo().getUserId());
+        assertTrue(tags.get("mlflow.source.name").startsWith("coverlab"), tags.toString());
+        assertEquals("LOCAL", tags.get("mlflow.source.type"));
+        assertEquals(gitHead(), tags.get("mlflow.source.git.commit"));
+        assertEquals("Text encoder, 2 epochs", tags.get("mlflow.note.content"));
+        assertEquals("/data/covers", tags.get("coverlab.path.data.root"), "an absolute path is a tag, not a param");
+        assertEquals(Map.of("name", "te-2ep", "train.lr", "5e-06"), params(run), "no empty, path or description params");
+
+        assertEquals(1, run.getInputs().getDatasetInputsCount(), run.getInputs().toString());
+        var input = run.getInputs().getDatasetInputs(0);
+        assertEquals("ds", input.getDataset().getName());
+        assertEquals("5c3a1f9c8e776462", input.getDataset().getDigest());
+        assertEquals("local", input.getDataset().getSourceType());
+        assertTrue(input.getDataset().getSource().contains("book_data.csv"), input.getDataset().getSource());
+        assertTrue(input.getDataset().getSchema().contains("\"name\":\"cover_path\""), input.getDataset().getSchema());
+        assertEquals("training", input.getTagsList().stream().filter(t -> t.getKey().equals("mlflow.data.context"))
+                .findFirst().orElseThrow().getValue());
+
+        MlflowArtifactClient artifacts = new MlflowArtifactClient(endpoint());
+        String root = MlflowArtifactClient.proxiedRoot(run.getInfo().getArtifactUri()).orElseThrow();
+        List<String> top = artifacts.list(root, "").stream().map(MlflowArtifactClient.Entry::path).sorted().toList();
+        assertTrue(top.containsAll(List.of("data", "run.log", "spec.yaml")), top.toString());
+        assertEquals(provenance, new String(artifacts.download(root, "data/dataset.json")));
+        artifacts.close();
+    }
+
+    private static String gitHead() throws Exception {
+        Process git = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
+        String out = new String(git.getInputStream().readAllBytes()).strip();
+        assertEquals(0, git.waitFor(), out);
+        return out;
     }
 
     private MlflowSink sink() {

@@ -8,11 +8,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import mockwebserver3.Dispatcher;
@@ -34,17 +35,22 @@ public final class FakeWandbServer extends Dispatcher {
 
     static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
+    /**
+     * One run's state. The server thread writes it while a test thread reads it (a test may poll history while the
+     * sink still streams), so every field is a concurrent collection or a volatile reference: reads see a consistent
+     * snapshot and never throw ConcurrentModificationException.
+     */
     public static final class Run {
-        public final List<String> history = new ArrayList<>();
-        final List<String> output = new ArrayList<>();
-        final List<String> events = new ArrayList<>();
-        String summary = "{}";
-        public ObjectNode config = JSON.createObjectNode();
-        final Map<String, byte[]> files = new LinkedHashMap<>();
-        final Set<String> uploaded = new LinkedHashSet<>();
-        public boolean complete;
-        public Integer exitCode;
-        String displayName;
+        public final List<String> history = new CopyOnWriteArrayList<>();
+        final List<String> output = new CopyOnWriteArrayList<>();
+        final List<String> events = new CopyOnWriteArrayList<>();
+        volatile String summary = "{}";
+        public volatile ObjectNode config = JSON.createObjectNode();
+        final Map<String, byte[]> files = new ConcurrentSkipListMap<>();
+        final Set<String> uploaded = new ConcurrentSkipListSet<>();
+        public volatile boolean complete;
+        public volatile Integer exitCode;
+        volatile String displayName;
 
         public List<Long> historySteps() {
             List<Long> steps = new ArrayList<>();
@@ -65,11 +71,11 @@ public final class FakeWandbServer extends Dispatcher {
         final String type;
         final String digest;
         public final JsonNode createVariables;
-        public String state = "PENDING";
-        final Map<String, String> expectedMd5 = new LinkedHashMap<>();
-        public final Map<String, byte[]> files = new LinkedHashMap<>();
-        byte[] manifest;
-        String manifestDigest;
+        public volatile String state = "PENDING";
+        final Map<String, String> expectedMd5 = new ConcurrentSkipListMap<>();
+        public final Map<String, byte[]> files = new ConcurrentSkipListMap<>();
+        volatile byte[] manifest;
+        volatile String manifestDigest;
 
         Artifact(String id, JsonNode variables) {
             this.id = id;
@@ -81,10 +87,11 @@ public final class FakeWandbServer extends Dispatcher {
     }
 
     final MockWebServer server = new MockWebServer();
-    public final Map<String, Artifact> artifacts = new LinkedHashMap<>();
+    /** Artifacts by id (art1, art2, ...); read by tests while the server thread adds to them. */
+    public final Map<String, Artifact> artifacts = new ConcurrentSkipListMap<>();
     final String apiKey;
     final String expectedAuth;
-    final Map<String, Run> runs = new LinkedHashMap<>();
+    final Map<String, Run> runs = new ConcurrentHashMap<>();
     final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     public final List<String> violations = new CopyOnWriteArrayList<>();
     public volatile Function<RecordedRequest, Fault> faults = r -> Fault.NONE;
@@ -158,12 +165,18 @@ public final class FakeWandbServer extends Dispatcher {
 
     private MockResponse handle(RecordedRequest request) {
         String path = request.getUrl().encodedPath();
-        if (path.startsWith("/upload/")) {
-            if (request.getHeaders().get("Authorization") != null) {
-                violations.add("upload carried an Authorization header: " + path);
+        if (path.startsWith("/upload")) {
+            // Signed URLs may sign the headers: an upload carries exactly the returned uploadHeaders.
+            if (request.getHeaders().get("Content-Type") != null) {
+                violations.add("upload carried a Content-Type the uploadHeaders did not give: " + path);
             }
             if (!"yes".equals(request.getHeaders().get("X-Fake-Header"))) {
                 violations.add("upload lacks the uploadHeaders header: " + path);
+            }
+        }
+        if (path.startsWith("/upload/")) {
+            if (request.getHeaders().get("Authorization") != null) {
+                violations.add("upload carried an Authorization header: " + path);
             }
             String[] parts = path.substring("/upload/".length()).split("/", 4);
             run(parts[0], parts[1], parts[2]).files.put(decode(parts[3]), request.getBody().toByteArray());
@@ -197,6 +210,12 @@ public final class FakeWandbServer extends Dispatcher {
     }
 
     private MockResponse graphql(String query, JsonNode variables) {
+        List<String> nonConforming = SdkGraphql.problems(query, variables);
+        if (!nonConforming.isEmpty()) { // what a real server's schema validation would refuse
+            violations.addAll(nonConforming);
+            return new MockResponse.Builder().code(400)
+                    .body("{\"errors\":[{\"message\":" + JSON.valueToTree(String.join("; ", nonConforming)) + "}]}").build();
+        }
         ObjectNode data = JSON.createObjectNode();
         if (query.contains("query Viewer")) {
             data.putObject("viewer").put("id", "u1").put("entity", "default-team");
@@ -248,45 +267,39 @@ public final class FakeWandbServer extends Dispatcher {
                         .addQueryParameter("X-Signature", "signed-token-123").build().toString();
                 files.addObject().put("name", name.asText()).put("uploadUrl", url);
             }
-        } else if (query.contains("mutation CreateArtifact(")) {
+        } else if (query.contains("mutation CreateArtifact ")) {
+            JsonNode input = variables.path("input");
             Artifact artifact = artifacts.values().stream()
-                    .filter(a -> a.collection.equals(variables.path("artifactCollectionName").asText())
-                            && a.digest.equals(variables.path("digest").asText()) && a.state.equals("COMMITTED"))
+                    .filter(a -> a.collection.equals(input.path("artifactCollectionName").asText())
+                            && a.digest.equals(input.path("digest").asText()) && a.state.equals("COMMITTED"))
                     .findFirst().orElse(null);
             if (artifact == null) {
-                artifact = new Artifact("art" + (artifacts.size() + 1), variables);
+                artifact = new Artifact("art" + (artifacts.size() + 1), input);
                 artifacts.put(artifact.id, artifact);
             }
-            data.putObject("createArtifact").putObject("artifact").put("id", artifact.id).put("state", artifact.state)
-                    .put("digest", artifact.digest);
-        } else if (query.contains("mutation CreateArtifactManifest(")) {
+            data.putObject("createArtifact").putObject("artifact").put("id", artifact.id).put("state", artifact.state);
+        } else if (query.contains("mutation CreateArtifactManifest ")) {
             String id = variables.path("artifactID").asText();
-            data.putObject("createArtifactManifest").putObject("artifactManifest").put("id", "man-" + id)
-                    .putObject("file").put("id", "f-" + id).put("name", variables.path("name").asText());
-        } else if (query.contains("mutation CreateArtifactFiles(")) {
+            ObjectNode file = data.putObject("createArtifactManifest").putObject("artifactManifest").put("id", "man-" + id)
+                    .putObject("file").put("id", "f-" + id);
+            if (variables.path("includeUpload").asBoolean()) {
+                artifacts.get(id).manifestDigest = variables.path("digest").asText();
+                file.put("uploadUrl", server.url("/upload-manifest/" + id).toString());
+                file.putArray("uploadHeaders").add("X-Fake-Header:yes");
+            }
+        } else if (query.contains("mutation CreateArtifactFiles ")) {
             ArrayNode edges = data.putObject("createArtifactFiles").putObject("files").putArray("edges");
-            for (JsonNode spec : variables.path("artifactFiles")) {
+            for (JsonNode spec : variables.path("input").path("artifactFiles")) {
                 Artifact artifact = artifacts.get(spec.path("artifactID").asText());
                 artifact.expectedMd5.put(spec.path("name").asText(), spec.path("md5").asText());
                 ObjectNode node = edges.addObject().putObject("node");
-                node.put("id", "file-" + spec.path("name").asText());
-                node.put("name", spec.path("name").asText());
+                node.put("storagePath", "wandb_artifacts/" + spec.path("md5").asText());
                 node.put("uploadUrl", server.url("/upload-artifact/" + artifact.id + "/"
                         + spec.path("name").asText().replace("/", "%2F")).toString());
                 node.putArray("uploadHeaders").add("X-Fake-Header:yes");
                 node.putObject("artifact").put("id", artifact.id);
             }
-        } else if (query.contains("mutation UpdateArtifactManifest(")) {
-            String id = variables.path("artifactManifestID").asText().substring("man-".length());
-            artifacts.get(id).manifestDigest = variables.path("digest").asText();
-            ObjectNode file = data.putObject("updateArtifactManifest").putObject("artifactManifest")
-                    .put("id", "man-" + id).putObject("file");
-            file.put("id", "f-" + id).put("name", "wandb_manifest.json");
-            if (variables.path("includeUpload").asBoolean()) {
-                file.put("uploadUrl", server.url("/upload-manifest/" + id).toString());
-                file.putArray("uploadHeaders");
-            }
-        } else if (query.contains("mutation CommitArtifact(")) {
+        } else if (query.contains("mutation CommitArtifact ")) {
             Artifact artifact = artifacts.get(variables.path("artifactID").asText());
             artifact.state = "COMMITTED";
             data.putObject("commitArtifact").putObject("artifact").put("id", artifact.id).put("digest", artifact.digest);

@@ -18,7 +18,7 @@ import java.util.stream.Stream;
 import org.coverlab.cli.CliContext;
 import org.coverlab.cli.CoverlabCommand;
 import org.coverlab.cli.RemoteTrackers;
-import org.coverlab.run.StageCatalog;
+import org.coverlab.stages.Pipeline;
 import org.coverlab.track.wandb.FakeWandbServer.Fault;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,7 +69,7 @@ class WandbEndToEndTest {
 
     private int coverlab(String... args) {
         CliContext ctx = new CliContext(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                env, cwd, false, StageCatalog.standard(), RemoteTrackers.of(env), Clock.systemUTC(), false);
+                env, cwd, false, Pipeline.standard(), RemoteTrackers.of(env), Clock.systemUTC(), false);
         return CoverlabCommand.execute(ctx, args);
     }
 

@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.coverlab.spec.TrackingSpec;
-import org.coverlab.track.RunEvent;
+import org.coverlab.run.RunEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -19,7 +19,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import mockwebserver3.RecordedRequest;
 import org.coverlab.spec.TrackingSpec;
-import org.coverlab.track.RunEvent;
+import org.coverlab.run.RunEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,7 +54,7 @@ class WandbSdkWireConformanceTest {
         WandbSink sink = WandbTestSupport.sink(WandbTestSupport.settings(server, TrackingSpec.Resume.ALLOW, home));
         try {
             sink.open("abcd1234", "run", runDir);
-            List<org.coverlab.track.JournalEntry> batch = new ArrayList<>();
+            List<org.coverlab.run.JournalEntry> batch = new ArrayList<>();
             batch.add(entry(1, new RunEvent.Started(T0, "abcd1234", "run", Map.of("train.lr", 1e-4), false)));
             for (int step = 1; step <= 3; step++) {
                 batch.add(entry(step + 1, new RunEvent.Metrics(T0 + step, step, Map.of("loss", 1.0 / step))));

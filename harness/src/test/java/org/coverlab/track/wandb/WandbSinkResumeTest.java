@@ -20,12 +20,12 @@ import java.util.Map;
 import java.util.stream.LongStream;
 import org.coverlab.run.Journal;
 import org.coverlab.track.Backoff;
-import org.coverlab.track.JournalFileReader;
+import org.coverlab.run.JournalFileReader;
 import org.coverlab.track.JournalSender;
-import org.coverlab.track.RunEvent;
+import org.coverlab.run.RunEvent;
 import org.coverlab.track.SenderOptions;
 import org.coverlab.spec.TrackingSpec.Resume;
-import org.coverlab.track.JournalEntry;
+import org.coverlab.run.JournalEntry;
 import org.coverlab.track.RemoteSink.SinkException;
 import org.coverlab.track.SinkCursor;
 import org.coverlab.track.SinkCursorStore;
@@ -83,7 +83,7 @@ class WandbSinkResumeTest {
             long resumedAt = T0 + 60_000;
             sink.send(List.of(entry(7, started(true, resumedAt)),
                     entry(8, metrics(4, 9.0)), entry(9, metrics(5, 9.0)), // replayed after the checkpoint: dropped
-                    entry(10, new org.coverlab.track.RunEvent.Metrics(resumedAt + 2000, 6, java.util.Map.of("loss", 0.1)))));
+                    entry(10, new org.coverlab.run.RunEvent.Metrics(resumedAt + 2000, 6, java.util.Map.of("loss", 0.1)))));
         } finally {
             sink.close();
         }

@@ -25,9 +25,9 @@ import java.util.List;
 import java.util.Map;
 import mockwebserver3.RecordedRequest;
 import org.coverlab.spec.TrackingSpec;
-import org.coverlab.track.JournalEntry;
+import org.coverlab.run.JournalEntry;
 import org.coverlab.track.RemoteSink.SinkException;
-import org.coverlab.track.RunEvent;
+import org.coverlab.run.RunEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,6 +85,12 @@ class WandbSinkWireTest {
         assertEquals("lab", vars.path("entity").asText());
         assertEquals("te-8ep", vars.path("displayName").asText());
         assertFalse(vars.has("id"), "the storage id is not known for a new run");
+        assertTrue(upsert.path("query").asText().contains("jobProgram: $program"), "the SDK's input mapping");
+        assertEquals("coverlab", vars.path("program").asText());
+        assertTrue(vars.path("host").isTextual());
+        for (JsonNode any : server.graphql("UpsertBucket")) {
+            assertTrue(any.path("variables").path("state").isMissingNode(), "state is left to the server, as the SDK does");
+        }
         assertTrue(vars.path("config").isTextual(), "config is a JSON string");
         JsonNode config = FakeWandbServer.parse(vars.path("config").asText());
         assertTrue(config.path("_wandb").path("value").path("t").isObject(), "config has _wandb.value.t: " + config);
@@ -219,14 +225,15 @@ class WandbSinkWireTest {
         List<String> operations = server.to("/graphql").stream().map(r -> FakeWandbServer.parse(r.getBody().utf8())
                 .path("query").asText().replaceAll("(?s)^\\s*(mutation|query) (\\w+).*", "$2")).toList();
         assertEquals(List.of("RunResumeStatus", "UpsertBucket", "CreateArtifact", "CreateArtifactManifest",
-                "CreateArtifactFiles", "UpdateArtifactManifest", "CommitArtifact"), operations);
+                "CreateArtifactFiles", "CreateArtifactManifest", "CommitArtifact"), operations, "the SDK 0.31's sequence");
 
         String unetMd5 = md5b64("weights".getBytes(StandardCharsets.UTF_8));
         String stateMd5 = md5b64("{}".getBytes(StandardCharsets.UTF_8));
         String expectedDigest = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(
                 ("wandb-artifact-manifest-v1\nstate.json:" + stateMd5 + "\nunet/diffusion_pytorch_model.safetensors:"
                         + unetMd5 + "\n").getBytes(StandardCharsets.UTF_8)));
-        JsonNode create = server.graphql("mutation CreateArtifact(").get(0).path("variables");
+        JsonNode create = server.graphql("mutation CreateArtifact ").get(0).path("variables").path("input");
+        assertEquals(500, create.path("historyStep").asLong(), "the version links to the step it was saved at");
         assertEquals("model", create.path("artifactTypeName").asText());
         assertEquals("model-abcd1234", create.path("artifactCollectionName").asText());
         assertEquals("abcd1234", create.path("runName").asText());
@@ -236,11 +243,15 @@ class WandbSinkWireTest {
         assertEquals("latest", create.path("aliases").get(0).path("alias").asText());
         assertEquals("model-abcd1234", create.path("aliases").get(0).path("artifactCollectionName").asText());
         assertEquals("step-500", create.path("aliases").get(1).path("alias").asText());
-        JsonNode manifestVars = server.graphql("mutation CreateArtifactManifest(").get(0).path("variables");
+        List<JsonNode> manifestCalls = server.graphql("mutation CreateArtifactManifest ");
+        JsonNode manifestVars = manifestCalls.get(0).path("variables");
         assertEquals("wandb_manifest.json", manifestVars.path("name").asText());
         assertEquals("", manifestVars.path("digest").asText());
-        assertEquals("FULL", manifestVars.path("type").asText());
-        assertEquals("V2", server.graphql("mutation CreateArtifactFiles(").get(0).path("variables").path("storageLayout").asText());
+        assertEquals("FULL", manifestVars.path("manifestType").asText());
+        assertFalse(manifestVars.path("includeUpload").asBoolean());
+        assertTrue(manifestCalls.get(1).path("variables").path("includeUpload").asBoolean(), "the second asks for the upload URL");
+        assertEquals("V2", server.graphql("mutation CreateArtifactFiles ").get(0).path("variables").path("input")
+                .path("storageLayout").asText());
 
         FakeWandbServer.Artifact artifact = server.artifacts.get("art1");
         assertEquals("COMMITTED", artifact.state);
@@ -252,6 +263,7 @@ class WandbSinkWireTest {
         assertEquals("V2", manifest.path("storagePolicyConfig").path("storageLayout").asText());
         assertEquals(unetMd5, manifest.path("contents").path("unet/diffusion_pytorch_model.safetensors").path("digest").asText());
         assertEquals(7, manifest.path("contents").path("unet/diffusion_pytorch_model.safetensors").path("size").asInt());
+        manifest.path("contents").forEach(entry -> assertEquals("art1", entry.path("birthArtifactID").asText()));
         assertEquals(md5b64(artifact.manifest), artifact.manifestDigest);
         assertTrue(server.violations.isEmpty(), server.violations.toString());
     }
@@ -270,7 +282,7 @@ class WandbSinkWireTest {
     }
 
     @Test
-    void aCheckpointPrunedWhileItUploadsIsSkippedOnTheRetryAndLaterEntriesGoThrough() throws Exception {
+    void aCheckpointPrunedWhileItUploadsIsSkippedWithoutRetryingTheBatchAndItsHistoryGoesThrough() throws Exception {
         Path ckpt = runDir.resolve("checkpoints/10");
         Files.createDirectories(ckpt);
         Files.writeString(ckpt.resolve("checkpoint.json"), "{}");
@@ -288,13 +300,32 @@ class WandbSinkWireTest {
         sink.open("abcd1234", "te-8ep", runDir);
         List<JournalEntry> batch = List.of(entry(1, metrics(10, 0.5)),
                 entry(2, new RunEvent.Artifact(T0, 10, "checkpoint", "checkpoints/10")), entry(3, metrics(11, 0.4)));
-        SinkException e = assertThrows(SinkException.class, () -> sink.send(batch));
-        assertTrue(e.retryable(), e.getMessage());
-        assertTrue(e.getMessage().contains("deleted before it was uploaded"), e.getMessage());
-
-        sink.send(batch); // the sender's retry
+        sink.send(batch); // no exception: retrying the batch cannot bring the checkpoint back
         assertEquals(List.of(10L, 11L), server.existing("lab/covers/abcd1234").historySteps());
+        assertEquals(1, server.to("/files/").size(), "the history went up once, before the checkpoint");
         assertTrue(server.artifacts.values().stream().noneMatch(a -> a.state.equals("COMMITTED")), "no version of a checkpoint that is gone");
+    }
+
+    @Test
+    void historyReachesTheServerBeforeACheckpointUploadThatFailsAndIsNotSentAgainOnTheRetry() throws Exception {
+        Path ckpt = runDir.resolve("checkpoints/10");
+        Files.createDirectories(ckpt);
+        Files.writeString(ckpt.resolve("checkpoint.json"), "{}");
+        java.util.concurrent.atomic.AtomicBoolean failUploads = new java.util.concurrent.atomic.AtomicBoolean(true);
+        server.faults = request -> failUploads.get() && request.getUrl().encodedPath().startsWith("/upload-artifact/")
+                ? FakeWandbServer.Fault.HTTP_500 : FakeWandbServer.Fault.NONE;
+        sink.open("abcd1234", "te-8ep", runDir);
+        List<JournalEntry> batch = List.of(entry(1, metrics(9, 0.6)), entry(2, metrics(10, 0.5)),
+                entry(3, new RunEvent.Artifact(T0, 10, "checkpoint", "checkpoints/10")));
+        assertThrows(SinkException.class, () -> sink.send(batch));
+        assertEquals(List.of(9L, 10L), server.existing("lab/covers/abcd1234").historySteps(), "the history did not wait");
+        int streamed = server.to("/files/").size();
+
+        failUploads.set(false);
+        sink.send(batch); // the sender's retry
+        assertEquals(streamed, server.to("/files/").size(), "the retry sent the checkpoint, not the history again");
+        assertTrue(server.artifacts.values().stream().anyMatch(a -> a.state.equals("COMMITTED")));
+        assertTrue(server.violations.isEmpty(), server.violations.toString());
     }
 
     private static String md5b64(byte[] bytes) throws Exception {

@@ -13,8 +13,8 @@ import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import org.coverlab.spec.TrackingSpec;
 import org.coverlab.track.Backoff;
-import org.coverlab.track.JournalEntry;
-import org.coverlab.track.RunEvent;
+import org.coverlab.run.JournalEntry;
+import org.coverlab.run.RunEvent;
 
 /** Builders shared by the W&B tests: settings against a fake server, fast retries, events and tiny PNGs. */
 final class WandbTestSupport {

@@ -1,0 +1,46 @@
+package org.coverlab.report;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import org.coverlab.run.RunJson;
+
+/**
+ * One evaluation point, {@code eval/<label>/evaluation.json} as the evaluate stage writes it: the metrics (fid, kid,
+ * kid_std with the Inception extractor; fid_cover, kid_cover, kid_cover_std with the cover-feature extractor), how many
+ * generated images they used, the reference statistics and extractor, and the model's provenance.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record EvaluationInfo(
+        String label,
+        long step,
+        double epoch,
+        Map<String, Double> metrics,
+        long images,
+        JsonNode reference,
+        JsonNode extractor,
+        JsonNode model,
+        double seconds) {
+
+    public static final String JSON = "evaluation.json";
+
+    public EvaluationInfo {
+        metrics = metrics == null ? Map.of() : new TreeMap<>(metrics);
+    }
+
+    static EvaluationInfo read(Path file) throws IOException {
+        EvaluationInfo e = RunJson.mapper().readValue(file.toFile(), EvaluationInfo.class);
+        if (e.label() == null) {
+            throw new IOException(file + ": no \"label\"");
+        }
+        return e;
+    }
+
+    /** The extractor's name as recorded ("inception", "cover", ...), or empty. */
+    public String extractorName() {
+        return extractor == null ? "" : extractor.path("name").asText("");
+    }
+}

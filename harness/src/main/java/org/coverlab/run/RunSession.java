@@ -1,0 +1,126 @@
+package org.coverlab.run;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.coverlab.spec.ExperimentSpec;
+import org.coverlab.spec.SpecException;
+import org.coverlab.spec.SpecHash;
+import org.coverlab.spec.SpecLoader;
+import org.coverlab.spec.SpecWriter;
+
+/**
+ * One process driving one run. {@link #start} creates the run folder for a checked and planned spec and drives it;
+ * {@link #resume} takes the lock of an existing run, refuses a spec.yaml that no longer matches the run's hash, plans
+ * the stages the run started with and drives it from its latest checkpoint. While a run is driven, SIGINT and SIGTERM
+ * become a {@link Cancellation} ({@link StopSignals}), so a stop is recorded as killed and the process exits 130 or
+ * 143. The lock is held from the first check to the final state write. Commands parse arguments and print results;
+ * every refusal here is an exception whose message is the text to print.
+ */
+public final class RunSession {
+
+    /** Plans a spec's stages: the selected ones, or the spec's own pipeline when none is selected. */
+    @FunctionalInterface
+    public interface Planner {
+        List<Stage> plan(ExperimentSpec spec, List<String> selected) throws StagePlanException;
+    }
+
+    /** The remote tracking a spec asks for, or null when it logs locally only; refuses backends this build lacks. */
+    @FunctionalInterface
+    public interface RemoteFactory {
+        RemoteTracking forSpec(ExperimentSpec spec) throws StagePlanException;
+    }
+
+    /** A resume that cannot continue the run as it was started (its spec.yaml was edited). */
+    public static final class ResumeRefusedException extends Exception {
+        public ResumeRefusedException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * @param settings      console, progress and clock of this process
+     * @param handleSignals install SIGINT/SIGTERM handlers (a real process; in-process tests leave them off)
+     * @param cwd           where relative paths of a resumed spec resolve
+     */
+    public record Options(Runner.Settings settings, boolean handleSignals, Path cwd) {}
+
+    private final RunStore store;
+    private final Planner planner;
+    private final RemoteFactory remote;
+    private final Options options;
+
+    public RunSession(RunStore store, Planner planner, RemoteFactory remote, Options options) {
+        this.store = store;
+        this.planner = planner;
+        this.remote = remote;
+        this.options = options;
+    }
+
+    /** The plan and remote tracking for a new run, checked before anything is created. */
+    public record Prepared(ExperimentSpec spec, List<String> selected, List<Stage> plan, RemoteTracking remote) {}
+
+    /** Plans {@code spec} and resolves its trackers; throws listing every problem, before any run exists. */
+    public Prepared prepare(ExperimentSpec spec, List<String> selected) throws StagePlanException {
+        return new Prepared(spec, selected, planner.plan(spec, selected), remote.forSpec(spec));
+    }
+
+    /** Creates the run folder ({@code created} is told at once) and drives the run to its end. */
+    public Runner.Outcome start(Prepared prepared, RunInfo draft, Consumer<RunDir> created) throws IOException {
+        ActiveRun run = store.create(SpecWriter.toYaml(prepared.spec()), draft);
+        created.accept(run.dir());
+        return drive(run, run.dir().readInfo(), prepared.spec(), prepared.plan(), prepared.remote(), false);
+    }
+
+    /**
+     * Continues run {@code id} from its latest checkpoint; empty when it had already finished (nothing is done).
+     *
+     * @throws UnknownRunException     no run has that id
+     * @throws RunLockedException      another process drives it
+     * @throws SpecException           its spec.yaml no longer loads
+     * @throws ResumeRefusedException  its spec.yaml no longer matches the spec it started with
+     * @throws StagePlanException      its stages or trackers are not in this build
+     */
+    public Optional<Runner.Outcome> resume(String id) throws IOException, UnknownRunException, RunLockedException,
+            SpecException, ResumeRefusedException, StagePlanException {
+        RunDir dir = store.find(id);
+        RunLock lock = RunLock.acquire(dir.id(), dir.lockFile());
+        boolean handedOver = false;
+        try {
+            RunInfo info = dir.readInfo();
+            RunState state = dir.readState();
+            if (state != null && state.status() == RunStatus.FINISHED) {
+                return Optional.empty();
+            }
+            ExperimentSpec spec = SpecLoader.load(dir.spec(), List.of(), new SpecLoader.Options(options.cwd(), true));
+            String hash = SpecHash.sha256(spec);
+            if (!hash.equals(info.specSha256())) {
+                throw new ResumeRefusedException(dir.spec() + " no longer matches the spec the run started with (sha256 "
+                        + hash + ", recorded " + info.specSha256() + "); a resumed run must use its original spec."
+                        + " Start a new run to change it.");
+            }
+            List<Stage> plan = planner.plan(spec, info.stages());
+            RemoteTracking tracking = remote.forSpec(spec);
+            handedOver = true;
+            return Optional.of(drive(new ActiveRun(dir, lock), info, spec, plan, tracking, true));
+        } finally {
+            if (!handedOver) {
+                lock.close();
+            }
+        }
+    }
+
+    private Runner.Outcome drive(ActiveRun run, RunInfo info, ExperimentSpec spec, List<Stage> plan,
+                                 RemoteTracking tracking, boolean resume) throws IOException {
+        Cancellation cancellation = new Cancellation();
+        Runner runner = new Runner(options.settings(), cancellation);
+        if (!options.handleSignals()) {
+            return runner.drive(run, info, spec, plan, resume, tracking);
+        }
+        try (StopSignals signals = StopSignals.install(cancellation, options.settings().console())) {
+            return runner.drive(run, info, spec, plan, resume, tracking);
+        }
+    }
+}

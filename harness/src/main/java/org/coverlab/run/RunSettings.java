@@ -1,0 +1,101 @@
+package org.coverlab.run;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * The process settings that come from the environment, read once when the process starts and passed to every stage
+ * through {@link StageContext#settings()}. Each is an environment variable, or a {@code -D} system property of the
+ * same meaning that tests use (the property wins). A value that does not parse is refused with its name.
+ *
+ * @param tinyModel        {@code COVERLAB_TINY_MODEL} / {@code -Dcoverlab.tiny.model}: a pretrained tiny diffusers
+ *                         folder used for {@code model.base: tiny}; empty = the seeded random initialisation
+ * @param testSteps        {@code COVERLAB_TEST_STEPS} / {@code -Dcoverlab.test.steps}: steps per epoch of the test
+ *                         stage (default 50; fixed at a run's first checkpoint)
+ * @param testStepMillis   {@code COVERLAB_TEST_STEP_MILLIS} / {@code -Dcoverlab.test.stepMillis}: the test stage's
+ *                         sleep per step (default 100 ms), so there is time to stop it
+ * @param progressInterval {@code COVERLAB_PROGRESS_SECONDS}: seconds between progress lines when not on a terminal
+ *                         (default 10, at least 0.1)
+ * @param sendInterval     {@code COVERLAB_SEND_INTERVAL_SECONDS}: least seconds between two sends to remote trackers
+ *                         while a run goes (default 15, 0 to 3600); empty = the sender's default
+ */
+public record RunSettings(Optional<String> tinyModel, long testSteps, long testStepMillis, Duration progressInterval,
+                          Optional<Duration> sendInterval) {
+
+    public static final String TINY_ENV = "COVERLAB_TINY_MODEL";
+    public static final String TINY_PROPERTY = "coverlab.tiny.model";
+    public static final String TEST_STEPS_ENV = "COVERLAB_TEST_STEPS";
+    public static final String TEST_STEPS_PROPERTY = "coverlab.test.steps";
+    public static final String TEST_STEP_MILLIS_ENV = "COVERLAB_TEST_STEP_MILLIS";
+    public static final String TEST_STEP_MILLIS_PROPERTY = "coverlab.test.stepMillis";
+    public static final String PROGRESS_ENV = "COVERLAB_PROGRESS_SECONDS";
+    public static final String SEND_INTERVAL_ENV = "COVERLAB_SEND_INTERVAL_SECONDS";
+
+    /** This process's environment and system properties. */
+    public static RunSettings fromProcess() {
+        return from(System.getenv(), System.getProperties());
+    }
+
+    /** Settings from {@code env} with {@code properties} overriding (tests pass their own). */
+    public static RunSettings from(Map<String, String> env, Properties properties) {
+        String tiny = value(env, properties, TINY_ENV, TINY_PROPERTY);
+        long steps = whole(env, properties, TEST_STEPS_ENV, TEST_STEPS_PROPERTY, 50, 1);
+        long millis = whole(env, properties, TEST_STEP_MILLIS_ENV, TEST_STEP_MILLIS_PROPERTY, 100, 0);
+        return new RunSettings(Optional.ofNullable(tiny), steps, millis, progressInterval(env.get(PROGRESS_ENV)),
+                sendInterval(env.get(SEND_INTERVAL_ENV)));
+    }
+
+    private static String value(Map<String, String> env, Properties properties, String envName, String property) {
+        String v = properties.getProperty(property);
+        if (v == null || v.isBlank()) {
+            v = env.get(envName);
+        }
+        return v == null || v.isBlank() ? null : v.strip();
+    }
+
+    private static long whole(Map<String, String> env, Properties properties, String envName, String property,
+                              long fallback, long min) {
+        String v = value(env, properties, envName, property);
+        if (v == null) {
+            return fallback;
+        }
+        String source = properties.getProperty(property) != null && !properties.getProperty(property).isBlank()
+                ? "-D" + property : envName;
+        try {
+            long n = Long.parseLong(v);
+            if (n >= min) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new IllegalArgumentException(source + " must be a whole number >= " + min + ", got '" + v + "'");
+    }
+
+    /** Unparseable values keep the default, as before this record existed (progress is cosmetic). */
+    private static Duration progressInterval(String text) {
+        try {
+            return Duration.ofMillis(Math.max(100, (long) (1000 * Double.parseDouble(text == null ? "10" : text))));
+        } catch (NumberFormatException e) {
+            return Duration.ofSeconds(10);
+        }
+    }
+
+    /** {@value #SEND_INTERVAL_ENV}'s value; empty when unset or invalid (the sender then warns and keeps its default). */
+    public static Optional<Duration> sendInterval(String text) {
+        if (text == null || text.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            double seconds = Double.parseDouble(text.strip());
+            if (seconds >= 0 && seconds <= 3600) {
+                return Optional.of(Duration.ofMillis(Math.round(seconds * 1000)));
+            }
+        } catch (NumberFormatException e) {
+            // empty
+        }
+        return Optional.empty();
+    }
+}

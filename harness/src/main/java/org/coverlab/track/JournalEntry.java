@@ -1,4 +1,0 @@
-package org.coverlab.track;
-
-/** One line of a run's journal: a gap-free sequence number (from 1) and the event. */
-public record JournalEntry(long seq, RunEvent event) {}
