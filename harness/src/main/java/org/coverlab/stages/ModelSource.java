@@ -9,9 +9,10 @@ import java.util.Optional;
 import org.coverlab.model.pipeline.TextToImagePipeline;
 import org.coverlab.model.tokenizer.TrainedVocabulary;
 import org.coverlab.run.RunLog;
+import org.coverlab.run.RunProvenance;
 import org.coverlab.run.RunSettings;
 import org.coverlab.spec.ModelSpec;
-import org.coverlab.util.AtomicFiles;
+import org.coverlab.util.FolderBuild;
 import org.coverlab.util.Sha256;
 
 /**
@@ -48,6 +49,26 @@ public final class ModelSource {
     public record Loaded(TextToImagePipeline pipeline, ModelProvenance provenance) {}
 
     private ModelSource() {
+    }
+
+    /**
+     * The weights {@code model} resolves to without loading them: model.base's folder, or for {@code tiny} the
+     * configured pretrained folder; null when the run makes its own (the tiny model's seeded random initialisation).
+     */
+    public static RunProvenance.Weights resolve(ModelSpec model, Optional<String> tinyFolder) throws IOException {
+        Path folder;
+        if (model.isTiny()) {
+            if (tinyFolder.isEmpty()) {
+                return null;
+            }
+            folder = Path.of(tinyFolder.get()).toAbsolutePath().normalize();
+        } else {
+            folder = Path.of(model.base());
+        }
+        if (!Files.isDirectory(folder)) {
+            return new RunProvenance.Weights(folder.toString(), null); // the stage reports the missing folder
+        }
+        return new RunProvenance.Weights(folder.toString(), hashLoadedFiles(folder));
     }
 
     /** @param tinyFolder the configured pretrained tiny folder ({@link RunSettings#tinyModel()}), used when model.base is tiny */
@@ -87,23 +108,22 @@ public final class ModelSource {
     }
 
 
-    /** Written into a temp folder and renamed, so a kill leaves either nothing or a complete folder. */
+    /** Built once per run folder by {@link FolderBuild}, so a kill leaves either nothing or a complete folder. */
     private static void materializeTinyInit(Path folder, RunLog log) throws IOException {
-        if (Files.isRegularFile(folder.resolve("model_index.json"))) {
-            return;
+        try {
+            FolderBuild.ensure(folder, f -> Files.isRegularFile(f.resolve("model_index.json")), into -> {
+                long start = System.nanoTime();
+                TrainedVocabulary vocabulary = TinyBaseModel.vocabulary();
+                log.info("learnt the tiny model's BPE vocabulary ({} tokens, {} merges) from its fixed caption corpus in {} ms",
+                        vocabulary.vocabulary().vocab().size(), vocabulary.vocabulary().merges().size(),
+                        (System.nanoTime() - start) / 1_000_000);
+                TinyBaseModel.write(into, vocabulary);
+                log.info("wrote the randomly initialised tiny model to {}", folder);
+            }, () -> { });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting to build " + folder, e);
         }
-        Path tmp = folder.resolveSibling("." + folder.getFileName() + ".tmp");
-        AtomicFiles.deleteTree(tmp);
-        long start = System.nanoTime();
-        TrainedVocabulary vocabulary = TinyBaseModel.vocabulary();
-        log.info("learnt the tiny model's BPE vocabulary ({} tokens, {} merges) from its fixed caption corpus in {} ms",
-                vocabulary.vocabulary().vocab().size(), vocabulary.vocabulary().merges().size(),
-                (System.nanoTime() - start) / 1_000_000);
-        TinyBaseModel.write(tmp, vocabulary);
-        AtomicFiles.fsyncTree(tmp);
-        AtomicFiles.deleteTree(folder);
-        AtomicFiles.move(tmp, folder);
-        log.info("wrote the randomly initialised tiny model to {}", folder);
     }
 
     public static String hashLoadedFiles(Path folder) throws IOException {
