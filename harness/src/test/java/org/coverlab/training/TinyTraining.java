@@ -1,7 +1,6 @@
 package org.coverlab.training;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.coverlab.model.StableDiffusionModels;
 import org.coverlab.model.TinyPreset;
@@ -70,9 +69,5 @@ final class TinyTraining {
             public void close() {
             }
         };
-    }
-
-    static DataType int64() {
-        return DataType.INT64;
     }
 }
