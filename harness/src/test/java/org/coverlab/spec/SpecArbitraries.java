@@ -62,7 +62,8 @@ final class SpecArbitraries {
             return Arbitraries.of(e.enumClass().getEnumConstants());
         }
         if (type instanceof ListType l) {
-            Arbitrary<?> element = byType(l.element(), null, path);
+            // A list key's @Range bounds each element (SpecBinder checks every element against it).
+            Arbitrary<?> element = byType(l.element(), range, path);
             return l.element() instanceof EnumType
                     ? element.list().ofMaxSize(3).uniqueElements()
                     : element.list().ofMaxSize(4);
