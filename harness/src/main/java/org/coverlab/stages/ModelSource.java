@@ -34,10 +34,11 @@ public final class ModelSource {
     public static final String TINY_ENV = RunSettings.TINY_ENV;
     static final long TINY_INIT_SEED = TinyBaseModel.SEED;
     /**
-     * Where the random initialisation is kept, relative to the runs directory: one folder per recipe
-     * ({@link TinyBaseModel#recipeHash}) shared by every run there, instead of a 14 MB copy in each run.
+     * Where the random initialisation is kept: {@code $COVERLAB_CACHE_DIR/models}, else {@code ~/.cache/coverlab/models};
+     * one folder per recipe ({@link TinyBaseModel#recipeHash}) shared by every run, instead of a 14 MB copy in each
+     * run. Outside the runs directory, so that folder holds runs only.
      */
-    public static final String TINY_CACHE_DIR = ".cache/models";
+    public static final String CACHE_ENV = "COVERLAB_CACHE_DIR";
 
     /** The files the loader reads; hashing only these keeps unrelated variants (fp16 copies, .bin files) out. */
     private static final List<String> LOADED_FILES = List.of(
@@ -83,8 +84,7 @@ public final class ModelSource {
                 pretrained = true;
                 description = "tiny, pretrained weights from " + folder;
             } else {
-                Path runsDir = runDir.toAbsolutePath().getParent();
-                folder = tinyInitFolder(runsDir);
+                folder = tinyInitFolder();
                 materializeTinyInit(folder, log::info);
                 pretrained = false;
                 description = "tiny, random init (seed " + TINY_INIT_SEED + ", not pretrained; model.pretrained=false)";
@@ -109,21 +109,23 @@ public final class ModelSource {
         TinyBaseModel.write(folder, TinyBaseModel.vocabulary());
     }
 
-    /** The shared folder of the embedded default's random initialisation under a runs directory. */
-    public static Path tinyInitFolder(Path runsDir) {
-        return runsDir.resolve(TINY_CACHE_DIR).resolve("tiny-init-" + TinyBaseModel.recipeHash().substring(0, 16));
+    /** The shared folder of the embedded default's random initialisation. */
+    public static Path tinyInitFolder() {
+        String dir = System.getenv(CACHE_ENV);
+        Path cache = dir == null || dir.isBlank() ? Path.of(System.getProperty("user.home"), ".cache", "coverlab") : Path.of(dir);
+        return cache.resolve("models").resolve("tiny-init-" + TinyBaseModel.recipeHash().substring(0, 16));
     }
 
     /**
      * The folder 'tiny' stands for outside a run ({@code coverlab generate --model tiny}): the configured pretrained
      * tiny folder, else the embedded default's random initialisation in the runs directory's shared cache.
      */
-    public static Path tinyFolder(Path runsDir, Optional<String> tinyFolder, java.util.function.Consumer<String> info)
+    public static Path tinyFolder(Optional<String> tinyFolder, java.util.function.Consumer<String> info)
             throws IOException {
         if (tinyFolder.isPresent()) {
             return Path.of(tinyFolder.get()).toAbsolutePath().normalize();
         }
-        Path folder = tinyInitFolder(runsDir);
+        Path folder = tinyInitFolder();
         materializeTinyInit(folder, info);
         return folder;
     }
@@ -159,7 +161,7 @@ public final class ModelSource {
             AtomicFiles.deleteTree(tmp); // lost the race to another run: its folder is the same
             return;
         }
-        info.accept("wrote the randomly initialised tiny model to " + folder + " (shared by the runs in this folder)");
+        info.accept("wrote the randomly initialised tiny model to " + folder + " (shared by every run)");
     }
 
     public static String hashLoadedFiles(Path folder) throws IOException {
