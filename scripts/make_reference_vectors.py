@@ -9,7 +9,7 @@ import importlib
 import pathlib
 import sys
 
-PARTS = ["refvectors.tokenizer_schedulers", "refvectors.models"]
+PARTS = ["refvectors.tokenizer_schedulers", "refvectors.models", "refvectors.training"]
 
 
 def main() -> int:

@@ -6,8 +6,9 @@ import picocli.CommandLine.Command;
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Measure speed and memory: the model networks, the training data stream.",
-        subcommands = {BenchModelsCommand.class, BenchDataCommand.class},
+        description = "Measure speed and memory: the model networks, the training data stream, optimizer state.",
+        subcommands = {BenchModelsCommand.class, BenchDataCommand.class, BenchOptimizerCommand.class,
+                BenchCompareCommand.class},
         footer = {"", ExitCodes.HELP_SECTION})
 public final class BenchCommand extends CommandGroup {
 }

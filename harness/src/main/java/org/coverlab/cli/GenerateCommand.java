@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.coverlab.diffusion.SchedulerKind;
 import org.coverlab.model.pipeline.GenerateGrid;
 import org.coverlab.model.pipeline.GenerationRequest;
+import org.coverlab.run.RunStore;
 import org.coverlab.stages.ModelSource;
 import org.coverlab.util.BadInputException;
 import picocli.CommandLine;
@@ -82,9 +83,9 @@ public final class GenerateCommand implements Callable<Integer> {
         Path modelDir = ctx.cwd().resolve(model);
         Path outFile = ctx.cwd().resolve(out);
         if (model.toString().equals("tiny") && !Files.isDirectory(modelDir)) {
-            // 'tiny' means what it means in a spec: the embedded default (or COVERLAB_TINY_MODEL), from the shared
-            // model cache.
-            modelDir = ModelSource.tinyFolder(ctx.settings().tinyModel(),
+            // 'tiny' means what it means in a spec: the embedded default (or COVERLAB_TINY_MODEL), kept in the runs
+            // directory's shared model cache.
+            modelDir = ModelSource.tinyFolder(RunStore.resolveRoot(null, ctx.env(), ctx.cwd()), ctx.settings().tinyModel(),
                     line -> ctx.err().println("coverlab generate: " + line));
         }
         try {

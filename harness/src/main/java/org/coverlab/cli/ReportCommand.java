@@ -116,6 +116,6 @@ public final class ReportCommand implements Callable<Integer> {
             return runs.get(0).folder().resolve("report.html");
         }
         String name = !studies.isEmpty() ? String.join("+", studies) : "compare-" + String.join("-", runs.stream().map(RunSnapshot::id).toList());
-        return ctx.cwd().resolve("reports").resolve(name.replaceAll("[^A-Za-z0-9_.-]", "_") + ".html");
+        return ctx.cwd().resolve("reports").resolve(name.replaceAll("[^A-Za-z0-9_.+-]", "_") + ".html");
     }
 }

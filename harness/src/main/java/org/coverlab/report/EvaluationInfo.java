@@ -3,7 +3,6 @@ package org.coverlab.report;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import org.coverlab.run.RunJson;
@@ -31,8 +30,9 @@ public record EvaluationInfo(
         metrics = metrics == null ? Map.of() : new TreeMap<>(metrics);
     }
 
-    static EvaluationInfo read(Path file) throws IOException {
-        EvaluationInfo e = RunJson.mapper().readValue(file.toFile(), EvaluationInfo.class);
+    /** An evaluation record as {@link org.coverlab.run.RunReader#evaluations()} returns it ({@code file} for messages). */
+    static EvaluationInfo of(JsonNode json, String file) throws IOException {
+        EvaluationInfo e = RunJson.mapper().treeToValue(json, EvaluationInfo.class);
         if (e.label() == null) {
             throw new IOException(file + ": no \"label\"");
         }

@@ -45,8 +45,9 @@ public record GridInfo(
         grid = grid == null ? "grid.png" : grid;
     }
 
-    static GridInfo read(Path labelDir) throws IOException {
-        GridInfo raw = RunJson.mapper().readValue(labelDir.resolve(JSON).toFile(), GridInfo.class);
+    /** A grid record as {@link org.coverlab.run.RunReader#grids()} returns it, its files in {@code labelDir}. */
+    static GridInfo of(JsonNode json, Path labelDir) throws IOException {
+        GridInfo raw = RunJson.mapper().treeToValue(json, GridInfo.class);
         if (raw.label() == null) {
             throw new IOException(labelDir.resolve(JSON) + ": no \"label\"");
         }

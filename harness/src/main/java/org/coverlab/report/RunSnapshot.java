@@ -2,12 +2,10 @@ package org.coverlab.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -22,6 +20,7 @@ import org.coverlab.run.RunInfo;
 import org.coverlab.run.RunJson;
 import org.coverlab.run.RunLock;
 import org.coverlab.run.RunOverview;
+import org.coverlab.run.RunReader;
 import org.coverlab.run.RunState;
 import org.coverlab.run.RunStatus;
 import org.coverlab.run.RunEvent;
@@ -105,76 +104,65 @@ public record RunSnapshot(
         List<String> notes = new ArrayList<>();
         RunOverview overview = RunOverview.of(dir);
         boolean live = RunLock.isHeld(dir.lockFile());
-        List<JournalRecord> journal;
+        RunReader reader;
         try {
-            journal = Journal.read(dir.journal());
+            reader = RunReader.open(dir);
         } catch (Journal.CorruptJournalException e) {
             throw new IOException(e.getMessage(), e);
         }
         Map<String, Object> config = new TreeMap<>();
-        Map<String, NavigableMap<Long, Double>> metrics = new TreeMap<>();
-        Map<String, Object> summary = new TreeMap<>();
-        Map<String, RunEvent.Image> images = new LinkedHashMap<>();
         double wall = 0;
         long attemptStart = -1;
         long lastTime = -1;
-        for (JournalRecord r : journal) {
-            RunEvent event = r.event();
-            if (event instanceof RunEvent.Started s) {
+        for (JournalRecord r : reader.journal()) {
+            if (r.event() instanceof RunEvent.Started s) {
                 if (attemptStart >= 0) {
                     wall += Math.max(0, lastTime - attemptStart);
                 }
                 attemptStart = s.timeMillis();
                 config = new TreeMap<>(s.config());
-            } else if (event instanceof RunEvent.Metrics m) {
-                m.values().forEach((k, v) -> metrics.computeIfAbsent(k, x -> new TreeMap<>()).put(m.step(), v));
-            } else if (event instanceof RunEvent.Summary s) {
-                summary.putAll(s.values());
-            } else if (event instanceof RunEvent.Image i) {
-                images.put(i.path(), i);
             }
-            lastTime = event.timeMillis();
+            lastTime = r.event().timeMillis();
         }
         if (attemptStart >= 0) {
             wall += Math.max(0, lastTime - attemptStart);
         }
+        Map<String, NavigableMap<Long, Double>> metrics = new TreeMap<>();
+        reader.series().forEach((name, points) -> {
+            NavigableMap<Long, Double> series = new TreeMap<>();
+            points.forEach(p -> series.put(p.step(), p.value()));
+            metrics.put(name, series);
+        });
         NavigableMap<Long, Double> epochs = MetricPlots.fractional(metrics.getOrDefault(EPOCH, new TreeMap<>()));
-        List<GridInfo> grids = readGrids(dir, images, notes);
-        List<EvaluationInfo> evaluations = readEvaluations(dir, notes);
+        List<GridInfo> grids = grids(dir, reader, notes);
+        List<EvaluationInfo> evaluations = evaluations(reader, notes);
         JsonNode dataset = readJson(dir.path().resolve("data").resolve("dataset.json"), notes);
         JsonNode runJson = readJson(dir.runInfo(), notes);
         TrackerLinks trackers = trackerLinks(dir, config);
         return new RunSnapshot(dir, overview.info(), overview.state(), overview.effectiveStatus(), live, config, metrics,
-                epochs, summary, grids, evaluations, dataset, runJson, trackers, wall / 1000.0, notes);
+                epochs, new TreeMap<>(reader.summary()), grids, evaluations, dataset, runJson, trackers, wall / 1000.0, notes);
     }
 
-    private static List<GridInfo> readGrids(RunDir dir, Map<String, RunEvent.Image> images, List<String> notes) throws IOException {
+    private static List<GridInfo> grids(RunDir dir, RunReader reader, List<String> notes) throws IOException {
         List<GridInfo> grids = new ArrayList<>();
-        Path samples = dir.samples();
         List<String> seen = new ArrayList<>();
-        if (Files.isDirectory(samples)) {
-            try (DirectoryStream<Path> labels = Files.newDirectoryStream(samples, Files::isDirectory)) {
-                for (Path labelDir : labels) {
-                    Path json = labelDir.resolve(GridInfo.JSON);
-                    if (!Files.isRegularFile(json)) {
-                        continue; // a grid still being drawn, or one whose record was removed; the journal tells below
-                    }
-                    try {
-                        GridInfo grid = GridInfo.read(labelDir);
-                        grids.add(grid);
-                        seen.add(dir.path().relativize(labelDir.resolve(grid.grid())).toString().replace('\\', '/'));
-                        if (grid.missingFiles() > 0) {
-                            notes.add("grid " + grid.label() + ": " + grid.missingFiles() + " of its image files are missing"
-                                    + " (pruned or deleted); their cells are left empty");
-                        }
-                    } catch (IOException e) {
-                        notes.add("grid " + labelDir.getFileName() + " not shown: " + e.getMessage());
-                    }
+        for (RunReader.StoredRecord record : reader.grids()) {
+            Path labelDir = dir.path().resolve(record.file()).getParent();
+            try {
+                GridInfo grid = GridInfo.of(record.json(), labelDir);
+                grids.add(grid);
+                seen.add(dir.path().relativize(labelDir.resolve(grid.grid())).toString().replace('\\', '/'));
+                if (grid.missingFiles() > 0) {
+                    notes.add("grid " + grid.label() + ": " + grid.missingFiles() + " of its image files are missing"
+                            + " (pruned or deleted); their cells are left empty");
                 }
+            } catch (IOException e) {
+                notes.add("grid " + record.label() + " not shown: " + e.getMessage());
             }
         }
-        for (RunEvent.Image image : images.values()) {
+        for (RunEvent.Image image : reader.events(RunEvent.Image.class)) {
             if (image.key().startsWith("samples/") && !seen.contains(image.path())) {
+                seen.add(image.path());
                 notes.add("grid " + image.key().substring("samples/".length()) + " (step " + image.step()
                         + ") was logged but its files are gone from " + image.path().replaceAll("/[^/]*$", "/")
                         + " (pruned or deleted)");
@@ -184,22 +172,17 @@ public record RunSnapshot(
         return grids;
     }
 
-    private static List<EvaluationInfo> readEvaluations(RunDir dir, List<String> notes) throws IOException {
+    /** The {@code eval/<label>/evaluation.json} records (other JSON files an evaluation leaves are not points). */
+    private static List<EvaluationInfo> evaluations(RunReader reader, List<String> notes) throws IOException {
         List<EvaluationInfo> out = new ArrayList<>();
-        if (!Files.isDirectory(dir.eval())) {
-            return out;
-        }
-        try (DirectoryStream<Path> labels = Files.newDirectoryStream(dir.eval(), Files::isDirectory)) {
-            for (Path labelDir : labels) {
-                Path json = labelDir.resolve(EvaluationInfo.JSON);
-                if (!Files.isRegularFile(json)) {
-                    continue;
-                }
-                try {
-                    out.add(EvaluationInfo.read(json));
-                } catch (IOException e) {
-                    notes.add("evaluation " + labelDir.getFileName() + " not shown: " + e.getMessage());
-                }
+        for (RunReader.StoredRecord record : reader.evaluations()) {
+            if (!record.file().endsWith("/" + EvaluationInfo.JSON)) {
+                continue;
+            }
+            try {
+                out.add(EvaluationInfo.of(record.json(), record.file()));
+            } catch (IOException e) {
+                notes.add("evaluation " + record.label() + " not shown: " + e.getMessage());
             }
         }
         out.sort(Comparator.comparingLong(EvaluationInfo::step).thenComparing(EvaluationInfo::label));

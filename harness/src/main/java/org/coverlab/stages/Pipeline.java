@@ -13,8 +13,10 @@ import org.coverlab.spec.SampleSpec;
 import org.coverlab.spec.SpecEnum;
 import org.coverlab.stages.prepare.PrepareDataStage;
 import org.coverlab.stages.report.ReportStage;
+import org.coverlab.stages.sample.SampleProbe;
 import org.coverlab.stages.sample.SampleStage;
 import org.coverlab.stages.test.TestStage;
+import org.coverlab.stages.train.TrainStage;
 
 /**
  * The stages of an experiment in the order they run, and the plan for one spec. {@link #standard()} is the whole
@@ -48,7 +50,7 @@ public final class Pipeline {
         return new Pipeline(List.of(
                 stage(new PrepareDataStage()),
                 onRequestOnly(new TestStage()),
-                notInThisBuild("train", Pipeline::needsTraining),
+                stage(new TrainStage(List.of(new SampleProbe()))),
                 stage(new SampleStage()),
                 notInThisBuild("evaluate", Pipeline::needsEvaluation),
                 stage(new ReportStage())));

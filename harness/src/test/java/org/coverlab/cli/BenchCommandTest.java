@@ -59,6 +59,16 @@ class BenchCommandTest {
     }
 
     @Test
+    void compareRefusesUnknownRowsAndBadSettingsBeforeMeasuring() {
+        InProcessCli.Result row = coverlab(cwd, "bench", "compare", "--rows", "unet_train_b1,warp_drive");
+        assertEquals(2, row.code(), row.all());
+        assertTrue(row.err().contains("unknown row 'warp_drive'; rows: unet_train_b1, unet_train_b8"), row.all());
+        InProcessCli.Result threads = coverlab(cwd, "bench", "compare", "--threads", "0");
+        assertEquals(2, threads.code(), threads.all());
+        assertTrue(threads.err().contains("--threads and --rounds must be >= 1"), threads.all());
+    }
+
+    @Test
     void dataBenchmarkStreamsOneEpochOfAGeneratedDataset() {
         InProcessCli.Result made = coverlab(cwd, "make-dataset", "synthetic", "--count", "8", "--out", "set");
         assertEquals(0, made.code(), made.all());

@@ -93,11 +93,11 @@ class ModelCommandTest {
         InProcessCli.Result init = coverlab(cwd, "model", "init-tiny", "default");
         assertEquals(0, init.code(), init.all());
         assertTrue(init.out().contains("the embedded default"), init.all());
-        // generate --model tiny (the help's own example) uses the same default, from the shared model cache.
+        // generate --model tiny (the help's own example) uses the same default, cached in the runs folder.
         InProcessCli.Result generate = coverlab(cwd, "generate", "--model", "tiny", "--out", "g.png", "--prompt",
                 "a fantasy cover", "--steps", "1", "--width", "16", "--height", "16");
         assertEquals(0, generate.code(), generate.all());
-        Path cached = org.coverlab.stages.ModelSource.tinyInitFolder();
+        Path cached = org.coverlab.stages.ModelSource.tinyInitFolder(cwd.resolve("runs"));
         for (String file : new String[] {"unet/diffusion_pytorch_model.safetensors", "tokenizer/vocab.json",
                 "text_encoder/model.safetensors"}) {
             assertArrayEquals(Files.readAllBytes(cwd.resolve("default").resolve(file)),

@@ -78,6 +78,11 @@ public final class TextToImagePipeline implements AutoCloseable {
         return tokenizer;
     }
 
+    /** The model folder's scheduler_config.json: its noise schedule and prediction type also define training. */
+    public SchedulerConfig schedulerConfig() {
+        return schedulerConfig;
+    }
+
     /** Images in row-major grid order: prompt 0 with every seed, then prompt 1, ... */
     public List<GeneratedImage> generate(GenerationRequest request) {
         return generate(request, () -> { });

@@ -20,6 +20,7 @@ import org.coverlab.spec.ExperimentSpec;
 import org.coverlab.spec.SampleSpec;
 import org.coverlab.spec.SpecValues;
 import org.coverlab.run.RunEvent;
+import org.coverlab.util.GenerationLock;
 import org.coverlab.util.AtomicFiles;
 import org.coverlab.util.Sha256;
 
@@ -92,7 +93,8 @@ public final class PrepareDataStage implements Stage {
         BookDataset ds;
         if (generate) {
             // Runs starting together generate one at a time: the first writes the set, the others wait and use it.
-            try (GenerationLock lock = GenerationLock.acquire(root, ctx)) {
+            try (GenerationLock lock = GenerationLock.acquire(root,
+                    new GenerationLock.Waiting(line -> ctx.log().info(line), ctx::checkCancelled))) {
                 generate = !Files.exists(csv);
                 if (generate) {
                     removeStalePartials(root, ctx);

@@ -101,7 +101,8 @@ public final class SampleStage implements Stage {
                 spec.dataset().resolution().width(), spec.dataset().resolution().height());
 
         try (NDManager manager = NDManager.newBaseManager()) {
-            ModelSource.Loaded loaded = ModelSource.open(spec.model(), ctx.runDir().path(), ctx.settings().tinyModel(), manager, ctx.log());
+            ModelSource.Loaded loaded = ModelSource.open(spec.model(), ctx.runDir().path(), ctx.settings().tinyModel(),
+                    manager, ctx.log(), ctx::checkCancelled);
             try (var pipeline = loaded.pipeline()) {
                 GridSampler sampler = new GridSampler(sample, spec.dataset().resolution(), spec.model().clipSkip(),
                         pipeline, loaded.provenance());
@@ -122,7 +123,7 @@ public final class SampleStage implements Stage {
         }
     }
 
-    private static void report(StageContext ctx, GridRecord grid, Path dir) {
+    static void report(StageContext ctx, GridRecord grid, Path dir) {
         String rel = ctx.runDir().path().relativize(dir.resolve(GridSampler.GRID_PNG)).toString().replace('\\', '/');
         ModelProvenance model = grid.model();
         String caption = String.format(Locale.ROOT, "%s: %d prompts x %d seeds, %s %d steps, guidance %s, %dx%d; model %s",

@@ -10,7 +10,7 @@ import org.coverlab.spec.Resolution;
  * subsampled} is what the training loader does now for images over 4 MP. Peak memory from /usr/bin/time:
  *
  *   CP=harness/target/coverlab-harness-0.1.0-SNAPSHOT.jar:$(cat harness/target/classpath.txt)
- *   /usr/bin/time -f "peak RSS %M KB" java -Xmx6g -cp "$CP" scripts/bench/DecodeBench.java cover.jpg subsampled
+ *   /usr/bin/time -f "peak RSS %M KB" java -Xmx6g -cp "$CP" scripts/benchmarks/DecodeBench.java cover.jpg subsampled
  */
 public class DecodeBench {
     public static void main(String[] a) {

@@ -1,0 +1,65 @@
+package org.coverlab.bench;
+
+import org.coverlab.spec.Resolution;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The side-by-side table's rows: what each measures, at which batch and size, in which unit. */
+public final class Rows {
+    /** The kinds of work; bench_reference.py implements each under the same name. */
+    public enum Kind { UNET_TRAIN, TEXT_ENCODER_TRAIN, SAMPLE, SD15_UNET, VAE_ENCODE, FID, DATA }
+
+    /** One row. {@code name} is the protocol key both workers understand. */
+    public record Row(String name, Kind kind, int batch, Resolution resolution, String unit, String title) {
+        /** The worker protocol's argument: name, kind, batch, width, height. */
+        public String arg() {
+            return name + " " + kind.name().toLowerCase() + " " + batch + " " + resolution.width() + " "
+                    + resolution.height();
+        }
+
+        static Row parse(String[] p) {
+            return new Row(p[0], Kind.valueOf(p[1].toUpperCase()), Integer.parseInt(p[2]),
+                    new Resolution(Integer.parseInt(p[3]), Integer.parseInt(p[4])), "", p[0]);
+        }
+    }
+
+    private Rows() {
+    }
+
+    public static List<Row> standard(boolean sd15) {
+        Resolution tiny = Resolution.TINY;
+        List<Row> rows = new ArrayList<>();
+        rows.add(new Row("unet_train_b1", Kind.UNET_TRAIN, 1, tiny, "examples/s",
+                "UNet training step (fwd+bwd+AdamW), batch 1"));
+        rows.add(new Row("unet_train_b8", Kind.UNET_TRAIN, 8, tiny, "examples/s",
+                "UNet training step (fwd+bwd+AdamW), batch 8"));
+        rows.add(new Row("te_train_b1", Kind.TEXT_ENCODER_TRAIN, 1, tiny, "examples/s",
+                "text-encoder training step (grads through frozen UNet), batch 1"));
+        rows.add(new Row("ddim_cfg_b4", Kind.SAMPLE, 4, tiny, "images/s",
+                "DDIM 10 steps + CFG 7.5, batch 4 (text, loop, VAE decode)"));
+        if (sd15) {
+            rows.add(new Row("sd15_unet_step", Kind.SD15_UNET, 2, new Resolution(512, 512), "steps/s",
+                    "SD1.5-shaped UNet forward, 64x64 latents, batch 2 (CFG)"));
+        }
+        rows.add(new Row("vae_encode_b8", Kind.VAE_ENCODE, 8, tiny, "images/s", "VAE encode 64x96, batch 8"));
+        rows.add(new Row("fid", Kind.FID, 1, new Resolution(299, 299), "-",
+                "FID features + Frechet distance vs pytorch-fid/scipy"));
+        rows.add(new Row("data", Kind.DATA, 1, tiny, "examples/s", "data pipeline: decode, resize, caption"));
+        return rows;
+    }
+
+    /** Training rows of the scaling table: the UNet step at each batch (64x96) and each size (batch 1). */
+    public static List<Row> scaling() {
+        List<Row> rows = new ArrayList<>();
+        for (int b : new int[] {1, 2, 4, 8, 16}) {
+            rows.add(new Row("unet_train_b" + b, Kind.UNET_TRAIN, b, Resolution.TINY, "examples/s",
+                    "batch " + b + ", 64x96"));
+        }
+        for (Resolution r : List.of(new Resolution(128, 192), new Resolution(256, 384))) {
+            rows.add(new Row("unet_train_" + r.width() + "x" + r.height(), Kind.UNET_TRAIN, 1, r, "examples/s",
+                    "batch 1, " + r.width() + "x" + r.height()));
+        }
+        return rows;
+    }
+}
