@@ -22,6 +22,8 @@ import picocli.CommandLine.Spec;
                 MakeDatasetCommand.class,
                 ModelCommand.class,
                 GenerateCommand.class,
+                PrecalcFidStatsCommand.class,
+                FidCommand.class,
                 ReportCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class,

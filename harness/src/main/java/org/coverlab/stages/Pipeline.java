@@ -11,6 +11,8 @@ import org.coverlab.spec.EvalSpec;
 import org.coverlab.spec.ExperimentSpec;
 import org.coverlab.spec.SampleSpec;
 import org.coverlab.spec.SpecEnum;
+import org.coverlab.stages.evaluate.EvaluateProbe;
+import org.coverlab.stages.evaluate.EvaluateStage;
 import org.coverlab.stages.prepare.PrepareDataStage;
 import org.coverlab.stages.report.ReportStage;
 import org.coverlab.stages.sample.SampleProbe;
@@ -50,9 +52,9 @@ public final class Pipeline {
         return new Pipeline(List.of(
                 stage(new PrepareDataStage()),
                 onRequestOnly(new TestStage()),
-                stage(new TrainStage(List.of(new SampleProbe()))),
+                stage(new TrainStage(List.of(new SampleProbe(), new EvaluateProbe()))),
                 stage(new SampleStage()),
-                notInThisBuild("evaluate", Pipeline::needsEvaluation),
+                stage(new EvaluateStage()),
                 stage(new ReportStage())));
     }
 
@@ -159,7 +161,8 @@ public final class Pipeline {
                 + keys(spec.train().components()) + " (set train.epochs: 0 to skip training)");
     }
 
-    private static Optional<String> needsEvaluation(ExperimentSpec spec) {
+    /** Why a spec asks for evaluation (eval.metrics and eval.every), or empty. */
+    public static Optional<String> needsEvaluation(ExperimentSpec spec) {
         EvalSpec eval = spec.eval();
         if (eval.metrics().isEmpty() || eval.every() == SampleSpec.When.NEVER) {
             return Optional.empty();

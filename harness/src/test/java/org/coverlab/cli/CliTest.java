@@ -121,7 +121,7 @@ class CliTest {
         assertEquals(4, coverlab("run", "train.yaml"), err());
         assertTrue(err().contains("stage 'train' is not available in this build: the spec needs it because train.epochs is 2"
                 + " and train.components is [unet]"), err());
-        assertTrue(err().contains("this build implements the stages: prepare_data, test, sample, report"), err());
+        assertTrue(err().contains("this build implements the stages: prepare_data, test, sample, evaluate, report"), err());
         assertFalse(Files.exists(cwd.resolve("runs")));
     }
 

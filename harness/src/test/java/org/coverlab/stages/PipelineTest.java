@@ -32,7 +32,7 @@ class PipelineTest {
         EvalSpec e = d.eval();
         return new ExperimentSpec(d.name(), d.description(), d.seed(), d.model(), d.dataset(), d.train(),
                 new SampleSpec(s.prompts(), s.seeds(), s.steps(), s.guidanceScale(), s.scheduler(), every),
-                new EvalSpec(List.of(), e.referenceStats(), e.images(), e.steps(), e.batchSize(), e.every()), d.tracking());
+                new EvalSpec(List.of(), e.referenceStats(), e.images(), e.steps(), e.batchSize(), e.every(), e.extractor(), e.inceptionWeights()), d.tracking());
     }
 
     @Test
@@ -48,14 +48,6 @@ class PipelineTest {
                 () -> Pipeline.standard().plan(nothingToDo(), List.of("sample")));
         assertEquals(StagePlanException.Kind.BAD_SELECTION, e.kind());
         assertEquals(List.of("stage 'sample' was selected with --stages but does not apply to this spec"), e.problems());
-    }
-
-    @Test
-    void aSpecNeedingUnbuiltStagesIsRefusedWithEveryReason() {
-        StagePlanException e = assertThrows(StagePlanException.class, () -> Pipeline.standard().plan(training(8), List.of()));
-        assertEquals(StagePlanException.Kind.UNAVAILABLE, e.kind());
-        assertEquals(1, e.problems().size(), e.getMessage()); // prepare_data, train, sample and report are built
-        assertTrue(e.problems().get(0).contains("eval.metrics is [fid, kid]"), e.problems().get(0));
     }
 
     @Test
