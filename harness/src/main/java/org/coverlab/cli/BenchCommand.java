@@ -6,9 +6,9 @@ import picocli.CommandLine.Command;
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Measure speed and memory: the model networks, the training data stream, optimizer state.",
+        description = "Measure speed and memory: the model networks, the training data stream, optimizer state, FID.",
         subcommands = {BenchModelsCommand.class, BenchDataCommand.class, BenchOptimizerCommand.class,
-                BenchCompareCommand.class},
+                BenchCompareCommand.class, BenchFidCommand.class},
         footer = {"", ExitCodes.HELP_SECTION})
 public final class BenchCommand extends CommandGroup {
 }

@@ -54,7 +54,9 @@ public final class BenchDataCommand implements Callable<Integer> {
             return fail(ctx, dataset + ": no such dataset folder");
         }
         try {
-            ctx.out().println(PipelineBenchmark.measure(dir, new Resolution(width, height), threads).line());
+            PipelineBenchmark.Result result = PipelineBenchmark.measure(dir, new Resolution(width, height), threads);
+            ctx.out().println(result.line());
+            result.skipLines().forEach(ctx.out()::println);
             return ExitCodes.OK;
         } catch (DataException e) {
             return fail(ctx, e.getMessage());

@@ -35,7 +35,8 @@ public final class BenchModelsCommand implements Callable<Integer> {
     List<Integer> batches = new ArrayList<>(List.of(1, 4));
 
     @Option(names = "--vocab", paramLabel = "N",
-            description = "Text encoder vocabulary size. Default: " + TinyPreset.VOCAB_SIZE + " (the tiny preset's).")
+            description = "Text encoder vocabulary size. Default: " + TinyPreset.VOCAB_SIZE + ", the largest the tiny "
+                    + "preset trains (an upper bound: the embedded default learns 1693 tokens from its corpus).")
     int vocab = TinyPreset.VOCAB_SIZE;
 
     @Option(names = "--in-process", description = "Run every case in this JVM (faster to start; peak RSS is cumulative).")

@@ -2,6 +2,7 @@ package org.coverlab.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import org.coverlab.util.BadInputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
@@ -21,6 +22,8 @@ import picocli.CommandLine.Spec;
                 MakeDatasetCommand.class,
                 ModelCommand.class,
                 GenerateCommand.class,
+                PrecalcFidStatsCommand.class,
+                FidCommand.class,
                 ReportCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class,
@@ -61,6 +64,13 @@ public final class CoverlabCommand implements Callable<Integer> {
             return ExitCodes.BAD_INPUT;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            // Bad input (a corrupt model file, a bad config value) is the user's to fix: the message says what and
+            // where, a stack trace would only hide it.
+            BadInputException bad = BadInputException.in(e);
+            if (bad != null) {
+                context.err().println(commandLine.getCommandSpec().qualifiedName() + ": " + bad.getMessage());
+                return ExitCodes.BAD_INPUT;
+            }
             context.err().println("coverlab: internal error: " + e);
             e.printStackTrace(context.err());
             return ExitCodes.INTERNAL;

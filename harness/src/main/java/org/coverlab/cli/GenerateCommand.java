@@ -1,16 +1,18 @@
 package org.coverlab.cli;
 
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.coverlab.diffusion.SchedulerKind;
-import org.coverlab.model.ModelConfigException;
 import org.coverlab.model.pipeline.GenerateGrid;
 import org.coverlab.model.pipeline.GenerationRequest;
-import org.coverlab.model.tokenizer.TokenizerFormatException;
+import org.coverlab.run.RunStore;
+import org.coverlab.stages.ModelSource;
+import org.coverlab.util.BadInputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,7 +38,8 @@ public final class GenerateCommand implements Callable<Integer> {
     @ParentCommand
     CoverlabCommand root;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Diffusers folder of a Stable Diffusion 1.x/2.x model.")
+    @Option(names = "--model", required = true, paramLabel = "DIR",
+            description = "Diffusers folder of a Stable Diffusion 1.x/2.x model, or 'tiny' for the embedded default.")
     Path model;
 
     @Option(names = "--out", required = true, paramLabel = "PNG", description = "Grid image to write (folders are created).")
@@ -75,10 +78,16 @@ public final class GenerateCommand implements Callable<Integer> {
     int batch;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         CliContext ctx = root.context();
         Path modelDir = ctx.cwd().resolve(model);
         Path outFile = ctx.cwd().resolve(out);
+        if (model.toString().equals("tiny") && !Files.isDirectory(modelDir)) {
+            // 'tiny' means what it means in a spec: the embedded default (or COVERLAB_TINY_MODEL), kept in the runs
+            // directory's shared model cache.
+            modelDir = ModelSource.tinyFolder(RunStore.resolveRoot(null, ctx.env(), ctx.cwd()), ctx.settings().tinyModel(),
+                    line -> ctx.err().println("coverlab generate: " + line));
+        }
         try {
             GenerationRequest request = new GenerationRequest(prompts, seeds, steps, guidance, scheduler, width, height,
                     clipSkip, batch);
@@ -89,7 +98,7 @@ public final class GenerateCommand implements Callable<Integer> {
                     scheduler.key(), guidance,
                     (System.nanoTime() - start) / 1e9);
             return ExitCodes.OK;
-        } catch (ModelConfigException | TokenizerFormatException | IllegalArgumentException | UncheckedIOException e) {
+        } catch (BadInputException | IllegalArgumentException | UncheckedIOException e) {
             ctx.err().println("coverlab generate: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
         }

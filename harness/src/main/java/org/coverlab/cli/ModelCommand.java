@@ -6,8 +6,8 @@ import picocli.CommandLine.Command;
 @Command(name = "model",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Create model folders (the embedded tiny preset).",
-        subcommands = {ModelInitTinyCommand.class},
+        description = "Create model folders (the embedded tiny preset, its pretrained base) and export fine-tuned ones.",
+        subcommands = {ModelInitTinyCommand.class, ModelPretrainTinyCommand.class, ModelExportCommand.class},
         footer = {"", ExitCodes.HELP_SECTION})
 public final class ModelCommand extends CommandGroup {
 }

@@ -1,9 +1,11 @@
 package org.coverlab.cli;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.coverlab.run.RemoteTracking;
 import org.coverlab.run.RunSettings;
 import org.coverlab.spec.TrackingSpec;
@@ -19,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * entry. A spec or {@code --tracker} naming a backend outside {@code backends} is refused before the run is created
  * (exit 4).
  */
-public record RemoteTrackers(Set<TrackingSpec.Backend> backends, RemoteTracking tracking) {
+public record RemoteTrackers(Set<TrackingSpec.Backend> backends, RemoteTracking tracking,
+                             Function<TrackingSpec, List<String>> setupProblems) {
 
     public static final RemoteTrackers NONE = new RemoteTrackers(Set.of(), null);
 
@@ -39,6 +42,11 @@ public record RemoteTrackers(Set<TrackingSpec.Backend> backends, RemoteTracking 
         }
     }
 
+    /** Backends whose set-up never fails (tests' own hooks). */
+    public RemoteTrackers(Set<TrackingSpec.Backend> backends, RemoteTracking tracking) {
+        this(backends, tracking, tracking_ -> List.of());
+    }
+
     /**
      * What this build ships: W&B and MLflow, fed by the background journal sender. Keys and settings come from the
      * process environment (WANDB_*, MLFLOW_*; ~/.netrc for the W&B key); the flush timeout from each spec.
@@ -50,7 +58,7 @@ public record RemoteTrackers(Set<TrackingSpec.Backend> backends, RemoteTracking 
     /** W&B and MLflow with keys and settings from {@code env} (tests pass their own). */
     public static RemoteTrackers of(Map<String, String> env) {
         RemoteSinks sinks = RemoteSinks.standard(env, RunsSyncCommand.home(env));
-        return new RemoteTrackers(sinks.backends(), new SenderTracking(sinks, senderOptions(env)));
+        return new RemoteTrackers(sinks.backends(), new SenderTracking(sinks, senderOptions(env)), sinks::setupProblems);
     }
 
     /** The sender's options, with {@value #SEND_INTERVAL_ENV} applied; a bad value is reported and the default kept. */

@@ -7,9 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import org.coverlab.run.Progress;
-import org.coverlab.run.RemoteTracking;
 import org.coverlab.run.RunInfo;
 import org.coverlab.run.RunLockedException;
 import org.coverlab.run.RunSession;
@@ -24,6 +22,7 @@ import org.coverlab.spec.SpecIssue;
 import org.coverlab.spec.SpecLoader;
 import org.coverlab.spec.SpecValues;
 import org.coverlab.spec.TrackingSpec;
+import org.coverlab.stages.ModelSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -84,7 +83,10 @@ public final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return fail(ctx, ExitCodes.BAD_INPUT, e.getMessage());
         }
-        RunSession session = new RunSession(runsDir.store(ctx), ctx.stages()::plan, spec -> remoteTracking(ctx, spec),
+        // The same planning as 'spec check' (RunPlanner): stages and their input checks, trackers and credentials.
+        RunSession session = new RunSession(runsDir.store(ctx), (spec, selected) -> RunPlanner.stages(ctx, spec, selected, true),
+                spec -> RunPlanner.remoteTracking(ctx, spec, !trackers.isEmpty()),
+                spec -> ModelSource.resolve(spec.model(), settings.tinyModel()),
                 new RunSession.Options(new Runner.Settings(ctx.err(), style, settings.progressInterval(), ctx.clock(),
                         settings), ctx.handleSignals(), ctx.cwd()));
         if (resumeId != null) {
@@ -115,7 +117,7 @@ public final class RunCommand implements Callable<Integer> {
         try {
             prepared = session.prepare(spec, stages);
         } catch (StagePlanException e) {
-            return planProblems(ctx, e);
+            return RunPlanner.report(ctx, e);
         }
         RunInfo draft = new RunInfo(null, spec.name(), null, specPath.toString(), SpecHash.sha256(spec),
                 stages, spec.tracking().backends().stream().map(TrackingSpec.Backend::key).toList(), overrides,
@@ -136,7 +138,7 @@ public final class RunCommand implements Callable<Integer> {
         } catch (SpecException e) {
             return specProblems(ctx, runsDir.store(ctx).root().resolve(resumeId).resolve("spec.yaml").toString(), e.issues());
         } catch (StagePlanException e) {
-            return planProblems(ctx, e);
+            return RunPlanner.report(ctx, e);
         }
         if (outcome.isEmpty()) {
             ctx.err().println("coverlab: run " + resumeId + " already finished; nothing to resume");
@@ -156,19 +158,6 @@ public final class RunCommand implements Callable<Integer> {
         return outcome.exitCode();
     }
 
-    /** The hook feeding the spec's remote backends, or null when it logs only locally; refuses backends this build lacks. */
-    private static RemoteTracking remoteTracking(CliContext ctx, ExperimentSpec spec) throws StagePlanException {
-        List<TrackingSpec.Backend> remote = spec.tracking().remoteBackends();
-        List<String> missing = remote.stream().filter(b -> !ctx.remoteTrackers().backends().contains(b))
-                .map(b -> "tracker '" + b.key() + "' is not available in this build (tracking.backends lists it);"
-                        + " use --tracker local or remove it from tracking.backends")
-                .toList();
-        if (!missing.isEmpty()) {
-            throw new StagePlanException(StagePlanException.Kind.UNAVAILABLE, missing);
-        }
-        return remote.isEmpty() ? null : ctx.remoteTrackers().tracking();
-    }
-
     private Progress.Style progressStyle(CliContext ctx) {
         return switch (progress.toLowerCase(Locale.ROOT)) {
             case "auto" -> ctx.terminal() ? Progress.Style.BAR : Progress.Style.LINES;
@@ -185,20 +174,6 @@ public final class RunCommand implements Callable<Integer> {
         for (SpecIssue issue : issues) {
             ctx.err().println("  " + issue);
         }
-        return ExitCodes.BAD_INPUT;
-    }
-
-    private static int planProblems(CliContext ctx, StagePlanException e) {
-        for (String p : e.problems()) {
-            ctx.err().println("coverlab: " + p);
-        }
-        if (e.kind() == StagePlanException.Kind.UNAVAILABLE) {
-            String have = ctx.stages().names().stream().filter(ctx.stages()::isAvailable).collect(Collectors.joining(", "));
-            ctx.err().println("coverlab: this build implements the stages: " + have
-                    + " ('--stages test' runs the harness demo loop); no run was created");
-            return ExitCodes.UNAVAILABLE;
-        }
-        ctx.err().println("coverlab: no run was created");
         return ExitCodes.BAD_INPUT;
     }
 

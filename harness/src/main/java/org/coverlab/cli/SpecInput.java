@@ -28,10 +28,17 @@ public final class SpecInput {
 
     /** The loaded spec, or null after printing every issue to the context's stderr. */
     ExperimentSpec load(CliContext ctx, String command) {
+        return load(ctx, command, List.of());
+    }
+
+    /** As {@link #load(CliContext, String)}, with {@code extraSets} applied after the user's {@code --set}s. */
+    ExperimentSpec load(CliContext ctx, String command, List<String> extraSets) {
         Path path = ctx.cwd().resolve(specFile).normalize();
         SpecLoader.Options options = new SpecLoader.Options(ctx.cwd(), !noFileChecks);
+        List<String> sets = new ArrayList<>(overrides);
+        sets.addAll(extraSets);
         try {
-            return SpecLoader.load(path, overrides, options);
+            return SpecLoader.load(path, sets, options);
         } catch (SpecException e) {
             List<SpecIssue> issues = e.issues();
             ctx.err().println(command + ": " + path + ": " + issues.size() + (issues.size() == 1 ? " problem:" : " problems:"));

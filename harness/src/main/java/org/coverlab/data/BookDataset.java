@@ -60,10 +60,8 @@ public final class BookDataset {
         ImageLocator images = new ImageLocator(root, spec.imagePattern());
         if (spec.source() == DatasetSpec.Source.SYNTHETIC && !Files.exists(csv)) {
             generateOnFirstUse(root, spec);
-        } else if (!Files.isDirectory(root)) {
-            throw new DataException("dataset.path: folder " + root + " does not exist"
-                    + (spec.source() == DatasetSpec.Source.GOODREADS
-                    ? "; download the Kaggle goodreads-best-books set there (book_data.csv and images/images/)" : ""));
+        } else {
+            checkFolders(spec, root);
         }
         BookTable table = BookTableReader.read(csv, log);
         CleaningPolicy policy = CleaningPolicy.of(spec.cleaning(), spec.englishRatio());
@@ -80,7 +78,7 @@ public final class BookDataset {
             }
         }
         if (cleaned.isEmpty()) {
-            throw new DataException(csv + ": no usable rows after cleaning (" + table.rows().size() + " parsed; "
+            throw new DataException(csv + ": no usable rows after cleaning (" + table.rowsRead() + " read; "
                     + log.summary() + ")");
         }
         DataSplit split = DataSplit.split(cleaned, spec.validationSplit(), seed);
@@ -92,6 +90,42 @@ public final class BookDataset {
         // describe() is left to the caller: the prepare_data stage puts it in the run log, so logging it here too
         // printed every dataset summary twice on the console.
         return new BookDataset(spec, seed, table, List.copyOf(cleaned), split, train, images, log);
+    }
+
+    /**
+     * The checks {@link #open} makes before reading anything, from the first lines of the CSV only: the dataset
+     * folder, the CSV (encoding, separator, header, at least one row), the images folder and the caption templates.
+     * A synthetic set that does not exist yet passes (it is generated on first use). Throws {@link DataException}
+     * naming the file and the problem; the prepare_data stage runs it before a run is created.
+     */
+    public static void checkFiles(DatasetSpec spec, Path baseDir) {
+        new CaptionBuilder(spec.captions(), 0);
+        Path root = baseDir.resolve(spec.path()).normalize();
+        Path csv = root.resolve(spec.csv());
+        if (spec.source() == DatasetSpec.Source.SYNTHETIC && !Files.exists(csv)) {
+            return;
+        }
+        checkFolders(spec, root);
+        BookTableReader.check(csv);
+    }
+
+    /** The dataset folder and the folder the image pattern points into must exist (not "47 image files missing"). */
+    private static void checkFolders(DatasetSpec spec, Path root) {
+        if (!Files.isDirectory(root)) {
+            throw new DataException("dataset.path: folder " + root + " does not exist"
+                    + (spec.source() == DatasetSpec.Source.GOODREADS
+                    ? "; download the Kaggle goodreads-best-books set there (book_data.csv and images/images/)" : ""));
+        }
+        String pattern = spec.imagePattern();
+        int slash = pattern.lastIndexOf('/', Math.max(0, pattern.indexOf("{i}")));
+        if (slash > 0) {
+            Path folder = root.resolve(pattern.substring(0, slash)).normalize();
+            if (!Files.isDirectory(folder)) {
+                throw new DataException("dataset.image_pattern: the images folder " + folder + " is missing (the pattern "
+                        + pattern + " puts every cover there)"
+                        + (spec.source() == DatasetSpec.Source.GOODREADS ? "; the Kaggle set unpacks its covers into images/images/" : ""));
+            }
+        }
     }
 
     /**
@@ -195,7 +229,8 @@ public final class BookDataset {
 
     /** Loader for training examples (flips as the spec says). */
     public ExampleLoader loader() {
-        return new ExampleLoader(images, new CoverDecoder(), preprocessor(), captions(), spec.flip(), seed, log);
+        CoverDecoder decoder = new CoverDecoder(spec.resolution().width(), spec.resolution().height());
+        return new ExampleLoader(images, decoder, preprocessor(), captions(), spec.flip(), seed, log);
     }
 
     /** The shuffled, prefetching training stream; threads/depth 0 pick defaults. */
@@ -204,8 +239,8 @@ public final class BookDataset {
     }
 
     public String describe() {
-        return String.format("dataset %s (%s): %d rows parsed, %d usable, %d training (%s), %d validation; %s",
-                table.file(), table.layout().name().toLowerCase(), table.rows().size(), cleaned.size(), train.size(),
+        return String.format("dataset %s (%s): %d rows read, %d usable, %d training (%s), %d validation; %s",
+                table.file(), table.layout().name().toLowerCase(), table.rowsRead(), cleaned.size(), train.size(),
                 spec.images() > 0 ? spec.subset().key() + " " + spec.images() : "all", split.validation().size(), log.summary());
     }
 }

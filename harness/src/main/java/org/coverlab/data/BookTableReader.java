@@ -30,11 +30,8 @@ public final class BookTableReader {
     }
 
     public static BookTable read(Path csv, SkipLog log) {
-        // Malformed UTF-8 becomes U+FFFD instead of aborting the whole file.
-        var decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPLACE)
-                .onUnmappableCharacter(CodingErrorAction.REPLACE);
-        try (BufferedReader reader = new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(csv), decoder), 1 << 16)) {
+        checkEncoding(csv);
+        try (BufferedReader reader = open(csv)) {
             return read(csv, new CsvParser(reader), log);
         } catch (NoSuchFileException e) {
             throw new DataException(csv + ": CSV file not found");
@@ -43,7 +40,61 @@ public final class BookTableReader {
         }
     }
 
-    static BookTable read(Path csv, CsvParser parser, SkipLog log) {
+    /**
+     * Checks, from the first bytes and lines only, that {@code csv} is a usable table: UTF-8 (not UTF-16), comma
+     * separated, a header naming the columns {@link #read} needs, and at least one data row. Throws
+     * {@link DataException} naming the file and the problem; used before a run is created.
+     */
+    public static void check(Path csv) {
+        checkEncoding(csv);
+        try (BufferedReader reader = open(csv)) {
+            CsvParser parser = new CsvParser(reader);
+            CsvRecord header = header(csv, parser).record();
+            if (!parser.hasNext()) {
+                throw new DataException(csv + ": has a header (line " + header.line() + ") but no data rows");
+            }
+        } catch (NoSuchFileException e) {
+            throw new DataException(csv + ": CSV file not found");
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new DataException(csv + ": cannot read CSV (" + e.getMessage() + ")");
+        }
+    }
+
+    private static BufferedReader open(Path csv) throws IOException {
+        // Malformed UTF-8 becomes U+FFFD instead of aborting the whole file.
+        var decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE);
+        return new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(csv), decoder), 1 << 16);
+    }
+
+    /** UTF-16 (a spreadsheet's "Unicode text" export) reads as NUL-riddled garbage as UTF-8: name the encoding. */
+    private static void checkEncoding(Path csv) {
+        byte[] head = new byte[4096];
+        int n;
+        try (var in = Files.newInputStream(csv)) {
+            n = in.readNBytes(head, 0, head.length);
+        } catch (NoSuchFileException e) {
+            throw new DataException(csv + ": CSV file not found");
+        } catch (IOException e) {
+            throw new DataException(csv + ": cannot read CSV (" + e.getMessage() + ")");
+        }
+        boolean bom16 = n >= 2 && ((head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xfe
+                || (head[0] & 0xff) == 0xfe && (head[1] & 0xff) == 0xff);
+        int zeros = 0;
+        for (int i = 0; i < n; i++) {
+            zeros += head[i] == 0 ? 1 : 0;
+        }
+        if (bom16 || (n > 0 && zeros * 4 >= n)) {
+            throw new DataException(csv + ": the file is UTF-16 encoded" + (bom16 ? " (it starts with a UTF-16 byte order mark)"
+                    : " (every other byte is zero)") + "; coverlab reads UTF-8 CSV: save it as UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)");
+        }
+    }
+
+    /** The header row and what it says: layout, column positions, whether the first column is an index. */
+    private record Header(CsvRecord record, CsvLayout layout, Map<String, Integer> columns, boolean indexFirst) {}
+
+    private static Header header(Path csv, CsvParser parser) {
         if (!parser.hasNext()) {
             throw new DataException(csv + ": empty file; expected a header row with " + String.join(",", KAGGLE_COLUMNS)
                     + " (or index,caption)");
@@ -60,6 +111,11 @@ public final class BookTableReader {
             layout = CsvLayout.CAPTIONS;
         } else if (col.containsKey("book_title")) {
             layout = indexFirst ? CsvLayout.CLEANED : CsvLayout.KAGGLE_RAW;
+        } else if (header.size() == 1 && (header.get(0).contains(";") || header.get(0).contains("\t"))) {
+            String separator = header.get(0).contains(";") ? "semicolon" : "tab";
+            throw new DataException(csv + ":" + header.line() + ": the header is one field, '" + abbreviate(header.get(0))
+                    + "': the file looks " + separator + "-separated; coverlab reads comma-separated CSV (save it with"
+                    + " commas as the separator)");
         } else {
             throw new DataException(csv + ":" + header.line() + ": header " + header.fields()
                     + " has neither book_title nor caption; expected the Kaggle columns " + String.join(",", KAGGLE_COLUMNS)
@@ -68,9 +124,23 @@ public final class BookTableReader {
         if (layout != CsvLayout.CAPTIONS && !col.containsKey("book_authors")) {
             throw new DataException(csv + ":" + header.line() + ": header has book_title but no book_authors column");
         }
+        return new Header(header, layout, col, indexFirst);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+    }
+
+    static BookTable read(Path csv, CsvParser parser, SkipLog log) {
+        Header h = header(csv, parser);
+        CsvRecord header = h.record();
+        Map<String, Integer> col = h.columns();
+        CsvLayout layout = h.layout();
+        boolean indexFirst = h.indexFirst();
         int indexCol = indexFirst ? 0 : -1;
         String name = csv.getFileName().toString();
         List<BookRecord> rows = new ArrayList<>();
+        int malformed = 0;
         int rank = 0;
         while (parser.hasNext()) {
             CsvRecord r = parser.next();
@@ -79,6 +149,7 @@ public final class BookTableReader {
             if (r.size() != header.size()) {
                 log.report(SkipReason.MALFORMED_ROW, where, "expected " + header.size() + " fields, found " + r.size()
                         + (r.wellFormed() ? "" : "; " + r.problem()));
+                malformed++;
                 continue;
             }
             int imageIndex = position;
@@ -87,6 +158,7 @@ public final class BookTableReader {
                     imageIndex = parseIndex(r.get(indexCol));
                 } catch (NumberFormatException e) {
                     log.report(SkipReason.MALFORMED_ROW, where, "index column is '" + r.get(indexCol) + "', expected a non-negative integer");
+                    malformed++;
                     continue;
                 }
             }
@@ -94,7 +166,10 @@ public final class BookTableReader {
                     ? BookRecord.captioned(imageIndex, position, r.line(), field(r, col, "caption"))
                     : book(r, col, imageIndex, position));
         }
-        return new BookTable(csv, layout, rows);
+        if (rank == 0) {
+            throw new DataException(csv + ": has a header (line " + header.line() + ") but no data rows");
+        }
+        return new BookTable(csv, layout, rows, malformed);
     }
 
     /** pandas may write the index as "12" or "12.0". */

@@ -5,6 +5,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A parsed caption template such as "A {legible} book cover of {title} by {author}". Parsing checks every placeholder
@@ -78,7 +80,11 @@ public final class CaptionTemplate {
         return used.contains(field);
     }
 
-    /** Substitutes fields (all of {@link #FIELDS} must be present) and tidies whitespace left by empty fields. */
+    /**
+     * Substitutes fields (all of {@link #FIELDS} must be present). An empty field takes its clause with it: the word
+     * that introduces it ("for {title}", "by {author}", "title {title}") and the comma it leaves, so a row without a
+     * title reads "A Fiction book cover by Donna Tartt", not "... cover for by Donna Tartt".
+     */
     public String render(Map<String, String> values) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < parts.size(); i++) {
@@ -89,15 +95,32 @@ public final class CaptionTemplate {
                 if (v == null) {
                     throw new IllegalArgumentException("no value for {" + parts.get(i) + "}");
                 }
-                sb.append(v);
+                if (v.isBlank()) {
+                    Matcher m = CONNECTOR.matcher(sb);
+                    if (m.find()) {
+                        sb.setLength(m.start());
+                        sb.append(' ');
+                    }
+                } else {
+                    sb.append(v);
+                }
             }
         }
         return tidy(sb.toString());
     }
 
-    /** Collapses runs of whitespace and removes spaces before punctuation ("A  book" -> "A book"). */
+    /** Words that only introduce the field after them, at the end of the text before an empty field. */
+    private static final Pattern CONNECTOR = Pattern.compile(
+            "(?i)(?<![\\p{L}])(?:written by|by|for|of|with|about|called|titled|title|authors?|genres?)\\s*$");
+
+    /**
+     * Collapses runs of whitespace, removes spaces before punctuation ("A  book" -> "A book") and the commas an empty
+     * field leaves ("Book cover, , title X" -> "Book cover, title X"; a trailing ", " goes).
+     */
     static String tidy(String s) {
-        return s.replaceAll("\\s+", " ").replaceAll(" ([,.;:!?])", "$1").trim();
+        String t = s.replaceAll("\\s+", " ").replaceAll(" ([,.;:!?])", "$1");
+        t = t.replaceAll(",(\\s*,)+", ",").replaceAll(",\\s*([.;:!?])", "$1");
+        return t.replaceAll("^[\\s,;:]+", "").replaceAll("[\\s,;:]+$", "").trim();
     }
 
     @Override

@@ -3,7 +3,7 @@ package org.coverlab.data;
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
-import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.ImageReadParam;
 import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.stream.ImageInputStream;
 import java.awt.Color;
@@ -17,7 +17,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Decodes a cover image file into RGB, converting what can be converted (grayscale, palette, alpha, CMYK/YCCK JPEG)
@@ -25,6 +27,38 @@ import java.util.Locale;
  * throws for bad content.
  */
 public final class CoverDecoder {
+
+    /**
+     * Images above this many pixels are decoded subsampled when a target size is known: a 6000x9000 cover decoded in
+     * full takes seconds and over a gigabyte on its way to 64x96. Ordinary covers (well under a megapixel) always
+     * decode in full, so their pixels match the reference resize exactly.
+     */
+    static final long LARGE_PIXELS = 4_000_000;
+    /** Subsampling keeps at least this many source pixels per target pixel, so the bicubic resize still filters. */
+    static final int KEEP_PER_TARGET_PIXEL = 4;
+
+    private final int targetWidth;
+    private final int targetHeight;
+
+    /** Decodes every image in full. */
+    public CoverDecoder() {
+        this(0, 0);
+    }
+
+    /** Decodes large images subsampled to no less than {@value #KEEP_PER_TARGET_PIXEL}x the target size. */
+    public CoverDecoder(int targetWidth, int targetHeight) {
+        this.targetWidth = targetWidth;
+        this.targetHeight = targetHeight;
+    }
+
+    /** The subsampling step for a source of this size (1 = every pixel). */
+    int subsampling(int width, int height) {
+        if (targetWidth <= 0 || targetHeight <= 0 || (long) width * height <= LARGE_PIXELS) {
+            return 1;
+        }
+        int step = Math.min(width / (KEEP_PER_TARGET_PIXEL * targetWidth), height / (KEEP_PER_TARGET_PIXEL * targetHeight));
+        return Math.max(1, step);
+    }
 
     public DecodedImage decode(Path file) {
         byte[] bytes;
@@ -55,24 +89,31 @@ public final class CoverDecoder {
                 if (truncation != null) {
                     return new DecodedImage.Failed(SkipReason.IMAGE_TRUNCATED, truncation);
                 }
-                StringBuilder warnings = new StringBuilder();
-                reader.addIIOReadWarningListener(warningsInto(warnings));
+                // A progressive JPEG warns once per scan: keep each distinct warning once.
+                Set<String> warnings = new LinkedHashSet<>();
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
                 reader.setInput(in, true, false);
+                ImageReadParam param = reader.getDefaultReadParam();
+                int step = subsampling(reader.getWidth(0), reader.getHeight(0));
+                if (step > 1) {
+                    param.setSourceSubsampling(step, step, 0, 0);
+                }
                 BufferedImage image;
                 try {
-                    image = reader.read(0);
+                    image = reader.read(0, param);
                 } catch (IIOException e) {
                     // Older JDKs, and YCCK files, make the JPEG reader refuse 4-channel images; their raw raster still reads.
                     if (format.equals("jpeg") && isFourChannelJpeg(reader)) {
-                        Raster raster = reader.readRaster(0, null);
+                        Raster raster = reader.readRaster(0, param);
                         return new DecodedImage.Ok(CmykJpeg.toRgb(raster, adobeTransform(reader.getImageMetadata(0))),
                                 SkipReason.CMYK_CONVERTED, null);
                     }
                     throw e;
                 }
-                String w = warnings.toString().toLowerCase(Locale.ROOT);
-                if (w.contains("premature end") || w.contains("missing eoi")) {
-                    return new DecodedImage.Failed(SkipReason.IMAGE_TRUNCATED, warnings.toString().trim());
+                String w = String.join("; ", warnings);
+                String lower = w.toLowerCase(Locale.ROOT);
+                if (lower.contains("premature end") || lower.contains("missing eoi")) {
+                    return new DecodedImage.Failed(SkipReason.IMAGE_TRUNCATED, w);
                 }
                 return toRgb(image);
             } finally {
@@ -136,10 +177,6 @@ public final class CoverDecoder {
         } catch (RuntimeException e) {
             return -1;
         }
-    }
-
-    private static IIOReadWarningListener warningsInto(StringBuilder sb) {
-        return (source, warning) -> sb.append(warning).append("; ");
     }
 
     /** Converts any decoded image to TYPE_INT_RGB, naming the conversion; alpha is composited onto white. */

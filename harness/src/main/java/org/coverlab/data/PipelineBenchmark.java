@@ -15,7 +15,7 @@ public final class PipelineBenchmark {
 
     /** What one epoch measured. */
     public record Result(int rows, double openSeconds, int examples, Resolution size, double epochSeconds,
-                         double checksum) {
+                         double checksum, String skipSummary, java.util.List<String> skipMessages) {
         public double examplesPerSecond() {
             return examples / epochSeconds;
         }
@@ -24,6 +24,14 @@ public final class PipelineBenchmark {
             return String.format(Locale.ROOT, "opened %d rows in %.2f s; one epoch of %d examples at %dx%d in %.2f s"
                             + " = %.0f examples/s (%d cores, checksum %.3f)", rows, openSeconds, examples, size.width(),
                     size.height(), epochSeconds, examplesPerSecond(), Runtime.getRuntime().availableProcessors(), checksum);
+        }
+
+        /** What the loader and decoder left out and why: the first few of each reason, then the counts. */
+        public java.util.List<String> skipLines() {
+            java.util.List<String> lines = new java.util.ArrayList<>();
+            skipMessages.forEach(m -> lines.add("skipped: " + m));
+            lines.add("skips: " + skipSummary);
+            return lines;
         }
     }
 
@@ -39,7 +47,9 @@ public final class PipelineBenchmark {
         int w = args.length > 2 ? Integer.parseInt(args[1]) : 64;
         int h = args.length > 2 ? Integer.parseInt(args[2]) : 96;
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : 0;
-        System.out.println(measure(Path.of(args[0]).toAbsolutePath(), new Resolution(w, h), threads).line());
+        Result result = measure(Path.of(args[0]).toAbsolutePath(), new Resolution(w, h), threads);
+        System.out.println(result.line());
+        result.skipLines().forEach(System.out::println);
     }
 
     /**
@@ -53,7 +63,8 @@ public final class PipelineBenchmark {
         DatasetSpec spec = new DatasetSpec(DatasetSpec.Source.GOODREADS, dir.toString(), d.csv(), d.imagePattern(), 0,
                 d.subset(), size, d.resize(), true, d.validationSplit(), d.cleaning(), d.englishRatio(), d.captions());
         long t0 = System.nanoTime();
-        BookDataset ds = BookDataset.open(spec, Path.of("."), 42, new SkipLog());
+        SkipLog skips = new SkipLog();
+        BookDataset ds = BookDataset.open(spec, Path.of("."), 42, skips);
         double load = (System.nanoTime() - t0) / 1e9;
         long t1 = System.nanoTime();
         int n = 0;
@@ -65,6 +76,7 @@ public final class PipelineBenchmark {
                 n++;
             }
         }
-        return new Result(ds.cleaned().size(), load, n, size, (System.nanoTime() - t1) / 1e9, checksum);
+        return new Result(ds.cleaned().size(), load, n, size, (System.nanoTime() - t1) / 1e9, checksum, skips.summary(),
+                skips.firstMessages());
     }
 }

@@ -1,9 +1,7 @@
 package org.coverlab.data;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -11,25 +9,29 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Counts dropped and converted examples by reason and keeps the first few messages, so a bad row or image is visible in
- * the run log without flooding it and never stops an epoch. Each (reason, subject) is counted once, so an image that
- * fails in every epoch is counted once. Thread-safe: decoder threads report here.
+ * Counts dropped and converted examples by reason and keeps the first few messages of each reason, so a bad row or
+ * image is visible without flooding the log and never stops an epoch. Keeping a few per reason, not the first N
+ * overall, matters on real data: thousands of language-filter drops would otherwise hide every broken image. Each
+ * (reason, subject) is counted once, so an image that fails in every epoch is counted once. It prints nothing itself:
+ * the caller shows {@link #firstMessages()} once (the prepare_data stage in the run log, {@code bench data} on the
+ * console). Thread-safe: decoder threads report here.
  */
 public final class SkipLog {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SkipLog.class);
+    /** Messages kept per reason unless told otherwise. */
+    public static final int DEFAULT_PER_REASON = 3;
 
-    private final int keepMessages;
+    private final int keepPerReason;
     private final Map<SkipReason, Integer> counts = new EnumMap<>(SkipReason.class);
-    private final List<String> firstMessages = new ArrayList<>();
+    private final Map<SkipReason, List<String>> firstMessages = new EnumMap<>(SkipReason.class);
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
 
-    public SkipLog(int keepMessages) {
-        this.keepMessages = keepMessages;
+    public SkipLog(int keepPerReason) {
+        this.keepPerReason = keepPerReason;
     }
 
     public SkipLog() {
-        this(10);
+        this(DEFAULT_PER_REASON);
     }
 
     /**
@@ -41,16 +43,12 @@ public final class SkipLog {
             return;
         }
         String message = subject + ": " + reason.label() + (detail == null || detail.isBlank() ? "" : " (" + detail + ")");
-        boolean logIt;
         synchronized (this) {
             counts.merge(reason, 1, Integer::sum);
-            logIt = firstMessages.size() < keepMessages;
-            if (logIt) {
-                firstMessages.add(message);
+            List<String> kept = firstMessages.computeIfAbsent(reason, r -> new ArrayList<>());
+            if (kept.size() < keepPerReason) {
+                kept.add(message);
             }
-        }
-        if (logIt) {
-            LOG.warn("{} {}", reason.dropped() ? "skipped" : "converted", message);
         }
     }
 
@@ -66,12 +64,16 @@ public final class SkipLog {
         return counts.entrySet().stream().filter(e -> !e.getKey().dropped()).mapToInt(Map.Entry::getValue).sum();
     }
 
+    /** Counts per reason in {@link SkipReason} order (a stable order: data/dataset.json is written from it). */
     public synchronized Map<SkipReason, Integer> counts() {
-        return Map.copyOf(counts);
+        return Collections.unmodifiableMap(new EnumMap<>(counts));
     }
 
+    /** The first few messages of each reason, reasons in {@link SkipReason} order, each in arrival order. */
     public synchronized List<String> firstMessages() {
-        return List.copyOf(firstMessages);
+        List<String> out = new ArrayList<>();
+        firstMessages.values().forEach(out::addAll);
+        return List.copyOf(out);
     }
 
     /** One line for the run log, e.g. "dropped 3 (image missing 2, image truncated 1); converted 1 (...)". */

@@ -1,9 +1,13 @@
 package org.coverlab.model;
 
 import ai.djl.ndarray.NDManager;
+import org.coverlab.model.clip.ClipTextConfig;
 import org.coverlab.model.clip.ClipTextModel;
+import org.coverlab.model.io.SafeTensors;
 import org.coverlab.model.unet.UNet2DConditionModel;
+import org.coverlab.model.unet.UNetConfig;
 import org.coverlab.model.vae.AutoencoderKL;
+import org.coverlab.model.vae.VaeConfig;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,14 +21,7 @@ public record StableDiffusionModels(ClipTextModel textEncoder, UNet2DConditionMo
         implements AutoCloseable {
 
     public static StableDiffusionModels load(Path folder, NDManager manager) {
-        if (!Files.isDirectory(folder)) {
-            throw new ModelConfigException(folder, "not a directory (expected a diffusers Stable Diffusion folder)");
-        }
-        Path index = folder.resolve("model_index.json");
-        if (!Files.isRegularFile(index)) {
-            throw new ModelConfigException(index, "missing; is " + folder + " a diffusers pipeline folder?");
-        }
-        checkIndex(ConfigJson.read(index));
+        checkIndex(folder);
         ClipTextModel text = null;
         UNet2DConditionModel unet = null;
         try {
@@ -41,6 +38,35 @@ public record StableDiffusionModels(ClipTextModel textEncoder, UNet2DConditionMo
             }
             throw e;
         }
+    }
+
+    /**
+     * Checks what loading would read first, in milliseconds and without touching the weights: model_index.json, each
+     * network's config.json and its safetensors header (which must account for the file's size exactly, so a
+     * truncated download is caught). Throws the loader's own bad-input exception naming the file.
+     */
+    public static void checkFiles(Path folder) {
+        checkIndex(folder);
+        Path text = folder.resolve("text_encoder");
+        ClipTextConfig.from(ConfigJson.read(text.resolve("config.json")));
+        SafeTensors.readHeader(ComponentFolder.weights(text, ClipTextModel.WEIGHTS));
+        Path unet = folder.resolve("unet");
+        UNetConfig.from(ConfigJson.read(unet.resolve("config.json")));
+        SafeTensors.readHeader(ComponentFolder.weights(unet, UNet2DConditionModel.WEIGHTS));
+        Path vae = folder.resolve("vae");
+        VaeConfig.from(ConfigJson.read(vae.resolve("config.json")));
+        SafeTensors.readHeader(ComponentFolder.weights(vae, AutoencoderKL.WEIGHTS));
+    }
+
+    private static void checkIndex(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            throw new ModelConfigException(folder, "not a directory (expected a diffusers Stable Diffusion folder)");
+        }
+        Path index = folder.resolve("model_index.json");
+        if (!Files.isRegularFile(index)) {
+            throw new ModelConfigException(index, "missing; is " + folder + " a diffusers pipeline folder?");
+        }
+        checkIndex(ConfigJson.read(index));
     }
 
     /** Refuses pipelines with other networks (SDXL's second text encoder, Kandinsky, ...) before loading gigabytes. */

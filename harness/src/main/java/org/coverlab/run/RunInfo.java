@@ -11,6 +11,7 @@ import java.util.List;
  * @param stages        the stage names selected with {@code --stages}, or empty for the spec's own pipeline
  * @param trackers      tracking backends in use (local always first)
  * @param overrides     the {@code --set} overrides applied on top of the spec file
+ * @param provenance    the weights the spec resolved to and the environment; null in runs made before it was recorded
  */
 public record RunInfo(
         String id,
@@ -21,7 +22,18 @@ public record RunInfo(
         List<String> stages,
         List<String> trackers,
         List<String> overrides,
-        String harnessVersion) {
+        String harnessVersion,
+        RunProvenance provenance) {
+
+    /** A run.json without provenance (how runs were recorded before it existed; drafts before it is resolved). */
+    public RunInfo(String id, String name, String createdAt, String specSource, String specSha256, List<String> stages,
+                   List<String> trackers, List<String> overrides, String harnessVersion) {
+        this(id, name, createdAt, specSource, specSha256, stages, trackers, overrides, harnessVersion, null);
+    }
+
+    public RunInfo withProvenance(RunProvenance p) {
+        return new RunInfo(id, name, createdAt, specSource, specSha256, stages, trackers, overrides, harnessVersion, p);
+    }
 
     public RunInfo {
         stages = stages == null ? List.of() : List.copyOf(stages);

@@ -33,7 +33,16 @@ public final class RunSession {
         RemoteTracking forSpec(ExperimentSpec spec) throws StagePlanException;
     }
 
-    /** A resume that cannot continue the run as it was started (its spec.yaml was edited). */
+    /**
+     * The weights a spec resolves to before the run starts (model.base, or the configured pretrained tiny folder), or
+     * null when the run makes its own (the tiny model's seeded random initialisation).
+     */
+    @FunctionalInterface
+    public interface WeightsResolver {
+        RunProvenance.Weights resolve(ExperimentSpec spec) throws IOException;
+    }
+
+    /** A resume that cannot continue the run as it was started (its spec.yaml was edited, its weights changed). */
     public static final class ResumeRefusedException extends Exception {
         public ResumeRefusedException(String message) {
             super(message);
@@ -50,12 +59,14 @@ public final class RunSession {
     private final RunStore store;
     private final Planner planner;
     private final RemoteFactory remote;
+    private final WeightsResolver weights;
     private final Options options;
 
-    public RunSession(RunStore store, Planner planner, RemoteFactory remote, Options options) {
+    public RunSession(RunStore store, Planner planner, RemoteFactory remote, WeightsResolver weights, Options options) {
         this.store = store;
         this.planner = planner;
         this.remote = remote;
+        this.weights = weights;
         this.options = options;
     }
 
@@ -67,9 +78,13 @@ public final class RunSession {
         return new Prepared(spec, selected, planner.plan(spec, selected), remote.forSpec(spec));
     }
 
-    /** Creates the run folder ({@code created} is told at once) and drives the run to its end. */
+    /**
+     * Records the run's provenance (resolved weights, environment) in a new run folder ({@code created} is told at
+     * once) and drives the run to its end.
+     */
     public Runner.Outcome start(Prepared prepared, RunInfo draft, Consumer<RunDir> created) throws IOException {
-        ActiveRun run = store.create(SpecWriter.toYaml(prepared.spec()), draft);
+        RunProvenance provenance = RunProvenance.of(weights.resolve(prepared.spec()), options.cwd());
+        ActiveRun run = store.create(SpecWriter.toYaml(prepared.spec()), draft.withProvenance(provenance));
         created.accept(run.dir());
         return drive(run, run.dir().readInfo(), prepared.spec(), prepared.plan(), prepared.remote(), false);
     }
@@ -101,6 +116,7 @@ public final class RunSession {
                         + hash + ", recorded " + info.specSha256() + "); a resumed run must use its original spec."
                         + " Start a new run to change it.");
             }
+            checkSameWeights(dir, info, spec);
             List<Stage> plan = planner.plan(spec, info.stages());
             RemoteTracking tracking = remote.forSpec(spec);
             handedOver = true;
@@ -109,6 +125,25 @@ public final class RunSession {
             if (!handedOver) {
                 lock.close();
             }
+        }
+    }
+
+    /** Refuses a resume whose spec now resolves to other weights than the run recorded (runs before provenance pass). */
+    private void checkSameWeights(RunDir dir, RunInfo info, ExperimentSpec spec) throws IOException, ResumeRefusedException {
+        RunProvenance recorded = info.provenance();
+        if (recorded == null) {
+            return;
+        }
+        RunProvenance.Weights now = weights.resolve(spec);
+        String nowSha = now == null ? null : now.sha256();
+        if (!java.util.Objects.equals(nowSha, recorded.weightsSha256())) {
+            throw new ResumeRefusedException("run " + dir.id() + " started with "
+                    + (recorded.weightsSha256() == null ? "the tiny model's seeded random initialisation"
+                            : "the weights in " + recorded.modelFolder() + " (sha256 " + recorded.weightsSha256() + ")")
+                    + " but model.base now resolves to "
+                    + (now == null ? "the tiny model's seeded random initialisation"
+                            : "the weights in " + now.folder() + " (sha256 " + now.sha256() + ")")
+                    + "; a resumed run must use the weights it started with. Restore them (or COVERLAB_TINY_MODEL) or start a new run.");
         }
     }
 

@@ -10,8 +10,8 @@ import java.util.Properties;
  * through {@link StageContext#settings()}. Each is an environment variable, or a {@code -D} system property of the
  * same meaning that tests use (the property wins). A value that does not parse is refused with its name.
  *
- * @param tinyModel        {@code COVERLAB_TINY_MODEL} / {@code -Dcoverlab.tiny.model}: a pretrained tiny diffusers
- *                         folder used for {@code model.base: tiny}; empty = the seeded random initialisation
+ * @param tinyModel        {@code COVERLAB_TINY_MODEL} / {@code -Dcoverlab.tiny.model}: a tiny diffusers folder or "init" (the
+ *                         seeded random initialisation) for {@code model.base: tiny}; empty = the harness-pretrained base
  * @param testSteps        {@code COVERLAB_TEST_STEPS} / {@code -Dcoverlab.test.steps}: steps per epoch of the test
  *                         stage (default 50; fixed at a run's first checkpoint)
  * @param testStepMillis   {@code COVERLAB_TEST_STEP_MILLIS} / {@code -Dcoverlab.test.stepMillis}: the test stage's

@@ -73,7 +73,7 @@ public final class RunStore {
             AtomicFiles.writeString(dir.spec(), specYaml);
             String now = clock.instant().toString();
             RunInfo info = new RunInfo(id, draft.name(), now, draft.specSource(), draft.specSha256(), draft.stages(),
-                    draft.trackers(), draft.overrides(), draft.harnessVersion());
+                    draft.trackers(), draft.overrides(), draft.harnessVersion(), draft.provenance());
             dir.writeInfo(info);
             RunLock.Owner me = RunLock.Owner.current();
             dir.writeState(new RunState(RunStatus.RUNNING, null, 0, 0, null, List.of(), 0, me.pid(), me.host(), now, now, null));

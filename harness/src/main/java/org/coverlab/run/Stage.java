@@ -21,6 +21,14 @@ public interface Stage {
      */
     Optional<String> neededBecause(ExperimentSpec spec);
 
+    /**
+     * Cheap checks of the files this stage will read (a model's safetensors headers, a CSV's header), run before a run
+     * folder is created so that bad input is refused with exit 2 and no run. Throws a
+     * {@link org.coverlab.util.BadInputException} naming the file and the problem; does nothing by default.
+     */
+    default void checkInputs(ExperimentSpec spec, RunSettings settings) {
+    }
+
     /** Runs the stage to completion; throws to fail the run. Call {@link StageContext#checkCancelled()} between steps. */
     void run(StageContext ctx) throws Exception;
 

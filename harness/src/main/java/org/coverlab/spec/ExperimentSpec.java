@@ -30,6 +30,17 @@ public record ExperimentSpec(
             issues.add(new SpecIssue(file, 0, "train.components",
                     "is empty but train.epochs is " + train.epochs() + "; list unet and/or text_encoder, or set epochs: 0"));
         }
+        if (train.mixedPrecision() != TrainSpec.MixedPrecision.NO) {
+            issues.add(new SpecIssue(file, 0, "train.mixed_precision", "is " + train.mixedPrecision().key()
+                    + " but only 'no' is available: DJL's PyTorch engine exposes no autocast or gradient scaler, and "
+                    + "casting the networks to " + train.mixedPrecision().key() + " by hand would train in reduced "
+                    + "precision without fp32 master weights (see README, 'Memory options')"));
+        }
+        if (train.gradientCheckpointing()) {
+            issues.add(new SpecIssue(file, 0, "train.gradient_checkpointing", "is true but not available: it needs "
+                    + "torch.utils.checkpoint (a custom autograd function that recomputes a block in backward), which "
+                    + "DJL's PyTorch engine cannot express from Java (see README, 'Memory options')"));
+        }
         if (dataset.validationSplit() >= 1.0) {
             issues.add(new SpecIssue(file, 0, "dataset.validation_split", "must be below 1.0 so some images remain for training"));
         }

@@ -31,7 +31,8 @@ final class SpecPaths {
     static final List<PathKey> KEYS = List.of(
             new PathKey("model.base", "tiny"),
             new PathKey("dataset.path", null),
-            new PathKey("eval.reference_stats", "validation"));
+            new PathKey("eval.reference_stats", "validation"),
+            new PathKey("eval.inception_weights", "auto"));
 
     private SpecPaths() {
     }
@@ -91,6 +92,10 @@ final class SpecPaths {
         String stats = spec.eval().referenceStats();
         if (evaluates && !badPaths.contains("eval.reference_stats") && !"validation".equals(stats) && !Files.isRegularFile(Path.of(stats))) {
             issues.add(issue(tree, defaultFile, "eval.reference_stats", "file " + stats + " does not exist; give an .npz of reference statistics or 'validation'"));
+        }
+        String weights = spec.eval().inceptionWeights();
+        if (evaluates && !badPaths.contains("eval.inception_weights") && !"auto".equals(weights) && !Files.isRegularFile(Path.of(weights))) {
+            issues.add(issue(tree, defaultFile, "eval.inception_weights", "file " + weights + " does not exist; convert pytorch-fid's pt_inception-2015-12-05-6726825d.pth with scripts/convert_fid_inception.py, or use 'auto'"));
         }
     }
 

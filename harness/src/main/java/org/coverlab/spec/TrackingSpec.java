@@ -10,10 +10,13 @@ public record TrackingSpec(
         @Doc("W&B entity (user or team); empty = the key's default entity") String entity,
         @Doc("MLflow tracking URI, e.g. http://127.0.0.1:5000") String trackingUri,
         @Doc("W&B resume policy: allow, must or never") Resume resume,
-        @Doc("Seconds the sender keeps flushing to remote sinks at exit before leaving the rest to 'runs sync'") @Range(min = 0, max = 3600) int flushTimeoutSeconds) {
+        @Doc("Seconds the sender keeps flushing to remote sinks at exit before leaving the rest to 'runs sync'") @Range(min = 0, max = 3600) int flushTimeoutSeconds,
+        @Doc("Refuse to start (exit 2) when a remote backend lacks its credentials or settings (no WANDB_API_KEY or "
+                + "netrc entry, no MLflow URI); false runs anyway, logs locally and leaves sending to 'runs sync'. "
+                + "A backend named with --tracker is always required") boolean required) {
 
     public static final TrackingSpec DEFAULT = new TrackingSpec(
-            List.of(Backend.LOCAL), "coverlab", "", "", Resume.ALLOW, 30);
+            List.of(Backend.LOCAL), "coverlab", "", "", Resume.ALLOW, 30, true);
 
     /** The backends besides the local journal, in order, without repeats; the journal itself is always on. */
     public List<Backend> remoteBackends() {

@@ -19,11 +19,32 @@ public record TrainSpec(
         @Doc("no, fp16 or bf16") MixedPrecision mixedPrecision,
         @Doc("Recompute activations in backward to save memory") boolean gradientCheckpointing,
         @Doc("Save a checkpoint every N optimizer steps (0 = only at epoch ends)") @Range(min = 0) int checkpointEvery,
-        @Doc("Checkpoints kept on disk (older ones are deleted)") @Range(min = 1, max = 1000) int keepLast) {
+        @Doc("Checkpoints kept on disk (older ones are deleted)") @Range(min = 1, max = 1000) int keepLast,
+        @Doc("Min-SNR-gamma loss weighting (Hang et al. 2023; diffusers' --snr_gamma, 5.0 recommended); 0 = plain MSE") @Range(min = 0.0, max = 1000.0) double minSnrGamma,
+        @Doc("Noise offset: scale of a per-image, per-channel constant added to the training noise; 0 = off") @Range(min = 0.0, max = 1.0) double noiseOffset,
+        @Doc("Input perturbation: scale of extra noise in the noisy latents the UNet sees, not in its target; 0 = off") @Range(min = 0.0, max = 1.0) double inputPerturbation,
+        @Doc("adamw8bit: parameters with fewer values keep 32-bit moments (bitsandbytes' default 4096; the original study used 16384)") @Range(min = 0) int min8bitSize,
+        @Doc("cpu, gpu (a CUDA GPU through DJL's CUDA PyTorch native library) or auto (gpu when one is usable)") Device device) {
 
     public static final TrainSpec DEFAULT = new TrainSpec(
             List.of(), 0, 1, 8, 5e-6, LrSchedule.COSINE, 0, Optimizer.ADAMW8BIT, 1e-3, 1.0,
-            false, 0.9999, MixedPrecision.NO, false, 0, 3);
+            false, 0.9999, MixedPrecision.NO, false, 0, 3, 0.0, 0.0, 0.0, 4096, Device.CPU);
+
+    /** This spec with other components and epochs (tests and tools that derive a training spec). */
+    public TrainSpec withComponents(List<Component> newComponents, int newEpochs) {
+        return new TrainSpec(newComponents, newEpochs, batchSize, gradientAccumulation, learningRate, lrSchedule,
+                warmupSteps, optimizer, weightDecay, maxGradNorm, ema, emaDecay, mixedPrecision, gradientCheckpointing,
+                checkpointEvery, keepLast, minSnrGamma, noiseOffset, inputPerturbation, min8bitSize, device);
+    }
+
+    public enum Device implements SpecEnum {
+        CPU, GPU, AUTO;
+
+        @Override
+        public String key() {
+            return name().toLowerCase();
+        }
+    }
 
     public enum Component implements SpecEnum {
         UNET, TEXT_ENCODER;

@@ -5,13 +5,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.coverlab.model.pipeline.TextToImagePipeline;
 import org.coverlab.model.tokenizer.TrainedVocabulary;
 import org.coverlab.run.RunLog;
+import org.coverlab.run.RunProvenance;
 import org.coverlab.run.RunSettings;
 import org.coverlab.spec.ModelSpec;
-import org.coverlab.util.AtomicFiles;
+import org.coverlab.training.pretrain.PretrainProgress;
+import org.coverlab.util.FolderBuild;
 import org.coverlab.util.Sha256;
 
 /**
@@ -20,12 +23,13 @@ import org.coverlab.util.Sha256;
  * <ul>
  *   <li>a folder: a diffusers Stable Diffusion folder (SD1.5 layout: model_index.json, text_encoder/, unet/, vae/,
  *       tokenizer/, scheduler/), loaded as is;</li>
- *   <li>{@code tiny}: the pretrained tiny model named by {@code -Dcoverlab.tiny.model} or {@code COVERLAB_TINY_MODEL}
- *       (a diffusers folder) when set; otherwise {@link TinyBaseModel}: the tiny architecture with a seeded random
- *       initialisation (seed {@value #TINY_INIT_SEED}) and a BPE vocabulary learnt from a fixed caption corpus, byte
- *       for byte the same in every run of every experiment, written once into the run's {@code model/tiny-init/} and
- *       reported as {@code model.pretrained=false}. Its grids show what an untrained network draws (noise-like
- *       images), which is what they are.</li>
+ *   <li>{@code tiny}: the harness-pretrained tiny base ({@link PretrainedTinyBase}), built on first use and cached
+ *       in the models folder, reported with its pretraining provenance ({@code model.pretrained=true},
+ *       {@code model.pretrain.*}). {@code -Dcoverlab.tiny.model} or {@code COVERLAB_TINY_MODEL} override it: a
+ *       diffusers folder is loaded instead; the value {@value #TINY_INIT} selects {@link TinyBaseModel}'s seeded
+ *       random initialisation (seed {@value #TINY_INIT_SEED}, the same vocabulary), byte for byte the same in every
+ *       run, written into the run's {@code model/tiny-init/} and reported as {@code model.pretrained=false}: what an
+ *       untrained network draws (noise-like images), for tests and comparisons.</li>
  * </ul>
  */
 public final class ModelSource {
@@ -33,7 +37,13 @@ public final class ModelSource {
     public static final String TINY_PROPERTY = RunSettings.TINY_PROPERTY;
     public static final String TINY_ENV = RunSettings.TINY_ENV;
     static final long TINY_INIT_SEED = TinyBaseModel.SEED;
-    public static final String TINY_INIT_DIR = "model/tiny-init";
+    /**
+     * Where the random initialisation is kept, relative to the runs directory: one folder per recipe
+     * ({@link TinyBaseModel#recipeHash}) shared by every run there, instead of a 14 MB copy in each run.
+     */
+    public static final String TINY_CACHE_DIR = ".cache/models";
+    /** The override value that selects the random initialisation instead of the pretrained base. */
+    public static final String TINY_INIT = "init";
 
     /** The files the loader reads; hashing only these keeps unrelated variants (fp16 copies, .bin files) out. */
     private static final List<String> LOADED_FILES = List.of(
@@ -50,15 +60,82 @@ public final class ModelSource {
     private ModelSource() {
     }
 
-    /** @param tinyFolder the configured pretrained tiny folder ({@link RunSettings#tinyModel()}), used when model.base is tiny */
+    /**
+     * The weights {@code model} resolves to without loading them: model.base's folder, or for {@code tiny} the
+     * configured pretrained folder; null when the run makes its own (the tiny model's seeded random initialisation).
+     */
+    public static RunProvenance.Weights resolve(ModelSpec model, Optional<String> tinyFolder) throws IOException {
+        Path folder;
+        if (model.isTiny()) {
+            if (tinyFolder.isEmpty()) {
+                // The harness builds the base from its recipe; the folder name carries the recipe key, which is what
+                // identifies it (it may not be built yet when a run starts).
+                return new RunProvenance.Weights(PretrainedTinyBase.folder(PretrainedTinyBase.modelsDir()).toString(), null);
+            }
+            if (tinyFolder.get().equals(TINY_INIT)) {
+                return null;
+            }
+            folder = Path.of(tinyFolder.get()).toAbsolutePath().normalize();
+        } else {
+            folder = Path.of(model.base());
+        }
+        if (!Files.isDirectory(folder)) {
+            return new RunProvenance.Weights(folder.toString(), null); // the stage reports the missing folder
+        }
+        return new RunProvenance.Weights(folder.toString(), hashLoadedFiles(folder));
+    }
+
+    /**
+     * Checks the folder {@link #open} would load (configs, safetensors headers, tokenizer, scheduler) without loading
+     * weights; the embedded tiny initialisation has no folder to check. Throws the loaders' bad-input exceptions.
+     */
+    public static void checkFiles(ModelSpec model, Optional<String> tinyFolder) {
+        if (model.isTiny()) {
+            tinyFolder.filter(f -> !f.equals(TINY_INIT))
+                    .ifPresent(f -> TextToImagePipeline.checkFiles(Path.of(f).toAbsolutePath().normalize()));
+            return;
+        }
+        TextToImagePipeline.checkFiles(Path.of(model.base()));
+    }
+
+    /**
+     * @param tinyFolder what {@link RunSettings#tinyModel()} configures for model.base tiny: a diffusers folder,
+     *                   {@value #TINY_INIT} for the random initialisation, empty for the pretrained base
+     */
     public static Loaded open(ModelSpec model, Path runDir, Optional<String> tinyFolder, NDManager manager, RunLog log)
+            throws IOException {
+        return open(model, runDir, tinyFolder, manager, log, () -> { });
+    }
+
+    /**
+     * As {@link #open(ModelSpec, Path, Optional, NDManager, RunLog)}; {@code checkCancelled} (which throws) is called
+     * while the tiny base is being pretrained or waited for, so a stop request ends a run there too.
+     */
+    public static Loaded open(ModelSpec model, Path runDir, Optional<String> tinyFolder, NDManager manager, RunLog log,
+                              Runnable checkCancelled)
             throws IOException {
         Path folder;
         boolean pretrained;
         String description;
+        Map<String, Object> pretraining = Map.of();
         if (model.isTiny()) {
             String configured = tinyFolder.orElse(null);
-            if (configured != null) {
+            if (configured == null) {
+                PretrainedTinyBase.Ready ready = pretrainedBase(log, checkCancelled);
+                folder = ready.folder();
+                pretrained = true;
+                pretraining = ready.provenance();
+                description = "tiny, pretrained by the harness (" + folder + ", "
+                        + ready.record().path("config").path("vae_steps").asInt() + " VAE + "
+                        + ready.record().path("config").path("unet_steps").asInt() + " UNet steps on generic shapes)";
+            } else if (configured.equals(TINY_INIT)) {
+                folder = tinyInitFolder(runDir.toAbsolutePath().getParent());
+                materializeTinyInit(folder, log::info);
+                pretrained = false;
+                description = "tiny, random init (seed " + TINY_INIT_SEED + ", not pretrained; model.pretrained=false)";
+                log.warn("{}={}: sampling the seeded random initialisation of the tiny model, so the images are "
+                        + "noise-like by construction (model.pretrained=false)", TINY_ENV, TINY_INIT);
+            } else {
                 folder = Path.of(configured).toAbsolutePath().normalize();
                 if (!Files.isDirectory(folder)) {
                     throw new IllegalArgumentException("model.base is tiny and " + TINY_ENV + " (or -D" + TINY_PROPERTY
@@ -66,14 +143,6 @@ public final class ModelSource {
                 }
                 pretrained = true;
                 description = "tiny, pretrained weights from " + folder;
-            } else {
-                folder = runDir.resolve(TINY_INIT_DIR);
-                materializeTinyInit(folder, log);
-                pretrained = false;
-                description = "tiny, random init (seed " + TINY_INIT_SEED + ", not pretrained; model.pretrained=false)";
-                log.warn("model.base is tiny and no pretrained tiny weights are configured ({} / -D{}): sampling the seeded "
-                        + "random initialisation, so the images are noise-like by construction (model.pretrained=false)",
-                        TINY_ENV, TINY_PROPERTY);
             }
         } else {
             folder = Path.of(model.base());
@@ -83,27 +152,71 @@ public final class ModelSource {
         log.info("loading model {} ...", description);
         String sha = hashLoadedFiles(folder);
         TextToImagePipeline pipeline = TextToImagePipeline.load(folder, manager);
-        return new Loaded(pipeline, new ModelProvenance(model.base(), folder.toString(), pretrained, sha, description));
+        return new Loaded(pipeline, new ModelProvenance(model.base(), folder.toString(), pretrained, sha, description,
+                pretraining));
+    }
+
+    private static PretrainedTinyBase.Ready pretrainedBase(RunLog log, Runnable checkCancelled) throws IOException {
+        try {
+            return PretrainedTinyBase.ensure(PretrainedTinyBase.modelsDir(), line -> log.info(line), checkCancelled,
+                    new PretrainProgress(line -> log.info(line), checkCancelled));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the pretrained tiny base model", e);
+        }
     }
 
 
-    /** Written into a temp folder and renamed, so a kill leaves either nothing or a complete folder. */
-    private static void materializeTinyInit(Path folder, RunLog log) throws IOException {
-        if (Files.isRegularFile(folder.resolve("model_index.json"))) {
-            return;
+    /** Writes the embedded default (its learnt vocabulary and seeded weights) as a diffusers folder. */
+    public static void writeEmbeddedDefault(Path folder) {
+        TinyBaseModel.write(folder, TinyBaseModel.vocabulary());
+    }
+
+    /** The shared folder of the embedded default's random initialisation under a runs directory. */
+    public static Path tinyInitFolder(Path runsDir) {
+        return runsDir.resolve(TINY_CACHE_DIR).resolve("tiny-init-" + TinyBaseModel.recipeHash().substring(0, 16));
+    }
+
+    /**
+     * The folder 'tiny' stands for outside a run ({@code coverlab generate --model tiny}), as in a spec: the configured
+     * tiny folder, {@value #TINY_INIT} for the random initialisation (in the runs directory's shared cache), else the
+     * harness's pretrained base (built once on first use).
+     */
+    public static Path tinyFolder(Path runsDir, Optional<String> tinyFolder, java.util.function.Consumer<String> info)
+            throws IOException {
+        if (tinyFolder.isPresent() && !tinyFolder.get().equals(TINY_INIT)) {
+            return Path.of(tinyFolder.get()).toAbsolutePath().normalize();
         }
-        Path tmp = folder.resolveSibling("." + folder.getFileName() + ".tmp");
-        AtomicFiles.deleteTree(tmp);
-        long start = System.nanoTime();
-        TrainedVocabulary vocabulary = TinyBaseModel.vocabulary();
-        log.info("learnt the tiny model's BPE vocabulary ({} tokens, {} merges) from its fixed caption corpus in {} ms",
-                vocabulary.vocabulary().vocab().size(), vocabulary.vocabulary().merges().size(),
-                (System.nanoTime() - start) / 1_000_000);
-        TinyBaseModel.write(tmp, vocabulary);
-        AtomicFiles.fsyncTree(tmp);
-        AtomicFiles.deleteTree(folder);
-        AtomicFiles.move(tmp, folder);
-        log.info("wrote the randomly initialised tiny model to {}", folder);
+        if (tinyFolder.isEmpty()) {
+            try {
+                return PretrainedTinyBase.ensure(PretrainedTinyBase.modelsDir(), info, () -> { },
+                        new PretrainProgress(info, () -> { })).folder();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the pretrained tiny base model", e);
+            }
+        }
+        Path folder = tinyInitFolder(runsDir);
+        materializeTinyInit(folder, info);
+        return folder;
+    }
+
+    /** Built once by {@link FolderBuild}, so a kill leaves either nothing or a complete folder. */
+    private static void materializeTinyInit(Path folder, java.util.function.Consumer<String> info) throws IOException {
+        try {
+            FolderBuild.ensure(folder, f -> Files.isRegularFile(f.resolve("model_index.json")), into -> {
+                long start = System.nanoTime();
+                TrainedVocabulary vocabulary = TinyBaseModel.vocabulary();
+                info.accept(String.format(java.util.Locale.ROOT, "learnt the tiny model's BPE vocabulary (%d tokens, %d merges)"
+                                + " from its fixed caption corpus in %d ms", vocabulary.vocabulary().vocab().size(),
+                        vocabulary.vocabulary().merges().size(), (System.nanoTime() - start) / 1_000_000));
+                TinyBaseModel.write(into, vocabulary);
+                info.accept("wrote the randomly initialised tiny model to " + folder + " (shared by the runs in this folder)");
+            }, () -> { });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting to build " + folder, e);
+        }
     }
 
     public static String hashLoadedFiles(Path folder) throws IOException {

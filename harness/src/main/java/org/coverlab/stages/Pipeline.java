@@ -11,10 +11,14 @@ import org.coverlab.spec.EvalSpec;
 import org.coverlab.spec.ExperimentSpec;
 import org.coverlab.spec.SampleSpec;
 import org.coverlab.spec.SpecEnum;
+import org.coverlab.stages.evaluate.EvaluateProbe;
+import org.coverlab.stages.evaluate.EvaluateStage;
 import org.coverlab.stages.prepare.PrepareDataStage;
 import org.coverlab.stages.report.ReportStage;
+import org.coverlab.stages.sample.SampleProbe;
 import org.coverlab.stages.sample.SampleStage;
 import org.coverlab.stages.test.TestStage;
+import org.coverlab.stages.train.TrainStage;
 
 /**
  * The stages of an experiment in the order they run, and the plan for one spec. {@link #standard()} is the whole
@@ -48,9 +52,9 @@ public final class Pipeline {
         return new Pipeline(List.of(
                 stage(new PrepareDataStage()),
                 onRequestOnly(new TestStage()),
-                notInThisBuild("train", Pipeline::needsTraining),
+                stage(new TrainStage(List.of(new SampleProbe(), new EvaluateProbe()))),
                 stage(new SampleStage()),
-                notInThisBuild("evaluate", Pipeline::needsEvaluation),
+                stage(new EvaluateStage()),
                 stage(new ReportStage())));
     }
 
@@ -140,7 +144,9 @@ public final class Pipeline {
         }
         if (plan.isEmpty()) {
             throw new StagePlanException(StagePlanException.Kind.BAD_SELECTION,
-                    List.of("the spec asks for no stage at all (nothing to train, sample or evaluate)"));
+                    List.of("the spec asks for no stage at all (nothing to train, sample or evaluate); add"
+                            + " '--stages test' to run the harness demo loop on it (experiments/harness-demo.yaml is"
+                            + " meant for that)"));
         }
         return plan;
     }
@@ -155,7 +161,8 @@ public final class Pipeline {
                 + keys(spec.train().components()) + " (set train.epochs: 0 to skip training)");
     }
 
-    private static Optional<String> needsEvaluation(ExperimentSpec spec) {
+    /** Why a spec asks for evaluation (eval.metrics and eval.every), or empty. */
+    public static Optional<String> needsEvaluation(ExperimentSpec spec) {
         EvalSpec eval = spec.eval();
         if (eval.metrics().isEmpty() || eval.every() == SampleSpec.When.NEVER) {
             return Optional.empty();

@@ -13,6 +13,7 @@ import org.coverlab.model.tokenizer.BpeTrainer;
 import org.coverlab.model.tokenizer.TrainedVocabulary;
 import org.coverlab.spec.DatasetSpec;
 import org.coverlab.spec.SampleSpec;
+import org.coverlab.util.Sha256;
 
 /**
  * The embedded default base model when no pretrained tiny folder is configured: the tiny architecture with seeded
@@ -83,6 +84,15 @@ final class TinyBaseModel {
             }
         }
         return captions;
+    }
+
+    /**
+     * SHA-256 of everything the embedded default is made from: the corpus, the trainer's settings, the seed and the
+     * preset. Same hash, same folder bytes, so the folder is cached under it and shared by runs.
+     */
+    static String recipeHash() {
+        return Sha256.ofText(String.join("\n", corpus()) + "\nvocab=" + TinyPreset.VOCAB_SIZE + "\nmin_pair="
+                + MIN_PAIR_FREQUENCY + "\nseed=" + SEED + "\npreset=" + TinyPreset.class.getName() + "-v1");
     }
 
     static TrainedVocabulary vocabulary() {

@@ -1,4 +1,4 @@
-package org.coverlab.stages;   // until the arch merge: import ModelProvenance from org.coverlab.run.stages
+package org.coverlab.stages;
 
 /**
  * Work the train stage runs at an evaluation point on the model as it is there (EMA weights when EMA is on): the

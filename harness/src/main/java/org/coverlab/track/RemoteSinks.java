@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import org.coverlab.spec.TrackingSpec;
 import org.coverlab.spec.TrackingSpec.Backend;
+import org.coverlab.track.mlflow.MlflowEndpoint;
 import org.coverlab.track.mlflow.MlflowSink;
 import org.coverlab.track.wandb.WandbSettings;
 import org.coverlab.track.wandb.WandbSink;
@@ -48,10 +49,18 @@ public final class RemoteSinks {
         }
     }
 
-    private final Map<Backend, Maker> makers;
+    /** Checks, without making a sink or calling a server, that a backend has what it needs; null when it does. */
+    @FunctionalInterface
+    public interface Check {
+        String problem(TrackingSpec tracking);
+    }
 
-    private RemoteSinks(Map<Backend, Maker> makers) {
+    private final Map<Backend, Maker> makers;
+    private final Map<Backend, Check> checks;
+
+    private RemoteSinks(Map<Backend, Maker> makers, Map<Backend, Check> checks) {
         this.makers = makers;
+        this.checks = checks;
     }
 
     /** W&B (WANDB_*, ~/.netrc in {@code home}) and MLflow (tracking.tracking_uri, MLFLOW_* credentials) from {@code env}. */
@@ -59,7 +68,24 @@ public final class RemoteSinks {
         Map<Backend, Maker> makers = new EnumMap<>(Backend.class);
         makers.put(Backend.WANDB, (tracking, live) -> wandb(tracking, env, home, live));
         makers.put(Backend.MLFLOW, (tracking, live) -> Selection.Choice.of(MlflowSink.forSpec(tracking, env)));
-        return new RemoteSinks(makers);
+        Map<Backend, Check> checks = new EnumMap<>(Backend.class);
+        checks.put(Backend.WANDB, tracking -> {
+            try {
+                WandbSettings.resolve(tracking, env, home);
+                return null;
+            } catch (WandbSettings.ConfigException e) {
+                return e.getMessage();
+            }
+        });
+        checks.put(Backend.MLFLOW, tracking -> {
+            try {
+                MlflowEndpoint.of(tracking, env);
+                return null;
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
+            }
+        });
+        return new RemoteSinks(makers, checks);
     }
 
     /** The remote backends this registry can make sinks for: the one list a spec's backends are checked against. */
@@ -67,11 +93,31 @@ public final class RemoteSinks {
         return Set.copyOf(makers.keySet());
     }
 
+    /** This set with {@code backend} made by {@code maker} (and no set-up check of its own). */
     public RemoteSinks with(Backend backend, Maker maker) {
         Map<Backend, Maker> copy = new EnumMap<>(Backend.class);
         copy.putAll(makers);
         copy.put(backend, maker);
-        return new RemoteSinks(copy);
+        Map<Backend, Check> checksCopy = new EnumMap<>(Backend.class);
+        checksCopy.putAll(checks);
+        checksCopy.remove(backend);
+        return new RemoteSinks(copy, checksCopy);
+    }
+
+    /**
+     * What keeps the spec's remote backends from being set up (no W&B key, no MLflow URI), one message per backend
+     * naming what to set; empty when they all can be. Cheap: resolves settings only, so it runs before a run exists.
+     */
+    public List<String> setupProblems(TrackingSpec tracking) {
+        List<String> problems = new ArrayList<>();
+        for (Backend backend : remoteBackends(tracking)) {
+            Check check = checks.get(backend);
+            String problem = check == null ? null : check.problem(tracking);
+            if (problem != null) {
+                problems.add(backend.key() + ": " + Redactor.none().redact(problem));
+            }
+        }
+        return problems;
     }
 
     /** Sinks for {@code backends} (the local journal is not a sink: it is always on). */

@@ -8,6 +8,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import org.coverlab.util.Sha256;
+import org.coverlab.run.RunJson;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -118,7 +121,7 @@ class CliTest {
         assertEquals(4, coverlab("run", "train.yaml"), err());
         assertTrue(err().contains("stage 'train' is not available in this build: the spec needs it because train.epochs is 2"
                 + " and train.components is [unet]"), err());
-        assertTrue(err().contains("this build implements the stages: prepare_data, test, sample, report"), err());
+        assertTrue(err().contains("this build implements the stages: prepare_data, test, sample, evaluate, report"), err());
         assertFalse(Files.exists(cwd.resolve("runs")));
     }
 
@@ -203,6 +206,37 @@ class CliTest {
     void resumeRefusesASpecOrOverrides() throws Exception {
         assertEquals(2, coverlab("run", demoSpec().toString(), "--resume", "abcd1234"));
         assertTrue(err().contains("--resume takes the spec, stages and trackers from the run itself"), err());
+    }
+
+    @Test
+    void runJsonRecordsProvenanceAndAResumeRefusesOtherWeights() throws Exception {
+        demoSpec();
+        Path tiny = Files.createDirectories(cwd.resolve("tiny"));
+        Files.writeString(tiny.resolve("model_index.json"), "{\"version\": 1}");
+        System.setProperty("coverlab.tiny.model", tiny.toString());
+        try {
+            assertEquals(0, coverlab("run", "demo.yaml", "--stages", "test"));
+            String id = onlyRunId();
+            Path runDir = cwd.resolve("runs").resolve(id);
+            JsonNode provenance = RunJson.mapper().readTree(runDir.resolve("run.json").toFile()).get("provenance");
+            assertEquals(tiny.toString(), provenance.get("modelFolder").asText());
+            assertEquals(Sha256.ofFiles(tiny, List.of("model_index.json")), provenance.get("weightsSha256").asText());
+            assertEquals(Runtime.getRuntime().availableProcessors(), provenance.get("threads").asInt());
+            assertEquals(System.getProperty("os.arch"), provenance.get("arch").asText());
+            assertTrue(provenance.get("djlVersion").asText().matches("\\d+\\.\\d+\\.\\d+"), provenance.toString());
+            assertTrue(provenance.get("libtorchVersion").asText().matches("\\d+\\.\\d+\\.\\d+"), provenance.toString());
+            assertTrue(provenance.has("gitCommit") && provenance.has("gitDirty"), provenance.toString());
+
+            Path state = runDir.resolve("state.json");
+            Files.writeString(state, Files.readString(state).replace("\"finished\"", "\"failed\""));
+            Files.writeString(tiny.resolve("model_index.json"), "{\"version\": 2}");
+            assertEquals(2, coverlab("run", "--resume", id));
+            assertTrue(err().contains("a resumed run must use the weights it started with"), err());
+            Files.writeString(tiny.resolve("model_index.json"), "{\"version\": 1}");
+            assertEquals(0, coverlab("run", "--resume", id), err());
+        } finally {
+            System.clearProperty("coverlab.tiny.model");
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.coverlab.cli;
 
 import static org.coverlab.cli.InProcessCli.coverlab;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,9 +65,9 @@ class ModelCommandTest {
 
     @Test
     void tokenizerSourceMistakesAreOneLineUsageErrors() throws IOException {
-        InProcessCli.Result neither = coverlab(cwd, "model", "init-tiny", "out");
-        assertEquals(2, neither.code(), neither.all());
-        assertTrue(neither.err().contains("give exactly one of --captions FILE and --tokenizer DIR"), neither.all());
+        InProcessCli.Result seedAlone = coverlab(cwd, "model", "init-tiny", "out", "--seed", "3");
+        assertEquals(2, seedAlone.code(), seedAlone.all());
+        assertTrue(seedAlone.err().contains("embedded default"), seedAlone.all());
         InProcessCli.Result both = coverlab(cwd, "model", "init-tiny", "out", "--captions", "c.txt", "--tokenizer", "t");
         assertEquals(2, both.code(), both.all());
         InProcessCli.Result vocab = coverlab(cwd, "model", "init-tiny", "out", "--tokenizer", "t", "--vocab", "600");
@@ -85,5 +86,23 @@ class ModelCommandTest {
         assertEquals(2, tooSmall.code(), tooSmall.all());
         assertTrue(tooSmall.err().contains("vocabulary size must be at least"), tooSmall.all());
         assertFalse(Files.exists(cwd.resolve("out")));
+    }
+
+    @Test
+    void withNoOptionsInitTinyWritesTheEmbeddedDefaultAndGenerateAcceptsTiny() throws IOException {
+        InProcessCli.Result init = coverlab(cwd, "model", "init-tiny", "default");
+        assertEquals(0, init.code(), init.all());
+        assertTrue(init.out().contains("the embedded default"), init.all());
+        // generate --model tiny (the help's own example) uses the same default, cached in the runs folder.
+        InProcessCli.Result generate = coverlab(cwd, "generate", "--model", "tiny", "--out", "g.png", "--prompt",
+                "a fantasy cover", "--steps", "1", "--width", "16", "--height", "16");
+        assertEquals(0, generate.code(), generate.all());
+        Path cached = org.coverlab.stages.ModelSource.tinyInitFolder(cwd.resolve("runs"));
+        for (String file : new String[] {"unet/diffusion_pytorch_model.safetensors", "tokenizer/vocab.json",
+                "text_encoder/model.safetensors"}) {
+            assertArrayEquals(Files.readAllBytes(cwd.resolve("default").resolve(file)),
+                    Files.readAllBytes(cached.resolve(file)), file);
+        }
+        assertTrue(Files.isRegularFile(cwd.resolve("g.png")));
     }
 }

@@ -2,6 +2,7 @@ package org.coverlab.cli;
 
 import static org.coverlab.cli.InProcessCli.coverlab;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,13 +35,30 @@ class SpecCommandTest {
     }
 
     @Test
-    void theQuickstartSpecChecksOkWithItsHash() {
-        InProcessCli.Result r = coverlab(cwd, "spec", "check", quickstart());
+    void aSpecThatRunWouldStartChecksOkWithItsHash() {
+        String gridsOnly = InProcessCli.repoRoot().resolve("experiments/grids-only.yaml").toString();
+        InProcessCli.Result r = coverlab(cwd, "spec", "check", gridsOnly);
         assertEquals(0, r.code(), r.all());
-        assertTrue(r.out().matches("ok: quickstart \\(sha256 [0-9a-f]{64}\\)\\R"), r.all());
-        InProcessCli.Result changed = coverlab(cwd, "spec", "check", quickstart(), "--set", "train.epochs=2");
+        assertTrue(r.out().matches("ok: grids-only \\(sha256 [0-9a-f]{64}\\)\\R"), r.all());
+        InProcessCli.Result changed = coverlab(cwd, "spec", "check", gridsOnly, "--set", "sample.steps=2");
         assertEquals(0, changed.code(), changed.all());
         assertNotEquals(r.out(), changed.out());
+    }
+
+    @Test
+    void checkPlansAsRunDoesAndExitsTheSameWay() {
+        // quickstart trains and evaluates: stages this build lacks, so run exits 4 and so must check.
+        InProcessCli.Result check = coverlab(cwd, "spec", "check", quickstart());
+        InProcessCli.Result run = coverlab(cwd, "run", quickstart());
+        assertEquals(4, check.code(), check.all());
+        assertEquals(run.code(), check.code(), run.all());
+        assertEquals(run.err(), check.err());
+        assertEquals("", check.out());
+        assertTrue(check.err().contains("stage 'train' is not available in this build"), check.all());
+        // --stages narrows the plan as it does for run.
+        InProcessCli.Result demo = coverlab(cwd, "spec", "check", quickstart(), "--stages", "test");
+        assertEquals(0, demo.code(), demo.all());
+        assertFalse(Files.exists(cwd.resolve("runs")), "check creates nothing");
     }
 
     @Test
@@ -73,5 +91,14 @@ class SpecCommandTest {
         ExperimentSpec expected = SpecLoader.load(Path.of(quickstart()), java.util.List.of("sample.steps=7"));
         assertEquals(SpecWriter.toYaml(expected), r.out());
         assertTrue(r.out().contains("steps: 7"), r.out());
+    }
+
+    @Test
+    void theHarnessDemoWithoutStagesTestSaysToAddIt() {
+        String demo = InProcessCli.repoRoot().resolve("experiments/harness-demo.yaml").toString();
+        InProcessCli.Result r = coverlab(cwd, "spec", "check", demo);
+        assertEquals(2, r.code(), r.all());
+        assertTrue(r.err().contains("add '--stages test'"), r.all());
+        assertEquals(0, coverlab(cwd, "spec", "check", demo, "--stages", "test").code());
     }
 }

@@ -128,11 +128,12 @@ class StudyTrackingEndToEndTest {
     @Test
     void completeStudyRunLogsEveryStepOnceToMlflowAndWandb() throws Exception {
         long stepsPerEpoch = 12;
-        Process run = coverlab(stepsPerEpoch, 0, "run", studySpec().toString(), "--stages", "test",
-                "--tracker", "local,wandb,mlflow", "--set", "tracking.project=" + project);
-        assertExit(0, run, 60);
-        String id = onlyRunId();
         long total = 2 * stepsPerEpoch;
+        Process run = coverlab(stepsPerEpoch, 400, "run", studySpec().toString(), "--stages", "test",
+                "--tracker", "local,wandb,mlflow", "--set", "tracking.project=" + project);
+        String id = awaitRunId(run);
+        assertHistoryGrowsWhileTheRunGoes(run, id, total);
+        assertExit(0, run, 60);
 
         assertWandbHasEveryStepOnce(id, total);
         Run mlflowRun = assertMlflowHasEveryStepOnce(id, total);
@@ -169,7 +170,8 @@ class StudyTrackingEndToEndTest {
         assertWandbHasEveryStepOnce(id, total);
         Run resumed = assertMlflowHasEveryStepOnce(id, total);
         assertEquals("true", tags(resumed).get("coverlab.resumed"));
-        assertCheckpointsOnServers(id, resumed, List.of(total - 10, total)); // the two keep_last keeps
+        // Every checkpoint, also those keep_last deleted locally: none is deleted before both trackers have it.
+        assertCheckpointsOnServers(id, resumed, LongStream.rangeClosed(1, total / 10).map(i -> i * 10).boxed().toList());
 
         List<String> wandbHistory = List.copyOf(wandb.existing(wandbPath(id)).history);
         assertExit(0, coverlab(stepsPerEpoch, 0, "runs", "sync", id), 60);
@@ -304,6 +306,29 @@ class StudyTrackingEndToEndTest {
         return new RunDir(id, runs.resolve(id));
     }
 
+    /**
+     * While the run goes, both servers' history advances (it never waits for the end, nor for checkpoint uploads):
+     * some poll sees W&B and MLflow with steps logged but fewer than the run will have.
+     */
+    private void assertHistoryGrowsWhileTheRunGoes(Process child, String id, long total) throws Exception {
+        java.util.Set<Long> wandbSeen = new java.util.TreeSet<>();
+        java.util.Set<Long> mlflowSeen = new java.util.TreeSet<>();
+        while (child.isAlive()) {
+            FakeWandbServer.Run w = wandb.existing(wandbPath(id));
+            long wandbSteps = w == null ? 0 : max(w.historySteps());
+            long mlflowSteps = mlflowRunIfAny(id).map(r -> max(mlflowSteps(r.getRunId(), "loss"))).orElse(0L);
+            if (lastJournaledStep(id) < total) { // the run is still training
+                wandbSeen.add(wandbSteps);
+                mlflowSeen.add(mlflowSteps);
+            }
+            Thread.sleep(100);
+        }
+        assertTrue(wandbSeen.stream().filter(s -> s > 0 && s < total).count() >= 2,
+                "W&B history advanced during the run (steps seen while training: " + wandbSeen + ")");
+        assertTrue(mlflowSeen.stream().filter(s -> s > 0 && s < total).count() >= 2,
+                "MLflow metrics advanced during the run (steps seen while training: " + mlflowSeen + ")");
+    }
+
     // ---- W&B ----
 
     private String wandbPath(String id) {
@@ -360,23 +385,37 @@ class StudyTrackingEndToEndTest {
         for (Metric m : verify.getMetricHistory(runId, "loss")) {
             assertEquals(TestStage.lossAt(seed, m.getStep()), m.getValue(), "loss at step " + m.getStep());
         }
-        assertEquals(expectedParams(id), params(run), "the run's spec as params");
+        assertParamsAreTheSpec(id, params(run));
         return run;
     }
 
-    /** The flattened spec the run recorded (runs/ID/spec.yaml), as MLflow shows params: lists as JSON. */
-    private Map<String, String> expectedParams(String id) throws Exception {
+    /**
+     * The flattened spec the run recorded (runs/ID/spec.yaml) as MLflow shows params, like a run logged from Python:
+     * lists as JSON, floats as Python writes them; no tracking settings, description, empty values or absolute paths.
+     */
+    private void assertParamsAreTheSpec(String id, Map<String, String> params) throws Exception {
         ExperimentSpec spec = SpecLoader.load(runDir(id).spec(), List.of(), SpecLoader.Options.defaults().withoutFileChecks());
         Map<String, String> expected = new TreeMap<>();
         for (Map.Entry<String, Object> e : SpecValues.flatten(spec).entrySet()) {
             Object v = e.getValue();
-            expected.put(e.getKey(), v instanceof Collection<?> || v instanceof Map<?, ?> ? JSON.writeValueAsString(v) : String.valueOf(v));
+            String key = e.getKey();
+            if (key.startsWith("tracking.") || key.equals("description") || v == null || "".equals(v)
+                    || (v instanceof String text && text.startsWith("/"))) {
+                assertFalse(params.containsKey(key), key + " is no param");
+                continue;
+            }
+            if (v instanceof Double d) {
+                assertEquals(d, Double.parseDouble(params.get(key)), key);
+                assertFalse(params.get(key).contains("E"), key + " is written as Python writes it: " + params.get(key));
+                expected.put(key, params.get(key));
+            } else {
+                expected.put(key, v instanceof Collection<?> || v instanceof Map<?, ?> ? JSON.writeValueAsString(v) : String.valueOf(v));
+            }
         }
         assertEquals("te-2ep-500", expected.get("name"));
         assertEquals("2", expected.get("train.epochs"));
         assertEquals("[\"text_encoder\"]", expected.get("train.components"));
-        assertEquals(project, expected.get("tracking.project"));
-        return expected;
+        assertEquals(expected, params, "the run's spec as params");
     }
 
     private ExperimentSpec spec() throws Exception {

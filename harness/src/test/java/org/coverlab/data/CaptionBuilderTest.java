@@ -93,4 +93,23 @@ class CaptionBuilderTest {
         }
         assertTrue(differ > 100, "templates are redrawn per epoch: " + differ);
     }
+
+    @Test
+    void anEmptyFieldTakesItsClauseWithItInsteadOfLeavingDoubleCommasOrDanglingWords() {
+        java.util.Map<String, String> values = new java.util.HashMap<>(java.util.Map.of("title", "The Road",
+                "author", "Cormac McCarthy", "genre", "", "genres", "", "legible", "", "description", ""));
+        assertEquals("Book cover, title The Road, author Cormac McCarthy",
+                CaptionTemplate.parse("Book cover, {genre}, title {title}, author {author}", "t").render(values));
+        values.put("genre", "Fiction");
+        values.put("title", "");
+        values.put("author", "Donna Tartt");
+        assertEquals("A Fiction book cover by Donna Tartt",
+                CaptionTemplate.parse("A {genre} book cover for {title} by {author}", "t").render(values));
+        values.put("title", "The Secret History");
+        values.put("author", "");
+        assertEquals("A Fiction book cover for The Secret History",
+                CaptionTemplate.parse("A {genre} book cover for {title} by {author}", "t").render(values));
+        assertEquals("Book cover, Fiction, title The Secret History",
+                CaptionTemplate.parse("Book cover, {genre}, title {title}, author {author}", "t").render(values));
+    }
 }

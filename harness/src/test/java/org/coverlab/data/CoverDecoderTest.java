@@ -122,4 +122,50 @@ class CoverDecoderTest {
         byte[] png = out.toByteArray();
         assertEquals(SkipReason.IMAGE_TRUNCATED, failed(decoder.decode(Arrays.copyOf(png, png.length - 20))).reason());
     }
+
+    /** A noisy image encoded as a progressive JPEG (several scans), as many Goodreads covers are. */
+    private static byte[] progressiveJpeg(int w, int h) throws IOException {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        java.util.Random random = new java.util.Random(1);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                img.setRGB(x, y, random.nextInt(0xffffff));
+            }
+        }
+        javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+        param.setProgressiveMode(javax.imageio.ImageWriteParam.MODE_DEFAULT);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (var stream = ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(stream);
+            writer.write(null, new javax.imageio.IIOImage(img, null, null), param);
+        } finally {
+            writer.dispose();
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void aTruncatedProgressiveJpegNamesEachDecoderWarningOnce() throws IOException {
+        byte[] full = progressiveJpeg(64, 96);
+        DecodedImage.Failed f = failed(decoder.decode(Arrays.copyOf(full, full.length * 6 / 10)));
+        assertEquals(SkipReason.IMAGE_TRUNCATED, f.reason());
+        java.util.List<String> warnings = Arrays.asList(f.detail().split("; "));
+        assertEquals(new java.util.LinkedHashSet<>(warnings).size(), warnings.size(), f.detail());
+    }
+
+    @Test
+    void aLargeImageIsDecodedSubsampledNearTheTargetAndASmallOneInFull() {
+        CoverDecoder forTarget = new CoverDecoder(64, 96);
+        DecodedImage.Ok large = assertInstanceOf(DecodedImage.Ok.class,
+                forTarget.decode(JpegFiles.encode(new BufferedImage(3000, 4500, BufferedImage.TYPE_INT_RGB))));
+        // 13.5 MP: every 11th pixel keeps at least 4x the 64x96 target in each direction.
+        assertEquals(273, large.rgb().getWidth());
+        assertEquals(410, large.rgb().getHeight());
+        assertTrue(large.rgb().getWidth() >= 4 * 64 && large.rgb().getHeight() >= 4 * 96);
+        DecodedImage.Ok small = assertInstanceOf(DecodedImage.Ok.class,
+                forTarget.decode(JpegFiles.encode(new BufferedImage(600, 900, BufferedImage.TYPE_INT_RGB))));
+        assertEquals(600, small.rgb().getWidth(), "ordinary covers decode in full");
+        assertEquals(1, new CoverDecoder().subsampling(6000, 9000), "no target, no subsampling");
+    }
 }

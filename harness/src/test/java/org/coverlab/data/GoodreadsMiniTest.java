@@ -38,6 +38,9 @@ class GoodreadsMiniTest {
         assertEquals(1, log.count(SkipReason.NOT_ENGLISH), "row 3 is Russian");
         assertEquals(1, log.count(SkipReason.IMAGE_MISSING), "6.jpg does not exist");
         assertEquals(List.of(0, 1, 2, 7, 8, 9, 11, 12), ds.cleaned().stream().map(BookRecord::imageIndex).toList());
+        // Rows read = usable + dropped: the malformed row 10 counts on both sides.
+        assertEquals(ds.cleaned().size() + log.dropped(), 13);
+        assertTrue(ds.describe().contains("13 rows read, 8 usable"), ds.describe());
         BookRecord hungerGames = ds.cleaned().get(1);
         assertTrue(hungerGames.description().contains("certain death. \"May the odds, ever, be in your favor.\""));
         assertEquals(List.of("Gabriel García Márquez", "Gregory Rabassa"), ds.cleaned().get(2).authors());
@@ -137,7 +140,7 @@ class GoodreadsMiniTest {
         DataException missing = assertThrows(DataException.class,
                 () -> BookDataset.open(DatasetSpecs.goodreads("nowhere", "book_data.csv"), dir, 0, new SkipLog()));
         assertTrue(missing.getMessage().contains("nowhere") && missing.getMessage().contains("Kaggle"), missing.getMessage());
-        Files.createDirectories(dir.resolve("bad"));
+        Files.createDirectories(dir.resolve("bad/images/images"));
         Files.writeString(dir.resolve("bad/book_data.csv"), "name,price\nx,1\n");
         DataException header = assertThrows(DataException.class,
                 () -> BookDataset.open(DatasetSpecs.goodreads("bad", "book_data.csv"), dir, 0, new SkipLog()));

@@ -29,6 +29,21 @@ class CrossCheckTest {
     }
 
     @Test
+    void mixedPrecisionIsRefusedWithTheReasonAtItsLine() {
+        SpecIssue issue = only("train:\n  mixed_precision: fp16\n");
+        assertEquals("train.mixed_precision", issue.keyPath());
+        assertEquals(2, issue.line());
+        assertTrue(issue.message().contains("exposes no autocast"), issue.message());
+    }
+
+    @Test
+    void gradientCheckpointingIsRefusedWithTheReasonAtItsLine() {
+        SpecIssue issue = only("train:\n  gradient_checkpointing: true\n");
+        assertEquals("train.gradient_checkpointing", issue.keyPath());
+        assertTrue(issue.message().contains("torch.utils.checkpoint"), issue.message());
+    }
+
+    @Test
     void crossCheckOfAnUnwrittenKeyPointsAtItsSection() {
         SpecIssue issue = only("name: x\ntrain:\n  epochs: 3\n");
         assertEquals("train.components", issue.keyPath());

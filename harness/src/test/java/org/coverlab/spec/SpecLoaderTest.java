@@ -62,7 +62,7 @@ class SpecLoaderTest {
                   learning_rate: 5e-6
                   weight_decay: 0.01
                   ema: true
-                  mixed_precision: bf16
+                  lr_schedule: linear
                 sample:
                   seeds: [1, 2, 2147483647]
                   prompts: ["a: b", plain text]
@@ -76,7 +76,7 @@ class SpecLoaderTest {
         assertEquals(5e-6, spec.train().learningRate());
         assertEquals(0.01, spec.train().weightDecay());
         assertTrue(spec.train().ema());
-        assertEquals(TrainSpec.MixedPrecision.BF16, spec.train().mixedPrecision());
+        assertEquals(TrainSpec.LrSchedule.LINEAR, spec.train().lrSchedule());
         assertEquals(List.of(1L, 2L, 2_147_483_647L), spec.sample().seeds());
         assertEquals(List.of("a: b", "plain text"), spec.sample().prompts());
         assertEquals(SampleSpec.Scheduler.DDIM, spec.sample().scheduler(), "enum values are case-insensitive");

@@ -18,9 +18,7 @@ class PipelineTest {
     private static ExperimentSpec training(int epochs) {
         ExperimentSpec d = ExperimentSpec.DEFAULT;
         TrainSpec t = d.train();
-        TrainSpec train = new TrainSpec(List.of(TrainSpec.Component.UNET), epochs, t.batchSize(), t.gradientAccumulation(),
-                t.learningRate(), t.lrSchedule(), t.warmupSteps(), t.optimizer(), t.weightDecay(), t.maxGradNorm(), t.ema(),
-                t.emaDecay(), t.mixedPrecision(), t.gradientCheckpointing(), t.checkpointEvery(), t.keepLast());
+        TrainSpec train = t.withComponents(List.of(TrainSpec.Component.UNET), epochs);
         return new ExperimentSpec(d.name(), d.description(), d.seed(), d.model(), d.dataset(), train, d.sample(), d.eval(), d.tracking());
     }
 
@@ -34,7 +32,7 @@ class PipelineTest {
         EvalSpec e = d.eval();
         return new ExperimentSpec(d.name(), d.description(), d.seed(), d.model(), d.dataset(), d.train(),
                 new SampleSpec(s.prompts(), s.seeds(), s.steps(), s.guidanceScale(), s.scheduler(), every),
-                new EvalSpec(List.of(), e.referenceStats(), e.images(), e.steps(), e.batchSize(), e.every()), d.tracking());
+                new EvalSpec(List.of(), e.referenceStats(), e.images(), e.steps(), e.batchSize(), e.every(), e.extractor(), e.inceptionWeights()), d.tracking());
     }
 
     @Test
@@ -53,13 +51,11 @@ class PipelineTest {
     }
 
     @Test
-    void aSpecNeedingUnbuiltStagesIsRefusedWithEveryReason() {
-        StagePlanException e = assertThrows(StagePlanException.class, () -> Pipeline.standard().plan(training(8), List.of()));
-        assertEquals(StagePlanException.Kind.UNAVAILABLE, e.kind());
-        assertEquals(2, e.problems().size(), e.getMessage()); // prepare_data, sample and report are built
-        assertTrue(e.problems().get(0).startsWith("stage 'train' is not available in this build: the spec needs it because"
-                + " train.epochs is 8 and train.components is [unet]"), e.problems().get(0));
-        assertTrue(e.problems().get(1).contains("eval.metrics is [fid, kid]"), e.problems().get(1));
+    void aTrainingSpecPlansTheTrainStageWithItsReason() throws Exception {
+        assertEquals(List.of("prepare_data", "train"), Pipeline.standard().plan(training(8),
+                List.of("prepare_data", "train")).stream().map(Stage::name).toList());
+        assertEquals("train.epochs is 8 and train.components is [unet] (set train.epochs: 0 to skip training)",
+                new org.coverlab.stages.train.TrainStage(List.of()).neededBecause(training(8)).orElseThrow());
     }
 
     @Test
@@ -80,8 +76,8 @@ class PipelineTest {
     @Test
     void aSelectedButUnbuiltStageIsUnavailable() {
         StagePlanException e = assertThrows(StagePlanException.class,
-                () -> Pipeline.standard().plan(nothingToDo(), List.of("test", "train")));
+                () -> Pipeline.standard().plan(nothingToDo(), List.of("test", "evaluate")));
         assertEquals(StagePlanException.Kind.UNAVAILABLE, e.kind());
-        assertEquals(List.of("stage 'train' is not available in this build: it was selected with --stages"), e.problems());
+        assertEquals(List.of("stage 'evaluate' is not available in this build: it was selected with --stages"), e.problems());
     }
 }

@@ -35,14 +35,14 @@ public final class StageRuns {
         return SpecLoader.loadText(yaml, folder.resolve("spec.yaml"), List.of(), SpecLoader.Options.defaults());
     }
 
-    /** A tiny-model grid spec: 16x24 images (latents 4x12x8 with the tiny VAE's factor 2), 2 DDIM steps. */
+    /** A tiny-model grid spec: 32x48 images (latents 4x12x8 with the tiny VAE's factor 4), 2 DDIM steps. */
     public static String gridYaml(String datasetPath, int prompts) {
         StringBuilder p = new StringBuilder();
         for (int i = 0; i < prompts; i++) {
             p.append("    - \"A book cover of Book ").append(i).append(" by Jane Austen\"\n");
         }
         return "name: stages-test\nseed: 3\nmodel: {base: tiny}\n"
-                + "dataset: {source: synthetic, path: " + datasetPath + ", images: 20, resolution: {width: 16, height: 24}}\n"
+                + "dataset: {source: synthetic, path: " + datasetPath + ", images: 20, resolution: {width: 32, height: 48}}\n"
                 + "train: {epochs: 0}\n"
                 + "sample:\n  prompts:\n" + p + "  seeds: [42, 0]\n  steps: 2\n  scheduler: ddim\n  every: end\n"
                 + "eval: {metrics: []}\n";

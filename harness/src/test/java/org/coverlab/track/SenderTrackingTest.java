@@ -34,7 +34,7 @@ class SenderTrackingTest {
     static ExperimentSpec withTracking(List<Backend> backends) {
         ExperimentSpec d = ExperimentSpec.DEFAULT;
         return new ExperimentSpec(d.name(), d.description(), d.seed(), d.model(), d.dataset(), d.train(), d.sample(), d.eval(),
-                new TrackingSpec(backends, "covers", "", "", TrackingSpec.Resume.ALLOW, 5));
+                new TrackingSpec(backends, "covers", "", "", TrackingSpec.Resume.ALLOW, 5, true));
     }
 
     static final RunInfo INFO = new RunInfo("abcd1234", "hook", "now", "spec.yaml", "", List.of(), List.of(), List.of(), "test");

@@ -13,7 +13,9 @@ import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -44,6 +46,60 @@ public final class GenericImageSet {
             "in the bottom left", "at the bottom", "in the bottom right");
 
     private GenericImageSet() {
+    }
+
+    /** The named colours of the captions with the RGB they are drawn in, in caption-vocabulary order. */
+    public static Map<String, Color> palette() {
+        Map<String, Color> m = new LinkedHashMap<>();
+        COLOURS.forEach(c -> m.put(c.name(), c.color()));
+        return m;
+    }
+
+    /**
+     * Image i of the simple kind: one large shape in the center on a plain background (random colour, shape and
+     * background colour), captioned as {@link #render} would caption it. The easy half of the tiny base's
+     * pretraining mix; its own random stream, independent of {@link #render}'s.
+     */
+    public static Pair centred(int i, GeneratorOptions o) {
+        SplittableRandom rng = new SplittableRandom(Seeds.derive(o.seed() ^ 0x63656e74L, Seeds.Purpose.GENERIC, i));
+        Named bg = COLOURS.get(rng.nextInt(COLOURS.size()));
+        Named colour = other(rng, bg, null, null);
+        String shape = SHAPES.get(rng.nextInt(SHAPES.size()));
+        return new Pair(single(colour.name(), shape, bg.name(), o.width(), o.height()), centredCaption(colour.name(),
+                shape, bg.name()));
+    }
+
+    /** The caption of {@link #single}'s picture, in the generator's own words. */
+    public static String centredCaption(String colour, String shape, String background) {
+        return "a large " + colour + " " + shape + " " + POSITIONS.get(4) + " on a plain " + background + " background";
+    }
+
+    /**
+     * One large shape in the center on a plain background, drawn as {@link #render} draws it: the picture
+     * {@link #centredCaption} describes (for checking what a model draws for it).
+     */
+    public static BufferedImage single(String colour, String shape, String background, int width, int height) {
+        Map<String, Color> palette = palette();
+        if (!palette.containsKey(colour) || !palette.containsKey(background) || !SHAPES.contains(shape)) {
+            throw new IllegalArgumentException("unknown colour or shape: " + colour + ", " + shape + ", " + background);
+        }
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        try {
+            CoverPainter.hints(g);
+            g.setColor(palette.get(background));
+            g.fillRect(0, 0, width, height);
+            g.setColor(palette.get(colour));
+            draw(g, shape, width / 2.0, height / 2.0, Math.min(width / 3.0, height / 3.0) * 0.95);
+        } finally {
+            g.dispose();
+        }
+        return img;
+    }
+
+    /** The shape names of the captions. */
+    public static List<String> shapes() {
+        return SHAPES;
     }
 
     public static void write(Path root, GeneratorOptions options) {

@@ -8,17 +8,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Process peak RSS from /proc, the load average, and the bytes held by NDArrays of a manager. */
-final class MemoryProbe {
+public final class MemoryProbe {
     private static final Path STATUS = Path.of("/proc/self/status");
 
     private MemoryProbe() {
     }
 
+    /** Current resident set size in MiB (VmRSS), or -1 where /proc is unavailable. */
+    public static double rssMiB() {
+        return status("VmRSS:");
+    }
+
     /** Peak resident set size in MiB (VmHWM), or -1 where /proc is unavailable. */
-    static double peakRssMiB() {
+    public static double peakRssMiB() {
+        return status("VmHWM:");
+    }
+
+    private static double status(String key) {
         try {
             for (String line : Files.readAllLines(STATUS)) {
-                if (line.startsWith("VmHWM:")) {
+                if (line.startsWith(key)) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
                 }
             }

@@ -87,6 +87,14 @@ public final class ParamStore implements AutoCloseable {
         }
     }
 
+    /** Fills every parameter with values computed from its name and shape (e.g. weights a reference script also makes). */
+    public void fill(java.util.function.BiFunction<String, long[], float[]> values) {
+        for (Param p : params.values()) {
+            float[] v = values.apply(p.name(), p.shape().getShape());
+            p.set(withGradient(manager.create(v, p.shape())), TensorDType.F32, p.name());
+        }
+    }
+
     /**
      * Loads a safetensors checkpoint. Every declared parameter must be present with its declared shape and the
      * file must hold nothing else (apart from known non-parameter buffers, kept to be written back on save);

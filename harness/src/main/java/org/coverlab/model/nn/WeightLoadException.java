@@ -2,12 +2,13 @@ package org.coverlab.model.nn;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.coverlab.util.BadInputException;
 
 /**
  * A checkpoint that does not fit the model built from its config. Lists every missing, unexpected and
  * shape-mismatched key at once, because fixing them one error at a time is miserable with hundreds of keys.
  */
-public class WeightLoadException extends RuntimeException {
+public class WeightLoadException extends BadInputException {
     private final List<String> missing;
     private final List<String> unexpected;
     private final List<String> mismatched;

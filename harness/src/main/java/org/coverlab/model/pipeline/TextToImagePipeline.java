@@ -52,6 +52,17 @@ public final class TextToImagePipeline implements AutoCloseable {
         this.ownsModels = ownsModels;
     }
 
+    /**
+     * The cheap checks of {@link #load}'s input, without loading any weights: the networks' configs and safetensors
+     * headers ({@link StableDiffusionModels#checkFiles}), the tokenizer and the scheduler config. Throws the loaders'
+     * bad-input exceptions; used before a run is created.
+     */
+    public static void checkFiles(Path folder) {
+        StableDiffusionModels.checkFiles(folder);
+        ClipTokenizer.load(folder.resolve("tokenizer"));
+        SchedulerConfig.read(folder.resolve("scheduler").resolve("scheduler_config.json"));
+    }
+
     /** A diffusers Stable Diffusion folder: model_index.json, text_encoder/, unet/, vae/, tokenizer/, scheduler/. */
     public static TextToImagePipeline load(Path folder, NDManager manager) {
         ClipTokenizer tokenizer = ClipTokenizer.load(folder.resolve("tokenizer"));
@@ -65,6 +76,11 @@ public final class TextToImagePipeline implements AutoCloseable {
 
     public ClipTokenizer tokenizer() {
         return tokenizer;
+    }
+
+    /** The model folder's scheduler_config.json: its noise schedule and prediction type also define training. */
+    public SchedulerConfig schedulerConfig() {
+        return schedulerConfig;
     }
 
     /** Images in row-major grid order: prompt 0 with every seed, then prompt 1, ... */
@@ -111,6 +127,51 @@ public final class TextToImagePipeline implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * One image per pair (prompts[i], seeds[i]), {@code settings.batchSize()} pairs per UNet call; the settings'
+     * own prompt and seed lists are not used. Evaluation sets draw a different prompt for every image this way.
+     * {@code betweenSteps} runs before every denoising step, as in {@link #generate(GenerationRequest, Runnable)}.
+     */
+    public List<GeneratedImage> generatePairs(List<String> prompts, List<Long> seeds, GenerationRequest settings,
+                                              Runnable betweenSteps) {
+        if (prompts.size() != seeds.size()) {
+            throw new IllegalArgumentException(prompts.size() + " prompts but " + seeds.size() + " seeds");
+        }
+        GenerationRequest pairs = new GenerationRequest(prompts.subList(0, 1), seeds.subList(0, 1), settings.steps(),
+                settings.guidanceScale(), settings.scheduler(), settings.width(), settings.height(), settings.clipSkip(),
+                settings.batchSize());
+        List<GeneratedImage> out = new ArrayList<>();
+        for (int start = 0; start < prompts.size(); start += settings.batchSize()) {
+            int end = Math.min(prompts.size(), start + settings.batchSize());
+            out.addAll(generateFlat(pairs, prompts.subList(start, end), seeds.subList(start, end), betweenSteps));
+        }
+        return out;
+    }
+
+    /** One batch of explicit pairs, with generate()'s engine settings (no gradients, CFG against ""). */
+    private List<GeneratedImage> generateFlat(GenerationRequest request, List<String> prompts, List<Long> seeds,
+                                              Runnable betweenSteps) {
+        int factor = models.vaeScaleFactor();
+        if (request.width() % factor != 0 || request.height() % factor != 0) {
+            throw new IllegalArgumentException("image size " + request.width() + "x" + request.height()
+                    + " must be a multiple of the VAE's downscale factor " + factor);
+        }
+        boolean pytorch = "PyTorch".equals(Engine.getInstance().getEngineName());
+        boolean gradMode = pytorch && JniUtils.isGradMode();
+        if (pytorch) {
+            JniUtils.setGradMode(false);
+        }
+        try (NDManager run = models.unet().params().manager().newSubManager()) {
+            ClassifierFreeGuidance cfg = new ClassifierFreeGuidance(request.guidanceScale());
+            NDArray uncond = cfg.enabled() ? encode(run, List.of(""), request.clipSkip()) : null;
+            return generateBatch(run, request, cfg, uncond, prompts, seeds, betweenSteps);
+        } finally {
+            if (pytorch) {
+                JniUtils.setGradMode(gradMode);
+            }
+        }
     }
 
     private List<GeneratedImage> generateBatch(NDManager run, GenerationRequest r, ClassifierFreeGuidance cfg,

@@ -20,6 +20,7 @@ import org.coverlab.spec.ExperimentSpec;
 import org.coverlab.spec.SampleSpec;
 import org.coverlab.spec.SpecValues;
 import org.coverlab.run.RunEvent;
+import org.coverlab.util.GenerationLock;
 import org.coverlab.util.AtomicFiles;
 import org.coverlab.util.Sha256;
 
@@ -63,6 +64,12 @@ public final class PrepareDataStage implements Stage {
         return Optional.empty();
     }
 
+    /** The dataset's folders and CSV header, so unusable data is refused before a run exists (exit 2). */
+    @Override
+    public void checkInputs(ExperimentSpec spec, org.coverlab.run.RunSettings settings) {
+        BookDataset.checkFiles(spec.dataset(), Path.of("").toAbsolutePath());
+    }
+
     @Override
     public void run(StageContext ctx) throws Exception {
         ExperimentSpec spec = ctx.spec();
@@ -86,7 +93,8 @@ public final class PrepareDataStage implements Stage {
         BookDataset ds;
         if (generate) {
             // Runs starting together generate one at a time: the first writes the set, the others wait and use it.
-            try (GenerationLock lock = GenerationLock.acquire(root, ctx)) {
+            try (GenerationLock lock = GenerationLock.acquire(root,
+                    new GenerationLock.Waiting(line -> ctx.log().info(line), ctx::checkCancelled))) {
                 generate = !Files.exists(csv);
                 if (generate) {
                     removeStalePartials(root, ctx);

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.coverlab.run.Checkpoint;
 import org.coverlab.run.Progress;
+import org.coverlab.run.RunSettings;
 import org.coverlab.run.Stage;
 import org.coverlab.run.StageContext;
 import org.coverlab.diffusion.TorchRandom;
@@ -65,6 +66,12 @@ public final class SampleStage implements Stage {
         return Optional.of("sample.every is " + spec.sample().every().key() + " (set sample.every: never to skip sample grids)");
     }
 
+    /** The model folder's configs and safetensors headers, so a corrupt model is refused before a run exists. */
+    @Override
+    public void checkInputs(ExperimentSpec spec, RunSettings settings) {
+        ModelSource.checkFiles(spec.model(), settings.tinyModel());
+    }
+
     /** Folder label of the grid drawn at an optimizer step ({@code base} before training). */
     public static String label(long step) {
         return step == 0 ? BASE_LABEL : "step-" + step;
@@ -94,7 +101,8 @@ public final class SampleStage implements Stage {
                 spec.dataset().resolution().width(), spec.dataset().resolution().height());
 
         try (NDManager manager = NDManager.newBaseManager()) {
-            ModelSource.Loaded loaded = ModelSource.open(spec.model(), ctx.runDir().path(), ctx.settings().tinyModel(), manager, ctx.log());
+            ModelSource.Loaded loaded = ModelSource.open(spec.model(), ctx.runDir().path(), ctx.settings().tinyModel(),
+                    manager, ctx.log(), ctx::checkCancelled);
             try (var pipeline = loaded.pipeline()) {
                 GridSampler sampler = new GridSampler(sample, spec.dataset().resolution(), spec.model().clipSkip(),
                         pipeline, loaded.provenance());
@@ -115,7 +123,7 @@ public final class SampleStage implements Stage {
         }
     }
 
-    private static void report(StageContext ctx, GridRecord grid, Path dir) {
+    static void report(StageContext ctx, GridRecord grid, Path dir) {
         String rel = ctx.runDir().path().relativize(dir.resolve(GridSampler.GRID_PNG)).toString().replace('\\', '/');
         ModelProvenance model = grid.model();
         String caption = String.format(Locale.ROOT, "%s: %d prompts x %d seeds, %s %d steps, guidance %s, %dx%d; model %s",

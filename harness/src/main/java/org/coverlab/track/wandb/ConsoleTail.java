@@ -59,18 +59,20 @@ final class ConsoleTail {
 
     /**
      * Lines as the SDK puts them in output.log: each prefixed with a UTC time, {@code 2026-01-01T12:00:00.000000 text}.
-     * The time is the one run.log starts its lines with (continuation lines such as stack frames take the previous
-     * line's), else {@code now}.
+     * The time is the one run.log starts its lines with, which is then cut from the text so it is not shown twice
+     * (continuation lines such as stack frames take the previous line's), else {@code now}.
      */
     static List<String> withTimes(List<String> lines, java.time.Instant now) {
         List<String> out = new ArrayList<>(lines.size());
         String last = SDK_TIME.format(now);
         for (String line : lines) {
             java.util.regex.Matcher time = RUN_LOG_TIME.matcher(line);
+            String text = line;
             if (time.matches()) {
                 last = time.group(1) + "T" + time.group(2) + ".000000";
+                text = line.substring(time.end(2)).stripLeading();
             }
-            out.add(last + " " + line);
+            out.add(last + " " + text);
         }
         return out;
     }

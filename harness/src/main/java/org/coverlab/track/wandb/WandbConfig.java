@@ -14,6 +14,22 @@ import java.util.Map;
  */
 final class WandbConfig {
 
+    /** The harness version from the built jar's Maven properties (as {@code coverlab --version}), "dev" from classes. */
+    static final String HARNESS_VERSION = harnessVersion();
+
+    private static String harnessVersion() {
+        try (var in = WandbConfig.class.getResourceAsStream("/META-INF/maven/org.coverlab/coverlab-harness/pom.properties")) {
+            if (in != null) {
+                java.util.Properties p = new java.util.Properties();
+                p.load(in);
+                return p.getProperty("version", "dev");
+            }
+        } catch (IOException e) {
+            // a version is only informative
+        }
+        return "dev";
+    }
+
     private WandbConfig() {}
 
     static String json(Map<String, Object> flat, ObjectMapper mapper) {
@@ -29,12 +45,19 @@ final class WandbConfig {
         });
         ObjectNode config = mapper.createObjectNode();
         sections.properties().forEach(e -> config.putObject(e.getKey()).set("value", e.getValue()));
-        ObjectNode telemetry = config.putObject("_wandb").putObject("value").putObject("t");
+        // The SDK's telemetry keys: 4 the language version, 5 and 12 the client's version, 13 the platform; the
+        // client here is the harness, named with its version so the W&B UI shows what logged the run.
+        ObjectNode wandb = config.putObject("_wandb").putObject("value");
+        ObjectNode telemetry = wandb.putObject("t");
         telemetry.putArray("1");
         telemetry.putArray("2");
         telemetry.putArray("3");
         telemetry.put("4", "java " + System.getProperty("java.version", "17"));
-        telemetry.put("5", "coverlab");
+        telemetry.put("5", "coverlab " + HARNESS_VERSION);
+        telemetry.put("12", "coverlab " + HARNESS_VERSION);
+        telemetry.put("13", System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT) + "-"
+                + System.getProperty("os.arch", ""));
+        wandb.put("cli_version", "coverlab " + HARNESS_VERSION);
         try {
             return mapper.writeValueAsString(config);
         } catch (IOException e) {

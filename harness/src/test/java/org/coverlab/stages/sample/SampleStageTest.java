@@ -38,14 +38,16 @@ import org.coverlab.run.Stage;
 import org.coverlab.stages.Pipeline;
 import org.coverlab.spec.ExperimentSpec;
 import org.coverlab.run.RunEvent;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The sample stage end to end through the Runner on the tiny model at 16x24 with 2 DDIM steps (latents 1x4x12x8, the
- * shape of the committed torch.randn conformance vectors): one uninterrupted run is the reference every other test
- * compares with.
+ * The sample stage end to end through the Runner on the tiny model's seeded random initialisation
+ * ({@code coverlab.tiny.model=init}: these tests are about the stage, not the weights) at 32x48 with 2 DDIM steps
+ * (latents 1x4x12x8, the shape of the committed torch.randn conformance vectors): one uninterrupted run is the
+ * reference every other test compares with.
  */
 class SampleStageTest {
 
@@ -59,6 +61,7 @@ class SampleStageTest {
 
     @BeforeAll
     static void drawReferenceGrid() throws Exception {
+        System.setProperty(ModelSource.TINY_PROPERTY, ModelSource.TINY_INIT);
         spec = StageRuns.spec(dir, StageRuns.gridYaml("synth", PROMPTS));
         runs = new StageRuns(dir.resolve("runs"));
         List<Stage> plan = Pipeline.standard().plan(spec, List.of());
@@ -67,6 +70,11 @@ class SampleStageTest {
         Runner.Outcome outcome = runs.run(spec, plan, new Cancellation());
         assertEquals(RunStatus.FINISHED, outcome.status(), outcome.error());
         reference = runs.store.find(outcome.runId());
+    }
+
+    @AfterAll
+    static void backToTheDefaultBase() {
+        System.clearProperty(ModelSource.TINY_PROPERTY);
     }
 
     private static Path base(RunDir run) {
@@ -84,8 +92,8 @@ class SampleStageTest {
     @Test
     void theGridHasAPromptRowPerPromptAndASeedColumnPerSeed() throws Exception {
         BufferedImage grid = ImageIO.read(base(reference).resolve("grid.png").toFile());
-        assertEquals(2 * 16 + 2, grid.getWidth(), "two seed columns of 16 px and a 2 px gutter");
-        assertEquals(PROMPTS * 24 + (PROMPTS - 1) * 2, grid.getHeight());
+        assertEquals(2 * 32 + 2, grid.getWidth(), "two seed columns of 32 px and a 2 px gutter");
+        assertEquals(PROMPTS * 48 + (PROMPTS - 1) * 2, grid.getHeight());
         JsonNode json = gridJson(reference);
         assertEquals("base", json.get("label").asText());
         assertEquals(0, json.get("step").asLong());
@@ -96,8 +104,8 @@ class SampleStageTest {
         for (JsonNode row : json.get("files")) {
             for (JsonNode file : row) {
                 BufferedImage img = ImageIO.read(base(reference).resolve(file.asText()).toFile());
-                assertEquals(16, img.getWidth());
-                assertEquals(24, img.getHeight());
+                assertEquals(32, img.getWidth());
+                assertEquals(48, img.getHeight());
             }
         }
         List<RunEvent> events = events(reference);
@@ -112,7 +120,7 @@ class SampleStageTest {
         JsonNode model = gridJson(reference).get("model");
         assertFalse(model.get("pretrained").asBoolean());
         assertEquals("tiny", model.get("base").asText());
-        assertEquals(ModelSource.hashLoadedFiles(reference.path().resolve(ModelSource.TINY_INIT_DIR)),
+        assertEquals(ModelSource.hashLoadedFiles(ModelSource.tinyInitFolder(reference.path().getParent())),
                 model.get("weightsSha256").asText());
         Map<String, Object> summary = events(reference).stream().filter(e -> e instanceof RunEvent.Summary)
                 .map(e -> ((RunEvent.Summary) e).values()).filter(v -> v.containsKey("model.pretrained")).findFirst().orElseThrow();
@@ -121,23 +129,23 @@ class SampleStageTest {
     }
 
     @Test
-    void twoFreshRunsWriteByteIdenticalTinyInitFolders() throws Exception {
+    void runsShareOneTinyInitFolderInsteadOfCopyingTheModelIntoEachRun() throws Exception {
         Runner.Outcome outcome = runs.run(spec, Pipeline.standard().plan(spec, List.of(SampleStage.NAME)), new Cancellation());
         assertEquals(RunStatus.FINISHED, outcome.status(), outcome.error());
-        Path first = reference.path().resolve(ModelSource.TINY_INIT_DIR);
-        Path second = runs.store.find(outcome.runId()).path().resolve(ModelSource.TINY_INIT_DIR);
-        List<Path> files = relativeFiles(first);
-        assertEquals(files, relativeFiles(second), "same files");
+        Path second = runs.store.find(outcome.runId()).path();
+        Path shared = ModelSource.tinyInitFolder(reference.path().getParent());
+        assertEquals(shared.toString(), gridJson(reference).get("model").get("folder").asText());
+        assertEquals(gridJson(reference).get("model"), gridJson(runs.store.find(outcome.runId())).get("model"));
+        assertFalse(Files.exists(reference.path().resolve("model")) || Files.exists(second.resolve("model")),
+                "no model copy inside a run folder");
+        List<Path> files = relativeFiles(shared);
         assertTrue(files.contains(Path.of("tokenizer/merges.txt")) && files.contains(Path.of("unet/diffusion_pytorch_model.safetensors")), files.toString());
-        for (Path f : files) {
-            assertArrayEquals(Files.readAllBytes(first.resolve(f)), Files.readAllBytes(second.resolve(f)), f + " differs between runs");
-        }
         assertTrue(Files.readString(reference.log()).contains("learnt the tiny model's BPE vocabulary"));
     }
 
     @Test
     void aPromptLongerThan75BytesIsTokenizedIntoWordsNotCutAt75Bytes() throws Exception {
-        ClipTokenizer tokenizer = ClipTokenizer.load(reference.path().resolve(ModelSource.TINY_INIT_DIR).resolve("tokenizer"));
+        ClipTokenizer tokenizer = ClipTokenizer.load(ModelSource.tinyInitFolder(reference.path().getParent()).resolve("tokenizer"));
         assertTrue(tokenizer.vocabSize() > BpeTrainer.BASE_VOCAB_SIZE + 1000 && tokenizer.vocabSize() <= TinyPreset.VOCAB_SIZE,
                 "a learnt vocabulary of at most the preset's size: " + tokenizer.vocabSize());
         String prompt = "A book cover with author Arthur Conan Doyle, book title The Adventures of Sherlock Holmes";
@@ -212,17 +220,17 @@ class SampleStageTest {
 
     @Test
     void aConfiguredPretrainedTinyFolderIsLoadedAndReportedAsPretrained() throws Exception {
-        System.setProperty(ModelSource.TINY_PROPERTY, reference.path().resolve(ModelSource.TINY_INIT_DIR).toString());
+        System.setProperty(ModelSource.TINY_PROPERTY, ModelSource.tinyInitFolder(reference.path().getParent()).toString());
         try {
             Runner.Outcome outcome = runs.run(spec, Pipeline.standard().plan(spec, List.of(SampleStage.NAME)), new Cancellation());
             assertEquals(RunStatus.FINISHED, outcome.status(), outcome.error());
             RunDir run = runs.store.find(outcome.runId());
             assertTrue(gridJson(run).get("model").get("pretrained").asBoolean());
-            assertFalse(Files.exists(run.path().resolve(ModelSource.TINY_INIT_DIR)), "no random init is written");
+            assertFalse(Files.exists(run.path().resolve("model")), "no random init is written");
             assertArrayEquals(Files.readAllBytes(base(reference).resolve("grid.png")), Files.readAllBytes(base(run).resolve("grid.png")),
                     "the same weights from another folder draw the same grid");
         } finally {
-            System.clearProperty(ModelSource.TINY_PROPERTY);
+            System.setProperty(ModelSource.TINY_PROPERTY, ModelSource.TINY_INIT);
         }
     }
 
@@ -230,7 +238,7 @@ class SampleStageTest {
     void aDiffusersFolderBaseLoadsItsOwnWeights() throws Exception {
         Path folder = Path.of(Objects.requireNonNull(getClass().getResource("/conformance/models/pipeline")).toURI());
         String yaml = StageRuns.gridYaml("synth", 1).replace("model: {base: tiny}", "model: {base: \"" + folder + "\"}")
-                .replace("resolution: {width: 16, height: 24}", "resolution: {width: 16, height: 16}");
+                .replace("resolution: {width: 32, height: 48}", "resolution: {width: 16, height: 16}");
         ExperimentSpec diffusers = StageRuns.spec(dir, yaml);
         Runner.Outcome outcome = runs.run(diffusers, Pipeline.standard().plan(diffusers, List.of(SampleStage.NAME)),
                 new Cancellation());
@@ -240,7 +248,7 @@ class SampleStageTest {
         assertTrue(model.get("pretrained").asBoolean());
         assertEquals(folder.toString(), model.get("folder").asText());
         assertEquals(ModelSource.hashLoadedFiles(folder), model.get("weightsSha256").asText());
-        assertFalse(Files.exists(run.path().resolve(ModelSource.TINY_INIT_DIR)));
+        assertFalse(Files.exists(run.path().resolve("model")));
         BufferedImage image = ImageIO.read(base(run).resolve(GridSampler.imageFile(0, 42)).toFile());
         assertEquals(16, image.getWidth());
         assertEquals(16, image.getHeight());

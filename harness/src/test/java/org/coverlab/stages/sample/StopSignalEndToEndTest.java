@@ -18,6 +18,7 @@ import org.coverlab.run.RunDir;
 import org.coverlab.run.RunEvent;
 import org.coverlab.run.RunState;
 import org.coverlab.run.RunStatus;
+import org.coverlab.stages.ModelSource;
 import org.coverlab.stages.StageRuns;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,7 +98,9 @@ class StopSignalEndToEndTest {
 
     private Process child(Path pause, String... args) throws Exception {
         return CoverlabProcess.start(dir, dir.resolve("output.txt"), PausingGridMain.class.getName(),
-                List.of("-Dcoverlab.test.pauseDir=" + pause), args);
+                List.of("-Dcoverlab.test.pauseDir=" + pause,
+                        // a test of stopping, not of weights: the seeded random init, no pretrained base needed
+                        "-D" + ModelSource.TINY_PROPERTY + "=" + ModelSource.TINY_INIT), args);
     }
 
     private static int finish(Process p) throws Exception {

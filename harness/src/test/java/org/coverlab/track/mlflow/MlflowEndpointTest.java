@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class MlflowEndpointTest {
 
     private static TrackingSpec tracking(String uri) {
-        return new TrackingSpec(List.of(TrackingSpec.Backend.MLFLOW), "covers", "", uri, TrackingSpec.Resume.ALLOW, 30);
+        return new TrackingSpec(List.of(TrackingSpec.Backend.MLFLOW), "covers", "", uri, TrackingSpec.Resume.ALLOW, 30, true);
     }
 
     @Test
@@ -57,7 +57,7 @@ class MlflowEndpointTest {
 
     @Test
     void emptyExperimentNameIsRejected() {
-        TrackingSpec t = new TrackingSpec(List.of(TrackingSpec.Backend.MLFLOW), " ", "", "http://h:1", TrackingSpec.Resume.ALLOW, 30);
+        TrackingSpec t = new TrackingSpec(List.of(TrackingSpec.Backend.MLFLOW), " ", "", "http://h:1", TrackingSpec.Resume.ALLOW, 30, true);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MlflowEndpoint.of(t, Map.of()));
         assertTrue(e.getMessage().startsWith("tracking.project:"), e.getMessage());
     }

@@ -23,7 +23,7 @@ class WandbSettingsTest {
     Path home;
 
     static TrackingSpec spec() {
-        return new TrackingSpec(List.of(TrackingSpec.Backend.WANDB), "covers", "lab", "", Resume.ALLOW, 30);
+        return new TrackingSpec(List.of(TrackingSpec.Backend.WANDB), "covers", "lab", "", Resume.ALLOW, 30, true);
     }
 
     @Test

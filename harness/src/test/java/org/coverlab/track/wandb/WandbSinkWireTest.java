@@ -368,7 +368,7 @@ class WandbSinkWireTest {
 
     @Test
     void emptyEntityIsTakenFromTheViewer() throws Exception {
-        TrackingSpec noEntity = new TrackingSpec(List.of(TrackingSpec.Backend.WANDB), "covers", "", "", TrackingSpec.Resume.ALLOW, 5);
+        TrackingSpec noEntity = new TrackingSpec(List.of(TrackingSpec.Backend.WANDB), "covers", "", "", TrackingSpec.Resume.ALLOW, 5, true);
         WandbSink own = WandbTestSupport.sink(WandbSettings.resolve(noEntity, WandbTestSupport.env(server), home));
         try {
             own.open("abcd1234", "te-8ep", runDir);
@@ -450,11 +450,11 @@ class WandbSinkWireTest {
     }
 
     @Test
-    void consoleLinesTakeTheTimeRunLogStampedThem() throws Exception {
+    void consoleLinesTakeTheTimeRunLogStampedThemOnceNotTwice() throws Exception {
         Files.writeString(runDir.resolve("run.log"), "2026-03-01 12:34:56 INFO [train] epoch 1\n\tat a.stack.Frame\n");
         sink.open("abcd1234", "te-8ep", runDir);
         sink.send(List.of(entry(1, new RunEvent.Finished(T0, "finished", 0))));
-        assertEquals(List.of("2026-03-01T12:34:56.000000 2026-03-01 12:34:56 INFO [train] epoch 1",
+        assertEquals(List.of("2026-03-01T12:34:56.000000 INFO [train] epoch 1",
                 "2026-03-01T12:34:56.000000 \tat a.stack.Frame"), server.existing("lab/covers/abcd1234").output);
     }
 }

@@ -26,7 +26,7 @@ final class WandbTestSupport {
 
     static TrackingSpec tracking(TrackingSpec.Resume resume) {
         return new TrackingSpec(List.of(TrackingSpec.Backend.LOCAL, TrackingSpec.Backend.WANDB), "covers", "lab", "",
-                resume, 5);
+                resume, 5, true);
     }
 
     static Map<String, String> env(FakeWandbServer server) {

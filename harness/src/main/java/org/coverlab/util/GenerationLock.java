@@ -1,4 +1,4 @@
-package org.coverlab.stages.prepare;
+package org.coverlab.util;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -7,14 +7,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import org.coverlab.run.StageContext;
+import java.util.function.Consumer;
 
 /**
- * An OS file lock ({@code .<folder>.generate.lock} beside the dataset folder) held while a synthetic set is generated,
- * so processes starting together generate it once: the others wait, then find the CSV. The OS releases the lock when
- * its holder dies, even by kill -9, so a crashed generator never blocks later runs. Waiting stays cancellable.
+ * An OS file lock ({@code .<folder>.generate.lock} beside a folder) held while the folder is generated (a synthetic
+ * dataset, the pretrained tiny base model), so processes starting together generate it once: the others wait, then
+ * find it complete. The OS releases the lock when its holder dies, even by kill -9, so a crashed generator never
+ * blocks later runs. Waiting stays cancellable.
  */
-final class GenerationLock implements AutoCloseable {
+public final class GenerationLock implements AutoCloseable {
 
     private static final long POLL_MILLIS = 200;
 
@@ -26,17 +27,24 @@ final class GenerationLock implements AutoCloseable {
         this.lock = lock;
     }
 
-    static GenerationLock acquire(Path datasetRoot, StageContext ctx) throws IOException, InterruptedException {
-        Path parent = datasetRoot.toAbsolutePath().getParent();
+    /**
+     * What a waiting process does: {@code say} the one line naming the holder, and call {@code checkCancelled}
+     * (which throws, e.g. the run's cancellation) between polls.
+     */
+    public record Waiting(Consumer<String> say, Runnable checkCancelled) {}
+
+    public static GenerationLock acquire(Path folder, Waiting waiting) throws IOException, InterruptedException {
+        Path parent = folder.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        Path file = parent.resolve("." + datasetRoot.getFileName() + ".generate.lock");
+        Path file = parent.resolve("." + folder.getFileName() + ".generate.lock");
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
         try {
             FileLock lock = channel.tryLock();
             if (lock == null) {
-                ctx.log().info("another process is generating {} ({}); waiting for it", datasetRoot, holder(file));
+                waiting.say().accept("another process is generating " + folder + " (" + holder(file)
+                        + "); waiting for it");
                 while ((lock = channel.tryLock()) == null) {
-                    ctx.checkCancelled();
+                    waiting.checkCancelled().run();
                     Thread.sleep(POLL_MILLIS);
                 }
             }

@@ -1,0 +1,489 @@
+package org.coverlab.training.pretrain;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.coverlab.data.synth.GeneratorOptions;
+import org.coverlab.data.synth.GenericImageSet;
+import org.coverlab.model.ConfigJson;
+import org.coverlab.model.ModelIndex;
+import org.coverlab.model.PythonJson;
+import org.coverlab.model.StableDiffusionModels;
+import org.coverlab.model.TinyPreset;
+import org.coverlab.model.clip.ClipTextModel;
+import org.coverlab.model.nn.Param;
+import org.coverlab.model.tokenizer.ClipTokenizer;
+import org.coverlab.model.tokenizer.TrainedVocabulary;
+import org.coverlab.model.unet.UNet2DConditionModel;
+import org.coverlab.model.vae.AutoencoderKL;
+import org.coverlab.model.vae.DiagonalGaussian;
+import org.coverlab.diffusion.SchedulerConfig;
+import org.coverlab.diffusion.TorchRandom;
+import org.coverlab.spec.Resolution;
+import org.coverlab.training.AdamW;
+import org.coverlab.training.LatentDiffusionLoss;
+import org.coverlab.training.LrSchedule;
+import org.coverlab.training.MicroBatches;
+import org.coverlab.training.NoGrad;
+import org.coverlab.training.TrainedParams;
+import org.coverlab.training.Trainer;
+import org.coverlab.training.TrainingListener;
+import org.coverlab.training.TrainingState;
+import org.coverlab.training.UpdateResult;
+import org.coverlab.data.Seeds;
+import org.coverlab.util.Sha256;
+
+/**
+ * Pretrains the tiny base model on generic image-caption pairs ({@link GenericImageSet}: coloured shapes at named
+ * positions on patterned backgrounds, no book covers), so that fine-tuning on covers is transfer learning as in the
+ * original study. Usable without a run: {@code coverlab model pretrain-tiny} and the resolution of
+ * {@code model.base: tiny} both call {@link #build}.
+ *
+ * <p>First it renders the image set in memory (every second picture a simple one, a single large shape in the center
+ * on a plain background, {@link GenericImageSet#centred}, the others full scenes, {@link GenericImageSet#render}: the
+ * simple half lets colour and shape words be learnt within the budget) and trains the tiny VAE on random crops with an L1 reconstruction
+ * loss plus a small KL term; then it measures the latents' spread and sets the VAE's scaling factor to one over
+ * it (as SD1's 0.18215 was chosen); finally it encodes every image once and trains the UNet and the text encoder
+ * together with the denoising loss, replacing a share of captions with the empty prompt so classifier-free guidance
+ * works. It writes a complete diffusers folder with {@value #RECORD} (config, hashes, losses, timings).
+ *
+ * <p>Every random draw (images, crops, noise, timesteps, caption dropout) comes from seeded generators, and a
+ * scaled-down build is byte-identical when repeated ({@code PretrainedTinyBaseCacheTest}, same thread count). A full
+ * build has not been repeated with the same code yet, so its bit-reproducibility is not established; the cache, not a
+ * rebuild, is what makes every run use the same weights.
+ */
+public final class TinyPretraining {
+
+    /** Provenance file written into the model folder. */
+    public static final String RECORD = "pretrain.json";
+
+    private static final int CHANNELS = 3;
+
+    /** Progress of a build, for logs and progress bars. */
+    public interface Listener {
+        void phase(String name, int steps);
+
+        void step(String phase, int step, int steps, float loss);
+
+        Listener NONE = new Listener() {
+            @Override
+            public void phase(String name, int steps) {
+            }
+
+            @Override
+            public void step(String phase, int step, int steps, float loss) {
+            }
+        };
+    }
+
+    /** What a build measured: final losses (mean of the last tenth of steps), the scaling factor and phase times. */
+    public record Result(float vaeLoss, float denoiseLoss, float scalingFactor, double dataSeconds, double vaeSeconds,
+                         double unetSeconds, double cpuSeconds) {
+        public double totalSeconds() {
+            return dataSeconds + vaeSeconds + unetSeconds;
+        }
+    }
+
+    private TinyPretraining() {
+    }
+
+    /**
+     * The hash that names a cached build: the config, the three networks' architecture configs and the vocabulary.
+     * Anything that changes the weights changes it.
+     */
+    public static String cacheKey(TinyPretrainConfig config, TrainedVocabulary vocabulary) {
+        ClipTokenizer tok = vocabulary.tokenizer();
+        StringBuilder s = new StringBuilder(config.sha256()).append('\n')
+                .append(TinyPreset.vae().json()).append('\n')
+                .append(TinyPreset.unet().json()).append('\n')
+                .append(TinyPreset.textEncoder(tok.vocabSize(), tok.bosId(), tok.eosId(), tok.padId()).json()).append('\n')
+                .append(vocabulary.vocabulary().vocab()).append('\n')
+                .append(vocabulary.vocabulary().merges());
+        return Sha256.ofText(s.toString());
+    }
+
+    /** Trains and writes the complete diffusers folder into {@code out} (created; must not hold a model yet). */
+    public static Result build(TinyPretrainConfig c, TrainedVocabulary vocabulary, Path out, Listener listener)
+            throws Exception {
+        ClipTokenizer tokenizer = vocabulary.tokenizer();
+        Resolution res = TinyPreset.RESOLUTION;
+        long t0 = System.nanoTime();
+        double cpu0 = cpuSeconds();
+        GeneratorOptions options = new GeneratorOptions(c.images(), c.seed(), res.width(), res.height(), 1);
+        byte[][] pixels = new byte[c.images()][];
+        long[][] ids = new long[c.images()][];
+        for (int i = 0; i < c.images(); i++) {
+            // half simple pictures (one large shape in the center on a plain background), half full scenes
+            GenericImageSet.Pair pair = i % 2 == 0 ? GenericImageSet.centred(i, options) : GenericImageSet.render(i, options);
+            pixels[i] = rgb(pair.image());
+            ids[i] = toLong(tokenizer.encode(pair.caption()).ids());
+        }
+        long[] empty = toLong(tokenizer.encode("").ids());
+        double dataSeconds = (System.nanoTime() - t0) / 1e9;
+        Files.createDirectories(out);
+        try (NDManager root = NDManager.newBaseManager()) {
+            ClipTextModel text = ClipTextModel.create(TinyPreset.textEncoder(tokenizer.vocabSize(), tokenizer.bosId(),
+                    tokenizer.eosId(), tokenizer.padId()), root, c.seed());
+            UNet2DConditionModel unet = UNet2DConditionModel.create(TinyPreset.unet(), root, c.seed() + 1);
+            long t1 = System.nanoTime();
+            float vaeLoss;
+            float scaling;
+            try (AutoencoderKL initial = AutoencoderKL.create(TinyPreset.vae(), root, c.seed() + 2)) {
+                vaeLoss = trainVae(c, initial, pixels, root, listener);
+                scaling = scalingFactor(initial, pixels, root);
+                initial.save(out.resolve("vae"));
+            }
+            // the measured scaling factor replaces the preset's placeholder; the UNet phase loads the VAE with it
+            Path vaeConfig = out.resolve("vae").resolve("config.json");
+            ObjectNode json = ConfigJson.read(vaeConfig).json();
+            json.put("scaling_factor", scaling);
+            Files.writeString(vaeConfig, PythonJson.write(json));
+            double vaeSeconds = (System.nanoTime() - t1) / 1e9;
+            long t2 = System.nanoTime();
+            try (StableDiffusionModels models = new StableDiffusionModels(text, unet,
+                    AutoencoderKL.load(out.resolve("vae"), root))) {
+                float denoiseLoss = trainDenoiser(c, models, pixels, ids, empty, root, listener);
+                double unetSeconds = (System.nanoTime() - t2) / 1e9;
+                Result result = new Result(vaeLoss, denoiseLoss, scaling, dataSeconds, vaeSeconds, unetSeconds,
+                        cpuSeconds() - cpu0);
+                write(out, models, vocabulary, c, scaling, result);
+                return result;
+            }
+        }
+    }
+
+    /**
+     * CPU time of the whole process (all threads, native ones included). On a shared machine wall time says little;
+     * CPU time divided by the core count is what the build takes on an idle machine at best.
+     */
+    public static double cpuSeconds() {
+        return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+    }
+
+    /** 8-bit RGB, row-major HWC, as the generator drew it. */
+    private static byte[] rgb(BufferedImage img) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        byte[] out = new byte[w * h * CHANNELS];
+        int k = 0;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int p = img.getRGB(x, y);
+                out[k++] = (byte) (p >> 16);
+                out[k++] = (byte) (p >> 8);
+                out[k++] = (byte) p;
+            }
+        }
+        return out;
+    }
+
+    /** A (B, 3, ch, cw) batch in [-1, 1] of the images idx, cut at (x0[b], y0[b]). */
+    private static NDArray images(NDManager m, byte[][] pixels, int[] idx, int[] x0, int[] y0, int cw, int ch) {
+        Resolution res = TinyPreset.RESOLUTION;
+        int w = res.width();
+        float[] data = new float[idx.length * CHANNELS * ch * cw];
+        int plane = ch * cw;
+        for (int b = 0; b < idx.length; b++) {
+            byte[] px = pixels[idx[b]];
+            int base = b * CHANNELS * plane;
+            for (int y = 0; y < ch; y++) {
+                for (int x = 0; x < cw; x++) {
+                    int src = ((y + y0[b]) * w + x + x0[b]) * CHANNELS;
+                    for (int k = 0; k < CHANNELS; k++) {
+                        data[base + k * plane + y * cw + x] = (px[src + k] & 0xff) / 127.5f - 1f;
+                    }
+                }
+            }
+        }
+        return m.create(data, new Shape(idx.length, CHANNELS, ch, cw));
+    }
+
+    /**
+     * The VAE phase: random crops, encoded, a posterior sample decoded, L1 to the crop plus {@code klWeight} times
+     * the KL divergence to N(0, 1) (per element), AdamW with a short warmup and gradient clipping at 1.
+     */
+    private static float trainVae(TinyPretrainConfig c, AutoencoderKL vae, byte[][] pixels, NDManager root,
+                                  Listener listener) throws Exception {
+        Resolution res = TinyPreset.RESOLUTION;
+        startNearlyDeterministic(vae);
+        TrainedParams params = TrainedParams.of(List.of(vae.params()));
+        MicroBatches crops = steps(c.vaeSteps(), c.vaeBatch(), (m, index) -> {
+            SplittableRandom rng = new SplittableRandom(Seeds.mix(c.seed() * 31 + 1) ^ index);
+            int[] idx = new int[c.vaeBatch()];
+            int[] x0 = new int[idx.length];
+            int[] y0 = new int[idx.length];
+            for (int b = 0; b < idx.length; b++) {
+                idx[b] = rng.nextInt(pixels.length);
+                x0[b] = rng.nextInt(res.width() - c.vaeCrop() + 1);
+                y0[b] = rng.nextInt(res.height() - c.vaeCrop() + 1);
+            }
+            return LatentDiffusionLoss.Batch.ofPixels(null, images(m, pixels, idx, x0, y0, c.vaeCrop(), c.vaeCrop()));
+        });
+        Trainer.LossFunction loss = (m, batch, seed) -> {
+            // encode, sample the posterior with seeded noise, decode, compare
+            NDArray x = batch.tensors(m).pixels();
+            DiagonalGaussian posterior = vae.encode(x);
+            NDArray noise = TorchRandom.randn(m, Math.floorMod(seed, (long) Integer.MAX_VALUE + 1),
+                    posterior.mean().getShape());
+            NDArray recon = vae.decode(posterior.sample(noise));
+            NDArray l1 = recon.sub(x).abs().mean();
+            NDArray kl = posterior.mean().square().add(posterior.logvar().exp()).sub(1f).sub(posterior.logvar())
+                    .mean().mul(0.5f);
+            return l1.add(kl.mul(c.klWeight()));
+        };
+        try {
+            return fit("vae", c.vaeSteps(), c.vaeLr(), c.seed(), params, loss, crops, root, listener);
+        } finally {
+            vae.params().setTrainable(false);
+        }
+    }
+
+    /**
+     * Starts the posterior's log-variance at {@value #INITIAL_LOGVAR} (std 0.02) instead of 0. A trained SD VAE's
+     * posterior is nearly deterministic; from std 1, Adam moves the log-variance by about the learning rate per step,
+     * so a few hundred steps would leave the decoder reading mostly noise and learning nothing.
+     */
+    private static void startNearlyDeterministic(AutoencoderKL vae) {
+        Param bias = vae.params().get("quant_conv.bias");
+        float[] b = bias.value().toFloatArray();
+        for (int k = b.length / 2; k < b.length; k++) {
+            b[k] = INITIAL_LOGVAR;
+        }
+        try (NDArray v = bias.value().getManager().create(b, bias.value().getShape())) {
+            bias.value().set(new ai.djl.ndarray.index.NDIndex(":"), v);
+        }
+    }
+
+    private static final float INITIAL_LOGVAR = -8f;
+
+    /** 1 / std of the latent means over up to 256 whole images (SD1 chose 0.18215 the same way). */
+    private static float scalingFactor(AutoencoderKL vae, byte[][] pixels, NDManager root) {
+        int n = Math.min(256, pixels.length);
+        double sum = 0;
+        double sq = 0;
+        long count = 0;
+        for (int start = 0; start < n; start += 32) {
+            int end = Math.min(n, start + 32);
+            try (NDManager m = root.newSubManager()) {
+                float[] z = vae.encode(whole(m, pixels, start, end)).mean().toFloatArray();
+                for (float v : z) {
+                    sum += v;
+                    sq += (double) v * v;
+                }
+                count += z.length;
+            }
+        }
+        double mean = sum / count;
+        double std = Math.sqrt(Math.max(1e-12, sq / count - mean * mean));
+        return (float) (1.0 / std);
+    }
+
+    private static NDArray whole(NDManager m, byte[][] pixels, int start, int end) {
+        Resolution res = TinyPreset.RESOLUTION;
+        int[] idx = new int[end - start];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = start + i;
+        }
+        return images(m, pixels, idx, new int[idx.length], new int[idx.length], res.width(), res.height());
+    }
+
+    /**
+     * The UNet + text encoder phase: every image's VAE posterior (mean and std) computed once, then the training
+     * library's latent-diffusion loss (diffusers' train_text_to_image) on random batches, with a share of captions
+     * replaced by the empty prompt.
+     */
+    private static float trainDenoiser(TinyPretrainConfig c, StableDiffusionModels models, byte[][] pixels,
+                                       long[][] ids, long[] empty, NDManager root, Listener listener)
+            throws Exception {
+        float[][][] posterior = encodeAll(models.vae(), pixels, root);
+        Shape latent = new Shape(models.unet().config().inChannels(),
+                TinyPreset.RESOLUTION.height() / models.vaeScaleFactor(),
+                TinyPreset.RESOLUTION.width() / models.vaeScaleFactor());
+        int per = (int) latent.size();
+        int len = empty.length;
+        TrainedParams params = TrainedParams.of(List.of(models.unet().params(), models.textEncoder().params()));
+        MicroBatches batches = steps(c.unetSteps(), c.unetBatch(), (m, index) -> {
+            SplittableRandom rng = new SplittableRandom(Seeds.mix(c.seed() * 31 + 2) ^ index);
+            int b = c.unetBatch();
+            float[] mean = new float[b * per];
+            float[] std = new float[b * per];
+            long[] tokens = new long[b * len];
+            for (int k = 0; k < b; k++) {
+                int i = rng.nextInt(pixels.length);
+                System.arraycopy(posterior[0][i], 0, mean, k * per, per);
+                System.arraycopy(posterior[1][i], 0, std, k * per, per);
+                System.arraycopy(rng.nextFloat() < c.captionDropout() ? empty : ids[i], 0, tokens, k * len, len);
+            }
+            Shape shape = new Shape(b, latent.get(0), latent.get(1), latent.get(2));
+            return LatentDiffusionLoss.Batch.ofLatents(m.create(tokens, new Shape(b, len)), m.create(mean, shape),
+                    m.create(std, shape));
+        });
+        LatentDiffusionLoss diffusion = new LatentDiffusionLoss(models, SchedulerConfig.SD15,
+                LatentDiffusionLoss.Options.NONE, true);
+        try {
+            return fit("unet+text_encoder", c.unetSteps(), c.unetLr(), c.seed() + 1, params,
+                    (m, batch, seed) -> diffusion.loss(m, batch.tensors(m), seed), batches, root, listener);
+        } finally {
+            models.unet().params().setTrainable(false);
+            models.textEncoder().params().setTrainable(false);
+        }
+    }
+
+    /** Every image's posterior mean and std (unscaled), [0] and [1], computed once without autograd. */
+    private static float[][][] encodeAll(AutoencoderKL vae, byte[][] pixels, NDManager root) {
+        float[][][] out = new float[2][pixels.length][];
+        for (int start = 0; start < pixels.length; start += 32) {
+            int from = start;
+            int end = Math.min(pixels.length, start + 32);
+            try (NDManager m = root.newSubManager()) {
+                DiagonalGaussian p = NoGrad.run(() -> vae.encode(whole(m, pixels, from, end)));
+                float[][] both = {p.mean().toFloatArray(), p.std().toFloatArray()};
+                int per = both[0].length / (end - start);
+                for (int k = 0; k < 2; k++) {
+                    for (int i = start; i < end; i++) {
+                        out[k][i] = new float[per];
+                        System.arraycopy(both[k], (i - start) * per, out[k][i], 0, per);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** One phase through the training library's {@link Trainer}: AdamW, warmup then constant LR, clipping at 1. */
+    private static float fit(String phase, int steps, float lr, long seed, TrainedParams params,
+                             Trainer.LossFunction loss, MicroBatches data, NDManager root, Listener listener)
+            throws Exception {
+        listener.phase(phase, steps);
+        LossTail tail = new LossTail(steps);
+        TrainingListener progress = new TrainingListener() {
+            @Override
+            public void onUpdate(Trainer trainer, TrainingState state, UpdateResult update) {
+                tail.add((int) update.step() - 1, (float) update.loss());
+                listener.step(phase, (int) update.step(), steps, (float) update.loss());
+            }
+        };
+        Trainer trainer = new Trainer(new Trainer.Settings(1, 1, 1.0, seed), params,
+                new AdamW(AdamW.Settings.defaults(WEIGHT_DECAY)),
+                new LrSchedule(LrSchedule.Kind.CONSTANT, lr, Math.min(WARMUP, steps / 5), steps), null, loss, root,
+                List.of(progress));
+        trainer.fit(data, TrainingState.START);
+        return tail.mean();
+    }
+
+    private static final double WEIGHT_DECAY = 0.01;
+    private static final long WARMUP = 100;
+
+    /** Builds micro-batch {@code index} (0-based) deterministically. */
+    private interface BatchMaker {
+        LatentDiffusionLoss.Batch make(NDManager m, int index);
+    }
+
+    /** A single "epoch" of {@code steps} micro-batches, each a pure function of its index (so a position resumes). */
+    private static MicroBatches steps(int steps, int batch, BatchMaker maker) {
+        return (epoch, position) -> new MicroBatches.Stream() {
+            private int next = position;
+
+            @Override
+            public MicroBatches.MicroBatch next() {
+                if (next >= steps) {
+                    return null;
+                }
+                int index = next++;
+                return new MicroBatches.MicroBatch() {
+                    @Override
+                    public int examples() {
+                        return batch;
+                    }
+
+                    @Override
+                    public int positionAfter() {
+                        return index + 1;
+                    }
+
+                    @Override
+                    public LatentDiffusionLoss.Batch tensors(NDManager manager) {
+                        return maker.make(manager, index);
+                    }
+                };
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    private static long[] toLong(int[] ids) {
+        long[] out = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = ids[i];
+        }
+        return out;
+    }
+
+    private static void write(Path out, StableDiffusionModels models, TrainedVocabulary vocabulary,
+                              TinyPretrainConfig c, float scaling, Result result) {
+        try {
+            Files.createDirectories(out);
+            vocabulary.writeTo(out.resolve("tokenizer"));
+            models.save(out);
+            TinyPreset.writeScheduler(out);
+            if (!Files.exists(out.resolve("model_index.json"))) {
+                Files.writeString(out.resolve("model_index.json"), PythonJson.write(ModelIndex.standard()));
+            }
+            ObjectNode record = ConfigJson.MAPPER.createObjectNode();
+            record.put("cache_key", cacheKey(c, vocabulary));
+            record.put("config_sha256", c.sha256());
+            ObjectNode cfg = record.putObject("config");
+            for (Map.Entry<String, Object> e : c.asMap().entrySet()) {
+                cfg.putPOJO(e.getKey(), e.getValue());
+            }
+            record.put("scaling_factor", scaling);
+            record.put("final_vae_loss", result.vaeLoss());
+            record.put("final_denoise_loss", result.denoiseLoss());
+            record.put("data_seconds", result.dataSeconds());
+            record.put("vae_seconds", result.vaeSeconds());
+            record.put("unet_seconds", result.unetSeconds());
+            record.put("cpu_seconds", result.cpuSeconds());
+            record.put("cores", Runtime.getRuntime().availableProcessors());
+            Files.writeString(out.resolve(RECORD), ConfigJson.MAPPER.writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(record) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the pretrained tiny model to " + out, e);
+        }
+    }
+
+    /** Mean loss over the last tenth of the steps (at least one): less noisy than the last step alone. */
+    private static final class LossTail {
+        private final int from;
+        private double sum;
+        private int n;
+
+        LossTail(int steps) {
+            this.from = steps - Math.max(1, steps / 10);
+        }
+
+        void add(int step, float loss) {
+            if (step >= from) {
+                sum += loss;
+                n++;
+            }
+        }
+
+        float mean() {
+            return n == 0 ? Float.NaN : (float) (sum / n);
+        }
+    }
+
+}

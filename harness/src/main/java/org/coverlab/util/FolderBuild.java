@@ -1,0 +1,109 @@
+package org.coverlab.util;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * Builds a folder once, safely against kills and concurrent processes: under an OS file lock
+ * ({@code .<name>.lock} beside the folder, released by the kernel when its holder dies, even by kill -9), into a
+ * private sibling ({@code .<name>.partial-<pid>}) that is fsync'd and renamed into place, so the folder is either
+ * absent or complete. Processes that find the lock taken wait and then use what the holder built. Partial siblings
+ * left by dead processes are removed before building. For caches that many runs share: the tiny base model, latent
+ * caches, FID statistics, cover features.
+ */
+public final class FolderBuild {
+
+    /** Writes the folder's content into {@code into} (an empty folder that becomes the target). */
+    @FunctionalInterface
+    public interface Builder {
+        void build(Path into) throws IOException;
+    }
+
+    private static final long POLL_MILLIS = 200;
+    /** Threads of one JVM take turns here first: a JVM cannot hold two OS locks on one file. */
+    private static final ConcurrentHashMap<Path, Object> IN_PROCESS = new ConcurrentHashMap<>();
+
+    private FolderBuild() {
+    }
+
+    /**
+     * Makes sure {@code target} exists and is {@code complete}, building it with {@code builder} if not.
+     *
+     * @param complete     whether an existing folder is finished (e.g. its last-written file exists)
+     * @param betweenPolls called while waiting for another process's build; may throw to give up (a run passes its
+     *                     cancellation check)
+     * @return true when this call built the folder, false when it was there or another process built it
+     */
+    public static boolean ensure(Path target, Predicate<Path> complete, Builder builder, Runnable betweenPolls)
+            throws IOException, InterruptedException {
+        Path folder = target.toAbsolutePath().normalize();
+        if (complete.test(folder)) {
+            return false;
+        }
+        synchronized (IN_PROCESS.computeIfAbsent(folder, k -> new Object())) {
+            return ensureLocked(folder, complete, builder, betweenPolls);
+        }
+    }
+
+    private static boolean ensureLocked(Path folder, Predicate<Path> complete, Builder builder, Runnable betweenPolls)
+            throws IOException, InterruptedException {
+        Path parent = folder.getParent();
+        Files.createDirectories(parent);
+        String name = folder.getFileName().toString();
+        try (FileChannel channel = FileChannel.open(parent.resolve("." + name + ".lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+             FileLock lock = waitForLock(channel, betweenPolls)) {
+            if (complete.test(folder)) {
+                return false; // built by the process that held the lock
+            }
+            removeDeadPartials(parent, name);
+            Path partial = parent.resolve("." + name + ".partial-" + ProcessHandle.current().pid());
+            AtomicFiles.deleteTree(partial);
+            Files.createDirectories(partial);
+            builder.build(partial);
+            AtomicFiles.fsyncTree(partial);
+            AtomicFiles.deleteTree(folder); // an incomplete folder from before this helper existed
+            AtomicFiles.move(partial, folder);
+            return true;
+        }
+    }
+
+    private static FileLock waitForLock(FileChannel channel, Runnable betweenPolls) throws IOException, InterruptedException {
+        FileLock lock;
+        while ((lock = channel.tryLock()) == null) {
+            betweenPolls.run();
+            Thread.sleep(POLL_MILLIS);
+        }
+        return lock;
+    }
+
+    /** Deletes {@code .<name>.partial-<pid>} siblings whose process is gone (a kill mid-build). */
+    static void removeDeadPartials(Path parent, String name) throws IOException {
+        String prefix = "." + name + ".partial-";
+        try (Stream<Path> siblings = Files.list(parent)) {
+            for (Path p : siblings.toList()) {
+                String file = p.getFileName().toString();
+                if (!file.startsWith(prefix)) {
+                    continue;
+                }
+                long pid;
+                try {
+                    pid = Long.parseLong(file.substring(prefix.length()));
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                if (pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue;
+                }
+                AtomicFiles.deleteTree(p);
+            }
+        }
+    }
+}
