@@ -88,6 +88,26 @@ public final class Pipeline {
         return new Pipeline(next);
     }
 
+    /**
+     * This pipeline as a build without the stage {@code name}: the position stays and still knows when a spec needs
+     * it, so such a spec is refused with the reason (a build that leaves a stage out; the tests of that refusal).
+     */
+    public Pipeline without(String name) {
+        List<Slot> next = new ArrayList<>();
+        for (Slot s : slots) {
+            if (s.name().equals(name) && s.stage() != null) {
+                Stage gone = s.stage();
+                next.add(new Slot(s.name(), null, gone::neededBecause, s.onRequestOnly()));
+            } else {
+                next.add(s);
+            }
+        }
+        if (next.equals(slots)) {
+            throw new IllegalArgumentException("no built pipeline slot named '" + name + "'");
+        }
+        return new Pipeline(next);
+    }
+
     public List<String> names() {
         return slots.stream().map(Slot::name).toList();
     }

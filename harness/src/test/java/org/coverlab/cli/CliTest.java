@@ -49,13 +49,16 @@ class CliTest {
         System.clearProperty("coverlab.test.steps");
     }
 
+    /** The stages the in-process CLI is built with (a test may leave one out). */
+    private Pipeline pipeline = Pipeline.standard();
+
     private int coverlab(String... args) {
         return coverlabWith(RemoteTrackers.NONE, args);
     }
 
     private int coverlabWith(RemoteTrackers trackers, String... args) {
         CliContext ctx = new CliContext(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                Map.of(), cwd, false, Pipeline.standard(), trackers, Clock.systemUTC(), false);
+                Map.of(), cwd, false, pipeline, trackers, Clock.systemUTC(), false);
         return CoverlabCommand.execute(ctx, args);
     }
 
@@ -118,6 +121,7 @@ class CliTest {
                   components: [unet]
                   epochs: 2
                 """);
+        pipeline = Pipeline.standard().without("train");
         assertEquals(4, coverlab("run", "train.yaml"), err());
         assertTrue(err().contains("stage 'train' is not available in this build: the spec needs it because train.epochs is 2"
                 + " and train.components is [unet]"), err());

@@ -23,10 +23,15 @@ final class InProcessCli {
     }
 
     static Result coverlab(Path cwd, String... args) {
+        return coverlab(Pipeline.standard(), cwd, args);
+    }
+
+    /** As {@link #coverlab(Path, String...)} with the stages of {@code pipeline} (e.g. a build without one). */
+    static Result coverlab(Pipeline pipeline, Path cwd, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         CliContext ctx = new CliContext(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(), cwd, false, Pipeline.standard(),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(), cwd, false, pipeline,
                 RemoteTrackers.NONE, Clock.systemUTC(), false);
         int code = CoverlabCommand.execute(ctx, args);
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));

@@ -48,6 +48,7 @@ final class SpecArbitraries {
             case "model.base" -> Arbitraries.oneOf(Arbitraries.just("tiny"), absolutePaths());
             case "dataset.path" -> absolutePaths();
             case "eval.reference_stats" -> Arbitraries.oneOf(Arbitraries.just("validation"), absolutePaths());
+            case "eval.inception_weights" -> Arbitraries.oneOf(Arbitraries.just("auto"), absolutePaths());
             case "dataset.resolution.width", "dataset.resolution.height" -> Arbitraries.integers().between(1, 256).map(i -> i * 8);
             default -> byType(key.type(), key.range().orElse(null), path);
         };

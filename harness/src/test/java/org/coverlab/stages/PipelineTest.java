@@ -76,7 +76,7 @@ class PipelineTest {
     @Test
     void aSelectedButUnbuiltStageIsUnavailable() {
         StagePlanException e = assertThrows(StagePlanException.class,
-                () -> Pipeline.standard().plan(nothingToDo(), List.of("test", "evaluate")));
+                () -> Pipeline.standard().without("evaluate").plan(nothingToDo(), List.of("test", "evaluate")));
         assertEquals(StagePlanException.Kind.UNAVAILABLE, e.kind());
         assertEquals(List.of("stage 'evaluate' is not available in this build: it was selected with --stages"), e.problems());
     }

@@ -113,8 +113,11 @@ class CoverFeatureSanityTest {
     static BufferedImage blur(BufferedImage img, int size) {
         float[] k = new float[size * size];
         java.util.Arrays.fill(k, 1f / (size * size));
+        // ConvolveOp's native path refuses some source layouts (decoded JPEGs are 3-byte BGR): convolve INT_RGB.
+        BufferedImage src = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
+        src.getGraphics().drawImage(img, 0, 0, null);
         BufferedImage padded = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
-        new ConvolveOp(new Kernel(size, size, k), ConvolveOp.EDGE_NO_OP, null).filter(img, padded);
+        new ConvolveOp(new Kernel(size, size, k), ConvolveOp.EDGE_NO_OP, null).filter(src, padded);
         return padded;
     }
 

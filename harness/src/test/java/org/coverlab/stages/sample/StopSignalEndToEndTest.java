@@ -123,7 +123,9 @@ class StopSignalEndToEndTest {
 
     private static RunDir onlyRun(Path runs) throws Exception {
         try (Stream<Path> found = Files.list(runs)) {
-            Path path = found.filter(Files::isDirectory).findFirst().orElseThrow();
+            // The runs folder also holds the shared model cache (.cache/), which is not a run.
+            Path path = found.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith("."))
+                    .findFirst().orElseThrow();
             return new RunDir(path.getFileName().toString(), path);
         }
     }
