@@ -48,10 +48,7 @@ class StopSignalEndToEndTest {
         }
         Process reference = child(pause, "run", spec.toString(), "--runs-dir", dir.resolve("reference").toString());
         assertEquals(0, finish(reference), output());
-        Path referenceGrid;
-        try (Stream<Path> found = Files.list(dir.resolve("reference"))) {
-            referenceGrid = found.filter(Files::isDirectory).findFirst().orElseThrow().resolve("samples/base/grid.png");
-        }
+        Path referenceGrid = onlyRun(dir.resolve("reference")).samples().resolve("base/grid.png");
         clear(pause);
 
         // Ctrl-C after the first row: the stage stops before the second row.
