@@ -93,9 +93,21 @@ class ModelCommandTest {
         InProcessCli.Result init = coverlab(cwd, "model", "init-tiny", "default");
         assertEquals(0, init.code(), init.all());
         assertTrue(init.out().contains("the embedded default"), init.all());
-        // generate --model tiny (the help's own example) uses the same default, cached in the runs folder.
-        InProcessCli.Result generate = coverlab(cwd, "generate", "--model", "tiny", "--out", "g.png", "--prompt",
-                "a fantasy cover", "--steps", "1", "--width", "16", "--height", "16");
+        // generate --model tiny (the help's own example) means what 'tiny' means in a spec: the pretrained base, or
+        // with COVERLAB_TINY_MODEL=init the same embedded default, cached in the runs folder.
+        String was = System.getProperty(org.coverlab.stages.ModelSource.TINY_PROPERTY);
+        System.setProperty(org.coverlab.stages.ModelSource.TINY_PROPERTY, org.coverlab.stages.ModelSource.TINY_INIT);
+        InProcessCli.Result generate;
+        try {
+            generate = coverlab(cwd, "generate", "--model", "tiny", "--out", "g.png", "--prompt",
+                    "a fantasy cover", "--steps", "1", "--width", "16", "--height", "16");
+        } finally {
+            if (was == null) {
+                System.clearProperty(org.coverlab.stages.ModelSource.TINY_PROPERTY);
+            } else {
+                System.setProperty(org.coverlab.stages.ModelSource.TINY_PROPERTY, was);
+            }
+        }
         assertEquals(0, generate.code(), generate.all());
         Path cached = org.coverlab.stages.ModelSource.tinyInitFolder(cwd.resolve("runs"));
         for (String file : new String[] {"unet/diffusion_pytorch_model.safetensors", "tokenizer/vocab.json",
