@@ -23,7 +23,7 @@ import org.coverlab.spec.DatasetSpec;
 import org.coverlab.spec.Resolution;
 import org.coverlab.training.AdamW;
 import org.coverlab.training.LatentDiffusionLoss;
-import org.coverlab.training.NoGrad;
+import org.coverlab.model.nn.NoGrad;
 import org.coverlab.training.TrainedParams;
 
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package org.coverlab.training;
 
+import org.coverlab.model.nn.NoGrad;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;

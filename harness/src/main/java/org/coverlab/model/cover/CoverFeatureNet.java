@@ -1,11 +1,10 @@
 package org.coverlab.model.cover;
 
-import ai.djl.engine.Engine;
+import org.coverlab.model.nn.NoGrad;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
 import ai.djl.nn.pooling.Pool;
-import ai.djl.pytorch.jni.JniUtils;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -109,24 +108,17 @@ public final class CoverFeatureNet implements FeatureExtractor {
 
     @Override
     public float[][] features(List<BufferedImage> images) {
-        boolean pytorch = "PyTorch".equals(Engine.getInstance().getEngineName());
-        boolean grad = pytorch && JniUtils.isGradMode();
-        if (pytorch) {
-            JniUtils.setGradMode(false);
-        }
-        try (NDManager m = params.manager().newSubManager()) {
-            float[] flat = embed(input(m, images)).toFloatArray();
-            int d = config.dims();
-            float[][] out = new float[images.size()][d];
-            for (int i = 0; i < out.length; i++) {
-                System.arraycopy(flat, i * d, out[i], 0, d);
+        return NoGrad.run(() -> {
+            try (NDManager m = params.manager().newSubManager()) {
+                float[] flat = embed(input(m, images)).toFloatArray();
+                int d = config.dims();
+                float[][] out = new float[images.size()][d];
+                for (int i = 0; i < out.length; i++) {
+                    System.arraycopy(flat, i * d, out[i], 0, d);
+                }
+                return out;
             }
-            return out;
-        } finally {
-            if (pytorch) {
-                JniUtils.setGradMode(grad);
-            }
-        }
+        });
     }
 
     @Override

@@ -1,11 +1,10 @@
 package org.coverlab.model.inception;
 
-import ai.djl.engine.Engine;
+import org.coverlab.model.nn.NoGrad;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
-import ai.djl.pytorch.jni.JniUtils;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -144,24 +143,17 @@ public final class FidInceptionV3 implements FeatureExtractor {
 
     @Override
     public float[][] features(List<BufferedImage> images) {
-        boolean pytorch = "PyTorch".equals(Engine.getInstance().getEngineName());
-        boolean grad = pytorch && JniUtils.isGradMode();
-        if (pytorch) {
-            JniUtils.setGradMode(false);
-        }
-        try (NDManager m = params.manager().newSubManager()) {
-            NDArray x = ImageTensors.fidInput(m, images, INPUT_SIZE, INPUT_SIZE);
-            float[] flat = forward(x).toFloatArray();
-            float[][] out = new float[images.size()][DIMS];
-            for (int i = 0; i < out.length; i++) {
-                System.arraycopy(flat, i * DIMS, out[i], 0, DIMS);
+        return NoGrad.run(() -> {
+            try (NDManager m = params.manager().newSubManager()) {
+                NDArray x = ImageTensors.fidInput(m, images, INPUT_SIZE, INPUT_SIZE);
+                float[] flat = forward(x).toFloatArray();
+                float[][] out = new float[images.size()][DIMS];
+                for (int i = 0; i < out.length; i++) {
+                    System.arraycopy(flat, i * DIMS, out[i], 0, DIMS);
+                }
+                return out;
             }
-            return out;
-        } finally {
-            if (pytorch) {
-                JniUtils.setGradMode(grad);
-            }
-        }
+        });
     }
 
     @Override

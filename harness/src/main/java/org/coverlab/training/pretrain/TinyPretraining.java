@@ -34,7 +34,7 @@ import org.coverlab.training.AdamW;
 import org.coverlab.training.LatentDiffusionLoss;
 import org.coverlab.training.LrSchedule;
 import org.coverlab.training.MicroBatches;
-import org.coverlab.training.NoGrad;
+import org.coverlab.model.nn.NoGrad;
 import org.coverlab.training.TrainedParams;
 import org.coverlab.training.Trainer;
 import org.coverlab.training.TrainingListener;
