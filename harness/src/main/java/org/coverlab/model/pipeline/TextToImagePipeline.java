@@ -115,7 +115,7 @@ public final class TextToImagePipeline implements AutoCloseable {
         List<GeneratedImage> out = new ArrayList<>();
         try (NDManager run = models.unet().params().manager().newSubManager()) {
             ClassifierFreeGuidance cfg = new ClassifierFreeGuidance(request.guidanceScale());
-            NDArray uncond = cfg.enabled() ? encode(run, List.of(""), request.clipSkip()) : null;
+            NDArray uncond = cfg.enabled() ? encodeUnconditional(run) : null;
             for (int start = 0; start < prompts.size(); start += request.batchSize()) {
                 int end = Math.min(prompts.size(), start + request.batchSize());
                 out.addAll(generateBatch(run, request, cfg, uncond, prompts.subList(start, end),
@@ -165,7 +165,7 @@ public final class TextToImagePipeline implements AutoCloseable {
         }
         try (NDManager run = models.unet().params().manager().newSubManager()) {
             ClassifierFreeGuidance cfg = new ClassifierFreeGuidance(request.guidanceScale());
-            NDArray uncond = cfg.enabled() ? encode(run, List.of(""), request.clipSkip()) : null;
+            NDArray uncond = cfg.enabled() ? encodeUnconditional(run) : null;
             return generateBatch(run, request, cfg, uncond, prompts, seeds, betweenSteps);
         } finally {
             if (pytorch) {
@@ -212,6 +212,14 @@ public final class TextToImagePipeline implements AutoCloseable {
             }
             return decode(bm, x, prompts, seeds);
         }
+    }
+
+    /**
+     * The empty prompt's states for classifier-free guidance: always the last layer, whatever the request's clip
+     * skip, as diffusers' StableDiffusionPipeline.encode_prompt applies clip_skip to the prompt only.
+     */
+    private NDArray encodeUnconditional(NDManager manager) {
+        return encode(manager, List.of(""), 0);
     }
 
     private NDArray encode(NDManager manager, List<String> prompts, int clipSkip) {
