@@ -146,7 +146,13 @@ public final class EvaluateProbe implements TrainingProbe {
                 List<Integer> batch = missing.subList(b, Math.min(missing.size(), b + eval.batchSize()));
                 List<String> bp = batch.stream().map(prompts::get).toList();
                 List<Long> bs = batch.stream().map(seeds::get).toList();
-                List<GeneratedImage> images = model.generatePairs(bp, bs, settings, ctx::checkCancelled);
+                int[] step = {0};
+                String where = "batch of " + batch.size() + ", denoising step ";
+                int steps = settings.steps() * ((bp.size() + settings.batchSize() - 1) / settings.batchSize());
+                List<GeneratedImage> images = model.generatePairs(bp, bs, settings, () -> {
+                    ctx.checkCancelled();
+                    progress.tick(where + (++step[0]) + "/" + steps);
+                });
                 for (int k = 0; k < batch.size(); k++) {
                     AtomicFiles.write(imagesDir.resolve(imageFile(batch.get(k))), png(images.get(k).toBufferedImage()));
                 }

@@ -107,9 +107,16 @@ public final class SampleStage implements Stage {
                 GridSampler sampler = new GridSampler(sample, spec.dataset().resolution(), spec.model().clipSkip(),
                         pipeline, loaded.provenance());
                 try (Progress progress = ctx.progress("sample " + label, (long) rows * cols, (long) rowsDone * cols)) {
+                    int stepsPerRow = sample.steps() * ((cols + sampler.batchSize() - 1) / sampler.batchSize());
                     for (int row = rowsDone; row < rows; row++) {
                         ctx.checkCancelled();
-                        double rowSeconds = sampler.drawRow(dir, row, ctx::checkCancelled);
+                        String where = "row " + (row + 1) + "/" + rows + ", denoising step ";
+                        int[] step = {0};
+                        double rowSeconds = sampler.drawRow(dir, row, () -> {
+                            ctx.checkCancelled();
+                            // a row can take minutes (SD1.5 on a CPU): the progress line keeps its interval inside it
+                            progress.tick(where + (++step[0]) + "/" + stepsPerRow);
+                        });
                         seconds += rowSeconds;
                         int done = row + 1;
                         progress.update((long) done * cols, String.format(Locale.ROOT, "%.2f s/image", rowSeconds / cols));
