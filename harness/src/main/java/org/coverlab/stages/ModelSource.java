@@ -149,6 +149,7 @@ public final class ModelSource {
             pretrained = true;
             description = "diffusers folder " + folder;
         }
+        checkCancelled.run();
         log.info("loading model {} ...", description);
         String sha = hashLoadedFiles(folder);
         TextToImagePipeline pipeline = TextToImagePipeline.load(folder, manager);

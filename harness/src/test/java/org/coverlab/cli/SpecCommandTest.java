@@ -27,15 +27,13 @@ class SpecCommandTest {
         return InProcessCli.repoRoot().resolve("experiments/quickstart.yaml").toString();
     }
 
-    /** The demo spec asks for no stage of its own: run and spec check both say to add --stages test. */
+    /** run says it as spec check does (theHarnessDemoWithoutStagesTestSaysToAddIt), and creates no run. */
     @Test
-    void theHarnessDemoWithoutStagesTestSaysToAddIt() {
+    void theHarnessDemoRunWithoutStagesTestCreatesNoRunAndSaysToAddIt() {
         String demo = InProcessCli.repoRoot().resolve("experiments/harness-demo.yaml").toString();
-        for (String command : List.of("run", "check")) {
-            InProcessCli.Result r = command.equals("run") ? coverlab(cwd, "run", demo) : coverlab(cwd, "spec", "check", demo);
-            assertEquals(2, r.code(), r.all());
-            assertTrue(r.err().contains("add '--stages test' to run the harness demo loop"), r.all());
-        }
+        InProcessCli.Result r = coverlab(cwd, "run", demo);
+        assertEquals(2, r.code(), r.all());
+        assertTrue(r.err().contains("add '--stages test' to run the harness demo loop"), r.all());
         assertFalse(Files.exists(cwd.resolve("runs")), "no run was created");
     }
 
