@@ -223,7 +223,7 @@ public final class EvaluateProbe implements TrainingProbe {
         }
         ImageSet images = ImageSet.validation(dataset);
         Path cache = Extractors.statisticsCache();
-        Path file = cache.resolve(StatisticsCache.fileName(images, extractor));
+        Path file = StatisticsCache.file(cache, images, extractor);
         if (Files.isRegularFile(file)) {
             ctx.log().info("reference statistics: {} ({} validation covers, cached)", file, images.size());
         } else {
