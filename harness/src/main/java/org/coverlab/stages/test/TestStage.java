@@ -28,7 +28,8 @@ import org.coverlab.run.RunEvent;
  *
  * <p>Pacing: steps per epoch and the sleep per step come from {@link org.coverlab.run.RunSettings} ({@code
  * COVERLAB_TEST_STEPS}, default 50, fixed at the first checkpoint so a resume keeps the run's original length;
- * {@code COVERLAB_TEST_STEP_MILLIS}, default 100 ms, so there is time to kill it).
+ * {@code COVERLAB_TEST_STEP_MILLIS}, default 100 ms, so there is time to kill it); {@code COVERLAB_TEST_HOLD_AT_STEP}
+ * makes it wait at one step until it is stopped, so a test kills it at a known step rather than at a moment.
  */
 public final class TestStage implements Stage {
 
@@ -111,11 +112,23 @@ public final class TestStage implements Stage {
                             Map.of("steps_per_epoch", stepsPerEpoch, "epochs", epochs),
                             dir -> Files.write(dir.resolve(EMA_FILE), ByteBuffer.allocate(8).putDouble(emaNow).array()));
                 }
+                if (step == ctx.settings().testHoldAtStep()) {
+                    holdUntilStopped(ctx, step);
+                }
             }
         }
         ctx.tracker().log(new RunEvent.Summary(ctx.clock().millis(),
                 new TreeMap<>(Map.of("final_loss", lossAt(spec.seed(), total), "final_loss_ema", ema, "steps", total))));
         ctx.log().info("test loop finished at step {} (loss_ema {})", total, String.format(java.util.Locale.ROOT, "%.4f", ema));
+    }
+
+    /** Waits at {@code step} until the run is stopped (Ctrl-C, a stop signal) or the process is killed. */
+    private static void holdUntilStopped(StageContext ctx, long step) throws InterruptedException {
+        ctx.log().info("test loop holding at step {} until stopped", step);
+        while (true) {
+            ctx.checkCancelled();
+            Thread.sleep(50);
+        }
     }
 
     private static double readEma(Path checkpointDir) throws IOException {
