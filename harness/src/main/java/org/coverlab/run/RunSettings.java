@@ -17,8 +17,9 @@ import java.util.Properties;
  * @param testStepMillis   {@code COVERLAB_TEST_STEP_MILLIS} / {@code -Dcoverlab.test.stepMillis}: the test stage's
  *                         sleep per step (default 100 ms), so there is time to stop it
  * @param testHoldAtStep   {@code COVERLAB_TEST_HOLD_AT_STEP} / {@code -Dcoverlab.test.holdAtStep}: the test stage stops
- *                         at this step (after its metrics and checkpoint) and waits there until the run is stopped or
- *                         killed, so a test can act at a known step instead of racing the clock (default 0: never)
+ *                         at this step (after its metrics and checkpoint) and waits there until the run is stopped,
+ *                         killed or released, so a test can act at a known step instead of racing the clock (default
+ *                         0: never)
  * @param progressInterval {@code COVERLAB_PROGRESS_SECONDS}: seconds between progress lines when not on a terminal
  *                         (default 10, at least 0.1)
  * @param systemInterval   {@code COVERLAB_SYSTEM_METRICS_SECONDS}: seconds between two samples of the machine's and the

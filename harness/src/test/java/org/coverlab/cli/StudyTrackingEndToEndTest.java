@@ -130,16 +130,22 @@ class StudyTrackingEndToEndTest {
     void completeStudyRunLogsEveryStepOnceToMlflowAndWandb() throws Exception {
         long stepsPerEpoch = 12;
         long total = 2 * stepsPerEpoch;
-        Process run = coverlab(stepsPerEpoch, 400, "run", studySpec().toString(), "--stages", "test",
-                "--tracker", "local,wandb,mlflow", "--set", "tracking.project=" + project);
+        long holdAt = 15; // mid-run, after the first epoch's checkpoint at 12
+        Process run = coverlab(stepsPerEpoch, 100, Map.of(RunSettings.SYSTEM_METRICS_ENV, "1",
+                        RunSettings.TEST_HOLD_ENV, Long.toString(holdAt)), "run",
+                studySpec().toString(), "--stages", "test", "--tracker", "local,wandb,mlflow",
+                "--set", "tracking.project=" + project);
         String id = awaitRunId(run);
-        assertHistoryGrowsWhileTheRunGoes(run, id, total);
+        assertHistoryArrivesWhileTheRunHolds(run, id, holdAt);
+        awaitSystemSamples(run, id, 2); // sampled every second while it holds
+        Files.createFile(runDir(id).path().resolve(TestStage.RELEASE_FILE));
         assertExit(0, run, 60);
 
         assertWandbHasEveryStepOnce(id, total);
         Run mlflowRun = assertMlflowHasEveryStepOnce(id, total);
         assertCheckpointsOnServers(id, mlflowRun, List.of(stepsPerEpoch, total)); // one per epoch end, keep_last 2
         assertFalse(tags(mlflowRun).containsKey("coverlab.resumed"), "a run that was never resumed is not tagged resumed");
+        assertWandbRunPage(id);
         assertTrue(Files.readString(runDir(id).log()).contains("mlflow: all"), "the run log reports MLflow delivered");
         assertNoSecrets();
     }
@@ -184,6 +190,21 @@ class StudyTrackingEndToEndTest {
         Run synced = assertMlflowHasEveryStepOnce(id, total);
         assertEquals(resumed.getInfo().getEndTime(), synced.getInfo().getEndTime(), "runs sync did not end the MLflow run again");
         assertNoSecrets();
+    }
+
+    /**
+     * The W&B run page's other parts: the run files the SDK uploads (metadata, config.yaml) and the resolved spec, and
+     * the system metrics the run process journaled (sampled every second here) in wandb-events.jsonl.
+     */
+    private void assertWandbRunPage(String id) throws Exception {
+        FakeWandbServer.Run run = wandb.existing(wandbPath(id));
+        assertTrue(run.uploaded.containsAll(List.of("wandb-metadata.json", "config.yaml", "spec.yaml")), run.uploaded.toString());
+        long journaled = Journal.read(runDir(id).journal()).stream()
+                .filter(r -> r.event() instanceof RunEvent.SystemMetrics).count();
+        assertTrue(journaled >= 2, "the run journaled system metrics every second while it held: " + journaled);
+        assertEquals(journaled, run.events.size(), "each journaled sample is one wandb-events.jsonl line");
+        JsonNode line = JSON.readTree(run.events.get(0));
+        assertTrue(line.path("system.proc.cpu.threads").isNumber() && line.path("_runtime").isNumber(), line.toString());
     }
 
     // ---- the command line in a child JVM ----
@@ -315,26 +336,38 @@ class StudyTrackingEndToEndTest {
     }
 
     /**
-     * While the run goes, both servers' history advances (it never waits for the end, nor for checkpoint uploads):
-     * some poll sees W&B and MLflow with steps logged but fewer than the run will have.
+     * While the run goes, both servers' history advances (it never waits for the end, nor for checkpoint uploads): with
+     * the run held at {@code step} (the test stage waits there until released), W&B and MLflow both get that step. The
+     * run cannot move on meanwhile, so this holds however slow the machine is; the deadline only bounds a failure.
      */
-    private void assertHistoryGrowsWhileTheRunGoes(Process child, String id, long total) throws Exception {
-        java.util.Set<Long> wandbSeen = new java.util.TreeSet<>();
-        java.util.Set<Long> mlflowSeen = new java.util.TreeSet<>();
-        while (child.isAlive()) {
+    private void assertHistoryArrivesWhileTheRunHolds(Process child, String id, long step) throws Exception {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            assertTrue(child.isAlive(), () -> "coverlab exited while it should hold:\n" + readConsole());
             FakeWandbServer.Run w = wandb.existing(wandbPath(id));
             long wandbSteps = w == null ? 0 : max(w.historySteps());
             long mlflowSteps = mlflowRunIfAny(id).map(r -> max(mlflowSteps(r.getRunId(), "loss"))).orElse(0L);
-            if (lastJournaledStep(id) < total) { // the run is still training
-                wandbSeen.add(wandbSteps);
-                mlflowSeen.add(mlflowSteps);
+            if (wandbSteps >= step && mlflowSteps >= step) {
+                assertEquals(step, lastJournaledStep(id), "the run is still held at step " + step);
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("W&B and MLflow did not both get step " + step + " within 120 s while the run held there:\n"
+                + readConsole());
+    }
+
+    private void awaitSystemSamples(Process child, String id, long samples) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            assertTrue(child.isAlive(), () -> "coverlab exited while it should hold:\n" + readConsole());
+            if (Journal.read(runDir(id).journal()).stream().filter(r -> r.event() instanceof RunEvent.SystemMetrics).count()
+                    >= samples) {
+                return;
             }
             Thread.sleep(100);
         }
-        assertTrue(wandbSeen.stream().filter(s -> s > 0 && s < total).count() >= 2,
-                "W&B history advanced during the run (steps seen while training: " + wandbSeen + ")");
-        assertTrue(mlflowSeen.stream().filter(s -> s > 0 && s < total).count() >= 2,
-                "MLflow metrics advanced during the run (steps seen while training: " + mlflowSeen + ")");
+        throw new AssertionError("fewer than " + samples + " system samples journaled in 60 s at a 1 s interval");
     }
 
     // ---- W&B ----

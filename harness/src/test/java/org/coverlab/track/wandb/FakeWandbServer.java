@@ -47,7 +47,7 @@ public final class FakeWandbServer extends Dispatcher {
         volatile String summary = "{}";
         public volatile ObjectNode config = JSON.createObjectNode();
         final Map<String, byte[]> files = new ConcurrentSkipListMap<>();
-        final Set<String> uploaded = new ConcurrentSkipListSet<>();
+        public final Set<String> uploaded = new ConcurrentSkipListSet<>();
         public volatile boolean complete;
         public volatile Integer exitCode;
         volatile String displayName;
