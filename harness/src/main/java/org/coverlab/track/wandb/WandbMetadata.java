@@ -37,12 +37,12 @@ final class WandbMetadata {
         node.put("program", source.program());
         if (!source.gitCommit().isBlank() || !source.gitRemote().isBlank()) {
             ObjectNode git = node.putObject("git");
-            putIfSet(git, "remote", source.gitRemote());
-            putIfSet(git, "commit", source.gitCommit());
+            WandbSink.putIfSet(git, "remote", source.gitRemote());
+            WandbSink.putIfSet(git, "commit", source.gitCommit());
         }
         node.put("root", Path.of("").toAbsolutePath().toString());
         node.put("host", source.host());
-        putIfSet(node, "username", source.user());
+        WandbSink.putIfSet(node, "username", source.user());
         ProcessHandle.current().info().command().ifPresent(java -> node.put("executable", java));
         node.put("cpu_count", source.cpuCount());
         node.put("cpu_count_logical", source.cpuCount());
@@ -76,11 +76,5 @@ final class WandbMetadata {
             // the model is only informative
         }
         return java.util.Optional.empty();
-    }
-
-    private static void putIfSet(ObjectNode node, String key, String value) {
-        if (value != null && !value.isBlank()) {
-            node.put(key, value);
-        }
     }
 }

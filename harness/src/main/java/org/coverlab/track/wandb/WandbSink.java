@@ -287,18 +287,8 @@ public final class WandbSink implements RemoteSink {
             return false;
         }
         storageId = bucket.path("id").asText(null);
-        JsonNode tail = parseJson(bucket.get("historyTail"));
-        ObjectNode lastRow = null;
-        if (tail.isArray() && !tail.isEmpty()) {
-            JsonNode row = parseJson(tail.get(tail.size() - 1));
-            lastRow = row.isObject() ? (ObjectNode) row : null;
-        }
-        JsonNode eventsTail = parseJson(bucket.get("eventsTail"));
-        ObjectNode lastEvent = null;
-        if (eventsTail.isArray() && !eventsTail.isEmpty()) {
-            JsonNode line = parseJson(eventsTail.get(eventsTail.size() - 1));
-            lastEvent = line.isObject() ? (ObjectNode) line : null;
-        }
+        ObjectNode lastRow = lastLine(bucket.get("historyTail"));
+        ObjectNode lastEvent = lastLine(bucket.get("eventsTail"));
         JsonNode summary = parseJson(bucket.get("summaryMetrics"));
         long logLines = bucket.path("logLineCount").asLong(0);
         position.resumeFrom(bucket.path("historyLineCount").asLong(0), bucket.path("eventsLineCount").asLong(0), logLines,
@@ -524,7 +514,17 @@ public final class WandbSink implements RemoteSink {
         return node;
     }
 
-    private static void putIfSet(ObjectNode node, String key, String value) {
+    /** The last line of a file's tail (a JSON string holding a list of JSON strings), or null. */
+    private ObjectNode lastLine(JsonNode tailField) {
+        JsonNode tail = parseJson(tailField);
+        if (!tail.isArray() || tail.isEmpty()) {
+            return null;
+        }
+        JsonNode line = parseJson(tail.get(tail.size() - 1));
+        return line.isObject() ? (ObjectNode) line : null;
+    }
+
+    static void putIfSet(ObjectNode node, String key, String value) {
         if (value != null && !value.isBlank()) {
             node.put(key, value);
         }
