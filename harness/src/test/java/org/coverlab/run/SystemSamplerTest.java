@@ -42,15 +42,7 @@ class SystemSamplerTest {
     @Test
     void samplesAreJournaledEveryIntervalUntilClosed() throws Exception {
         List<RunEvent> logged = new CopyOnWriteArrayList<>();
-        Tracker tracker = new Tracker() {
-            @Override
-            public void log(RunEvent event) {
-                logged.add(event);
-            }
-
-            @Override
-            public void close() {}
-        };
+        Tracker tracker = collecting(logged);
         try (RunLog log = new RunLog(dir.resolve("run.log"), new PrintStream(new ByteArrayOutputStream()), Clock.systemUTC())) {
             SystemSampler sampler = SystemSampler.start(tracker, Clock.systemUTC(), Duration.ofMillis(100), log);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -67,18 +59,22 @@ class SystemSamplerTest {
         }
     }
 
-    @Test
-    void aZeroIntervalSamplesNothing() throws Exception {
-        List<RunEvent> logged = new CopyOnWriteArrayList<>();
-        Tracker tracker = new Tracker() {
+    private static Tracker collecting(List<RunEvent> into) {
+        return new Tracker() {
             @Override
             public void log(RunEvent event) {
-                logged.add(event);
+                into.add(event);
             }
 
             @Override
             public void close() {}
         };
+    }
+
+    @Test
+    void aZeroIntervalSamplesNothing() throws Exception {
+        List<RunEvent> logged = new CopyOnWriteArrayList<>();
+        Tracker tracker = collecting(logged);
         try (RunLog log = new RunLog(dir.resolve("run.log"), new PrintStream(new ByteArrayOutputStream()), Clock.systemUTC());
              SystemSampler sampler = SystemSampler.start(tracker, Clock.systemUTC(), Duration.ZERO, log)) {
             Thread.sleep(200);
