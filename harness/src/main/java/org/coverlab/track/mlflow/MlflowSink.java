@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * RUNNING; Metrics → metrics at the event's step; Image → artifact {@code images/<key>/step-<step>.<ext>}; Artifact →
  * the file, or every file of a folder (checkpoints), at its path relative to the run directory; Summary → numbers as
  * metrics at the latest step, other values as {@code summary.<key>} tags; Finished → status FINISHED, FAILED or KILLED
- * and tag {@code coverlab.exit_code}. A param whose value differs from the one already on the server (params are
+ * and tag {@code coverlab.exit_code}; SystemMetrics → not sent (they go to W&B's events stream only). A param whose value differs from the one already on the server (params are
  * immutable in MLflow) keeps the server value; the new one is recorded as tag {@code coverlab.param_conflict.<key>}.
  */
 public final class MlflowSink implements RemoteSink {
