@@ -1,5 +1,6 @@
 package org.coverlab.model.vae;
 
+import org.coverlab.model.nn.Ops;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.coverlab.model.ComponentFolder;
@@ -103,7 +104,7 @@ public final class AutoencoderKL implements AutoCloseable {
 
     /** Diffusion-space latents (what the UNet sees) to images: undo scaling_factor / shift_factor, decode. */
     public NDArray decodeScaled(NDArray scaledLatents) {
-        NDArray z = scaledLatents.div(config.scalingFactor());
+        NDArray z = Ops.div(scaledLatents, config.scalingFactor());
         if (config.shiftFactor() != 0f) {
             z = z.add(config.shiftFactor());
         }
@@ -113,7 +114,7 @@ public final class AutoencoderKL implements AutoCloseable {
     /** Latents as the UNet is trained on them: (z - shift_factor) * scaling_factor. */
     public NDArray scale(NDArray latents) {
         NDArray z = config.shiftFactor() != 0f ? latents.sub(config.shiftFactor()) : latents;
-        return z.mul(config.scalingFactor());
+        return Ops.mul(z, config.scalingFactor());
     }
 
     @Override
