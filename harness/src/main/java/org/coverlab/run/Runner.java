@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import org.coverlab.spec.ExperimentSpec;
 import org.coverlab.spec.SpecValues;
+import org.coverlab.util.BadInputException;
 
 /**
  * Drives a run's stages in order, one attempt at a time. A fresh attempt starts at the first stage; a resumed one
@@ -144,7 +145,9 @@ public final class Runner {
                 String why = stage.name() + ": " + describe(e);
                 log.error("stage {} failed: {}", stage.name(), describe(e), e);
                 state.update(s -> s.withStatus(RunStatus.FAILED, why));
-                return new Outcome(dir.id(), RunStatus.FAILED, why);
+                // input only the run could find bad (a dataset with no usable image) is the user's to fix: exit 2
+                return new Outcome(dir.id(), RunStatus.FAILED, why,
+                        BadInputException.in(e) != null ? BAD_INPUT_EXIT : exitCodeOf(RunStatus.FAILED));
             }
             List<String> done = new ArrayList<>(state.get().completedStages());
             done.add(stage.name());
@@ -157,6 +160,9 @@ public final class Runner {
         log.info("run {} finished", dir.id());
         return new Outcome(dir.id(), RunStatus.FINISHED, null);
     }
+
+    /** The exit code of bad input (the CLI's ExitCodes.BAD_INPUT), also when a stage only finds it during the run. */
+    public static final int BAD_INPUT_EXIT = 2;
 
     /** Process exit code of a status (a stop by SIGTERM ends with 143 instead; see {@link Outcome#exitCode()}). */
     public static int exitCodeOf(RunStatus status) {

@@ -12,8 +12,8 @@ import java.util.SplittableRandom;
 final class TinyTraining {
     static final int VOCAB = 64;
     static final int TOKENS = 8;
-    // 32 px: with the tiny VAE's downscale 4 this is an 8x8 latent (2x2 at the UNet's lowest level). At 16 px the
-    // lowest level is 1x1, where training measured NaN gradients and run-to-run differences (a corner case still open).
+    // 32 px: with the tiny VAE's downscale 4 an 8x8 latent (2x2 at the UNet's lowest level). 16 px (1x1 there)
+    // trains as well; the NaN gradients once blamed on it were freed scalars (#10, GradientLifetimeTest).
     static final int SIZE = 32;
 
     private TinyTraining() {
@@ -30,6 +30,11 @@ final class TinyTraining {
 
     /** {@code batches} micro-batches per epoch of {@code batch} examples; each is a pure function of (epoch, index). */
     static MicroBatches data(int batches, int batch) {
+        return data(batches, batch, SIZE);
+    }
+
+    /** The same at {@code size} x {@code size} pixels. */
+    static MicroBatches data(int batches, int batch, int size) {
         return (epoch, position) -> new MicroBatches.Stream() {
             int next = position / batch;
 
@@ -53,7 +58,7 @@ final class TinyTraining {
                     @Override
                     public LatentDiffusionLoss.Batch tensors(NDManager m) {
                         SplittableRandom r = new SplittableRandom(epoch * 1000L + index);
-                        float[] px = new float[batch * 3 * SIZE * SIZE];
+                        float[] px = new float[batch * 3 * size * size];
                         for (int i = 0; i < px.length; i++) {
                             px[i] = (float) (r.nextDouble() * 2 - 1);
                         }
@@ -62,7 +67,7 @@ final class TinyTraining {
                             ids[i] = i % TOKENS == 0 ? 0 : 2 + r.nextInt(VOCAB - 2);
                         }
                         return LatentDiffusionLoss.Batch.ofPixels(m.create(ids, new Shape(batch, TOKENS)),
-                                m.create(px, new Shape(batch, 3, SIZE, SIZE)));
+                                m.create(px, new Shape(batch, 3, size, size)));
                     }
                 };
             }

@@ -5,7 +5,6 @@ import org.coverlab.model.StableDiffusionModels;
 import org.coverlab.model.io.TensorEntry;
 import org.coverlab.model.nn.Param;
 import org.coverlab.model.nn.ParamStore;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -128,9 +127,6 @@ class TrainerTest {
     }
 
     @Test
-    @Disabled("open bug (#10): since the tiny VAE downscales by 4, three trainers in one JVM differ by 1 ulp in "
-            + "conv_in.weight now and then (1 of 3 runs at 32 px on the shared machine; passed on the train branch before "
-            + "that change). The cross-process resume test (TrainResumeIdentityTest) passes; the in-process cause is open.")
     void resumingFromAStateBetweenUpdatesGivesBitIdenticalWeightsOptimizerAndEma() throws Exception {
         LrSchedule schedule = new LrSchedule(LrSchedule.Kind.COSINE, 1e-3, 1, 4);
         float[][] straight;

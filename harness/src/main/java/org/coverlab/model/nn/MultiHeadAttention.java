@@ -33,7 +33,7 @@ public final class MultiHeadAttention {
         // the 1/sqrt(dim) scale goes on q, not on the (rows, lq, lk) scores: lk/dim times fewer elements to
         // multiply forward and backward (24x for the tiny UNet's 384-token self-attention at 4 heads of 16)
         float scale = (float) (1.0 / Math.sqrt(dim));
-        NDArray qh = q.mul(scale).reshape(b, lq, heads, dim).transpose(0, 2, 1, 3).reshape(rows, lq, dim);
+        NDArray qh = Ops.mul(q, scale).reshape(b, lq, heads, dim).transpose(0, 2, 1, 3).reshape(rows, lq, dim);
         NDArray kh = k.reshape(b, lk, heads, dim).transpose(0, 2, 3, 1).reshape(rows, dim, lk);
         NDArray vh = v.reshape(b, lk, heads, dim).transpose(0, 2, 1, 3).reshape(rows, lk, dim);
         long perSlice = Math.max(1, sliceElements / Math.max(1, lq * lk));

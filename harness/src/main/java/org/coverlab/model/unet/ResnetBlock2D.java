@@ -37,6 +37,6 @@ public final class ResnetBlock2D {
         h = conv2.forward(Ops.silu(norm2.forward(h)));
         NDArray skip = shortcut == null ? x : shortcut.forward(x);
         NDArray sum = skip.add(h);
-        return outputScale == 1f ? sum : sum.div(outputScale);
+        return outputScale == 1f ? sum : Ops.div(sum, outputScale);
     }
 }

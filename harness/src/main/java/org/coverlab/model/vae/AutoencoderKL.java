@@ -1,5 +1,6 @@
 package org.coverlab.model.vae;
 
+import org.coverlab.model.nn.Ops;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.coverlab.model.ComponentFolder;
@@ -106,7 +107,7 @@ public final class AutoencoderKL implements AutoCloseable {
      * applied, as in diffusers' StableDiffusionPipeline (only the SD3 / Flux pipelines use it).
      */
     public NDArray decodeScaled(NDArray scaledLatents) {
-        return decode(scaledLatents.div(config.scalingFactor()));
+        return decode(Ops.div(scaledLatents, config.scalingFactor()));
     }
 
     /**
@@ -114,7 +115,7 @@ public final class AutoencoderKL implements AutoCloseable {
      * (shift_factor not applied, matching {@link #decodeScaled}).
      */
     public NDArray scale(NDArray latents) {
-        return latents.mul(config.scalingFactor());
+        return Ops.mul(latents, config.scalingFactor());
     }
 
     @Override

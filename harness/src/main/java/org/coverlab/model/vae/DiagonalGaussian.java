@@ -1,5 +1,6 @@
 package org.coverlab.model.vae;
 
+import org.coverlab.model.nn.Ops;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import org.coverlab.diffusion.TorchRandom;
@@ -24,7 +25,7 @@ public final class DiagonalGaussian {
     }
 
     public NDArray std() {
-        return logvar.mul(0.5f).exp();
+        return Ops.mul(logvar, 0.5f).exp();
     }
 
     /** mean + std * noise, noise ~ N(0, 1) of the mean's shape (drawn by the caller so it can be seeded). */

@@ -2,6 +2,7 @@ package org.coverlab.stages.train;
 
 import ai.djl.ndarray.NDManager;
 import java.util.List;
+import java.util.function.Supplier;
 import org.coverlab.data.Cursor;
 import org.coverlab.data.DataPipeline;
 import org.coverlab.data.NdBatches;
@@ -15,24 +16,38 @@ final class PipelineBatches implements MicroBatches {
     private final DataPipeline data;
     private final ClipTokenizer tokenizer;
     private final int batchSize;
+    private final Supplier<? extends RuntimeException> nothingUsable;
 
-    PipelineBatches(DataPipeline data, ClipTokenizer tokenizer, int batchSize) {
+    /** @param nothingUsable the error when an epoch read from its start yields no example at all (no image decodes) */
+    PipelineBatches(DataPipeline data, ClipTokenizer tokenizer, int batchSize,
+                    Supplier<? extends RuntimeException> nothingUsable) {
         this.data = data;
         this.tokenizer = tokenizer;
         this.batchSize = batchSize;
+        this.nothingUsable = nothingUsable;
     }
 
     @Override
     public Stream open(int epoch, int position) {
         DataPipeline.Epoch e = data.epoch(new Cursor(epoch, position));
         return new Stream() {
+            private boolean any = position > 0;
+
             @Override
             public MicroBatch next() {
                 if (e.number() != epoch) {
                     return null;    // the cursor was at the epoch's end: nothing left of this epoch
                 }
                 List<TrainingExample> examples = e.nextBatch(batchSize);
-                return examples.isEmpty() ? null : batch(examples);
+                if (examples.isEmpty()) {
+                    if (!any) {
+                        // every image failed to decode: an "epoch" of nothing would train nothing and call it done
+                        throw nothingUsable.get();
+                    }
+                    return null;
+                }
+                any = true;
+                return batch(examples);
             }
 
             @Override

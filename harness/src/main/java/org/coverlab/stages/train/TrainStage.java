@@ -16,9 +16,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.coverlab.data.BookDataset;
 import org.coverlab.data.BookRecord;
+import org.coverlab.data.DataException;
 import org.coverlab.data.DataPipeline;
 import org.coverlab.data.SkipLog;
 import org.coverlab.model.StableDiffusionModels;
@@ -76,9 +78,16 @@ public final class TrainStage implements Stage {
     static final String EMA_FILE = "ema.safetensors";
 
     private final List<TrainingProbe> probes;
+    private final UnaryOperator<Trainer.LossFunction> lossWrapper;
 
     public TrainStage(List<TrainingProbe> probes) {
+        this(probes, UnaryOperator.identity());
+    }
+
+    /** With the latent-diffusion loss wrapped, for fault tests (e.g. one update's loss made NaN). */
+    TrainStage(List<TrainingProbe> probes, UnaryOperator<Trainer.LossFunction> lossWrapper) {
         this.probes = List.copyOf(probes);
+        this.lossWrapper = lossWrapper;
     }
 
     @Override
@@ -108,8 +117,8 @@ public final class TrainStage implements Stage {
         BookDataset dataset = BookDataset.open(spec.dataset(), ctx.runDir().path(), spec.seed(), new SkipLog());
         List<BookRecord> examples = dataset.train();
         if (examples.isEmpty()) {
-            throw new IllegalArgumentException("the dataset has no usable training images (" + dataset.describe()
-                    + "); check dataset.path, dataset.images and the cleaning settings");
+            throw new DataException("dataset " + datasetName(ctx) + " has no usable training image ("
+                    + dataset.describe() + "); check dataset.path, dataset.images and the cleaning settings");
         }
         Device device = device(t.device());
         try (NDManager manager = NDManager.newBaseManager(device);
@@ -118,9 +127,18 @@ public final class TrainStage implements Stage {
                     manager, ctx.log(), ctx::checkCancelled);
             try (TextToImagePipeline pipeline = loaded.pipeline()) {
                 new Session(ctx, spec, pipeline, loaded.provenance(), examples.size(), manager, device).train(
-                        new PipelineBatches(data, pipeline.tokenizer(), t.batchSize()));
+                        new PipelineBatches(data, pipeline.tokenizer(), t.batchSize(), () -> new DataException(
+                                "dataset " + datasetName(ctx) + " has no usable training image: none of its "
+                                        + examples.size() + " training images could be read (" + dataset.log().summary()
+                                        + "; first: " + String.join("; ", dataset.log().firstMessages().stream().limit(2).toList())
+                                        + ")")));
             }
         }
+    }
+
+    /** The dataset folder as the run resolved it (dataset.path), which is how a user names it. */
+    private static String datasetName(StageContext ctx) {
+        return ctx.runDir().path().resolve(ctx.spec().dataset().path()).normalize().toString();
     }
 
     /** cpu, gpu or auto through DJL: a GPU needs DJL's CUDA PyTorch native library (see README). */
@@ -156,6 +174,7 @@ public final class TrainStage implements Stage {
         private long lastUpdateNanos;
         private double trainSeconds;
         private double lastLoss = Double.NaN;
+        private long lastCheckpoint = -1;
 
         Session(StageContext ctx, ExperimentSpec spec, TextToImagePipeline pipeline, ModelProvenance base, int examples,
                 NDManager manager, Device device) {
@@ -182,7 +201,7 @@ public final class TrainStage implements Stage {
                     components.contains(TrainSpec.Component.TEXT_ENCODER));
             this.trainer = new Trainer(new Trainer.Settings(t.epochs(), t.gradientAccumulation(), t.maxGradNorm(),
                     spec.seed()), TrainedParams.of(trainedStores), optimizer, schedule, t.ema() ? new Ema(t.emaDecay())
-                    : null, (m, b, seed) -> loss.loss(m, b.tensors(m), seed), manager, List.of(this));
+                    : null, lossWrapper.apply((m, b, seed) -> loss.loss(m, b.tensors(m), seed)), manager, List.of(this));
             ctx.log().info("training on {} with {} libtorch threads", device, JniUtils.getNumThreads());
         }
 
@@ -215,8 +234,13 @@ public final class TrainStage implements Stage {
                 progress = p;
                 trainer.fit(data, start);
             } catch (NonFiniteLossException e) {
-                throw new IllegalStateException(e.getMessage() + "; the last good checkpoint is "
-                        + ctx.runDir().checkpoints() + " (latest)", e);
+                // the update that went non-finite was never applied: the latest checkpoint is the last good state
+                String kept = lastCheckpoint < 0 ? "no training checkpoint was written before it (train.checkpoint_every "
+                        + t.checkpointEvery() + ")" : "the last good checkpoint is "
+                        + ctx.runDir().checkpoints().resolve(Long.toString(lastCheckpoint)) + " (after update "
+                        + lastCheckpoint + ")";
+                throw new IllegalStateException(e.getMessage() + "; " + kept + ". Resuming repeats the same updates: "
+                        + "lower train.learning_rate or set train.max_grad_norm first", e);
             } catch (EngineException | OutOfMemoryError e) {
                 String m = String.valueOf(e.getMessage());
                 if (e instanceof OutOfMemoryError || m.contains("out of memory") || m.contains("can't allocate")) {
@@ -262,6 +286,7 @@ public final class TrainStage implements Stage {
             TrainingState s = new TrainingState(c.step(), (int) c.longState("epoch_next"), (int) c.longState("position"),
                     c.longState("images_seen"), c.doubleState("loss_ema"));
             lastLoss = c.doubleState("loss");
+            lastCheckpoint = c.step();
             ctx.log().info("resuming training after update {} of {} (epoch {}, position {})", s.step(), total,
                     s.epoch() + 1, s.position());
             @SuppressWarnings("unchecked")
@@ -350,6 +375,7 @@ public final class TrainStage implements Stage {
                     SafeTensors.write(dir.resolve(EMA_FILE), trainer.ema().metadata(), trainer.ema().state());
                 }
             });
+            lastCheckpoint = u.step();
         }
 
         private void runProbes(ProbePoint point) throws Exception {

@@ -1,5 +1,6 @@
 package org.coverlab.training.pretrain;
 
+import org.coverlab.model.nn.Ops;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -238,8 +239,8 @@ public final class TinyPretraining {
             NDArray recon = vae.decode(posterior.sample(noise));
             NDArray l1 = recon.sub(x).abs().mean();
             NDArray kl = posterior.mean().square().add(posterior.logvar().exp()).sub(1f).sub(posterior.logvar())
-                    .mean().mul(0.5f);
-            return l1.add(kl.mul(c.klWeight()));
+                    .mean();
+            return l1.add(Ops.mul(Ops.mul(kl, 0.5f), c.klWeight()));
         };
         try {
             return fit("vae", c.vaeSteps(), c.vaeLr(), c.seed(), params, loss, crops, root, listener);

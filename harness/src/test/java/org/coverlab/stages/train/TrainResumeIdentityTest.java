@@ -43,7 +43,7 @@ class TrainResumeIdentityTest {
                   source: synthetic
                   path: %s
                   images: 6
-                  resolution: {width: 32, height: 32}   # 8x8 latent: at 16 px the UNet's lowest level is 1x1 (see TinyTraining)
+                  resolution: {width: 32, height: 32}   # an 8x8 latent
                 train:
                   components: [unet]
                   epochs: 2
