@@ -8,9 +8,12 @@ with a fake key, and writes <out>/wandb/sdk-wire.json: each request's method, pa
 and its JSON body (PUT bodies as their size). Then resumes that id (resume="allow") against a server that reports 4
 history rows and 3 console lines, logs step 5 and one console line: <out>/wandb/sdk-wire-resume.json. Then logs a
 folder of two files as artifact model-abcd1234 (type model, aliases latest and step-2) at step 2:
-<out>/wandb/sdk-wire-artifact.json (with the upload PUTs' headers and the manifest's JSON).
+<out>/wandb/sdk-wire-artifact.json (with the upload PUTs' headers and the manifest's JSON). Last, with the SDK's run
+metadata and system metrics on (sampled every second for 3.5 s): <out>/wandb/sdk-wire-metadata.json, with the text of
+the uploaded wandb-metadata.json and config.yaml and the wandb-events.jsonl lines in the file stream.
 Timestamps and runtimes differ per capture; tests compare shapes and offsets.
-Usage: python scripts/refvectors/wandb_wire.py [--out harness/src/test/resources/conformance]
+Usage: python scripts/refvectors/wandb_wire.py [--out harness/src/test/resources/conformance] [--part all|metadata]
+(a venv for it: python3 -m venv /tmp/wandb-venv && /tmp/wandb-venv/bin/pip install wandb==0.31.0 numpy)
 """
 import argparse
 import json
@@ -22,6 +25,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 FAKE_KEY = "fakekey0123456789abcdef0123456789abcdef01"
 CAPTURED = []
+# Run files whose uploaded text the metadata capture keeps (the SDK's own run files).
+TEXT_UPLOADS = {"/upload/wandb-metadata.json", "/upload/config.yaml"}
 # What RunResumeStatus answers in the resume capture (None: the run does not exist yet).
 EXISTING = {"bucket": None}
 PREVIOUS_ROWS = [{"loss": 1.0 / s, "_step": s, "_runtime": 10.0 + s, "_timestamp": 1.7e9 + s} for s in range(1, 5)]
@@ -56,6 +61,8 @@ class StandIn(BaseHTTPRequestHandler):
             entry["headers"] = sorted(self.headers.keys())
             if self.path.startswith("/upload-manifest/"):
                 entry["body"] = json.loads(body)
+            elif self.path.split("?")[0] in TEXT_UPLOADS:
+                entry["text"] = body.decode("utf-8")
         else:
             entry["body"] = json.loads(body) if body else None
         CAPTURED.append(entry)
@@ -126,12 +133,35 @@ def existing_run():
             "wandbConfig": json.dumps({"t": {"1": [], "5": "0.31.0"}})}
 
 
-def build(out):
-    import numpy as np
+def start_server():
     server = ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     os.environ.update({"WANDB_BASE_URL": f"http://127.0.0.1:{server.server_address[1]}", "WANDB_API_KEY": FAKE_KEY,
                        "WANDB_SILENT": "true", "WANDB_DISABLE_CODE": "true", "WANDB_MODE": "online"})
+    return server
+
+
+def build_metadata(out):
+    """The SDK's run metadata, config.yaml and system metrics, for a run that lives 3.5 s with a 1 s sampling interval."""
+    import time
+    import wandb
+    CAPTURED.clear()
+    EXISTING["bucket"] = None
+    target = pathlib.Path(out) / "wandb"
+    with tempfile.TemporaryDirectory() as work:
+        run = wandb.init(project="covers", entity="lab", id="abcd1234", dir=work, config={"train": {"lr": 1e-4}},
+                         settings=wandb.Settings(x_stats_sampling_interval=1.0))
+        run.log({"loss": 1.0}, step=1)
+        time.sleep(3.5)
+        run.finish(exit_code=0)
+    # The fields the SDK's run metadata can have (its EnvironmentRecord message, by their JSON names).
+    from wandb.proto import wandb_internal_pb2
+    fields = [f.json_name for f in wandb_internal_pb2.EnvironmentRecord.DESCRIPTOR.fields]
+    write(target / "sdk-wire-metadata.json", wandb.__version__, {"environmentRecordFields": fields})
+
+
+def build(out):
+    import numpy as np
     import wandb
     target = pathlib.Path(out) / "wandb"
     target.mkdir(parents=True, exist_ok=True)
@@ -174,7 +204,7 @@ def build(out):
         run.log_artifact(artifact, aliases=["latest", "step-2"])
         run.finish(exit_code=0)
     write(target / "sdk-wire-artifact.json", wandb.__version__, {})
-    server.shutdown()
+    build_metadata(out)
 
 
 def write(path, version, extra):
@@ -186,4 +216,8 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     here = pathlib.Path(__file__).resolve().parents[2]
     parser.add_argument("--out", default=str(here / "harness/src/test/resources/conformance"))
-    build(parser.parse_args().out)
+    parser.add_argument("--part", choices=["all", "metadata"], default="all")
+    args = parser.parse_args()
+    server = start_server()
+    (build_metadata if args.part == "metadata" else build)(args.out)
+    server.shutdown()

@@ -34,6 +34,18 @@ public record CliContext(
     /** The real process: System streams and environment, the current directory, the build's stages and trackers. */
     public static CliContext system() {
         return new CliContext(System.out, System.err, System.getenv(), Path.of("").toAbsolutePath(),
-                System.console() != null, Pipeline.standard(), RemoteTrackers.available(), Clock.systemUTC(), true);
+                stderrIsTerminal(System.getProperty(STDERR_TTY_PROPERTY), System.console() != null), Pipeline.standard(),
+                RemoteTrackers.available(), Clock.systemUTC(), true);
+    }
+
+    /** Set by scripts/coverlab from {@code [ -t 2 ]}: whether stderr, where progress bars go, is a terminal. */
+    static final String STDERR_TTY_PROPERTY = "coverlab.stderr.tty";
+
+    /**
+     * The launcher's answer when there is one; else the JVM's console, which says only that stdin and stdout are
+     * terminals, so {@code 2>file} on a terminal would still get a progress bar's escape codes.
+     */
+    static boolean stderrIsTerminal(String launcherSays, boolean jvmConsole) {
+        return launcherSays != null ? Boolean.parseBoolean(launcherSays) : jvmConsole;
     }
 }

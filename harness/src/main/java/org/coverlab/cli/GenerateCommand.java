@@ -92,7 +92,11 @@ public final class GenerateCommand implements Callable<Integer> {
             GenerationRequest request = new GenerationRequest(prompts, seeds, steps, guidance, scheduler, width, height,
                     clipSkip, batch);
             long start = System.nanoTime();
-            GenerateGrid.write(modelDir, request, outFile);
+            int images = prompts.size() * seeds.size();
+            int batches = (images + request.batchSize() - 1) / request.batchSize();
+            long total = (long) steps * batches;
+            GenerateGrid.write(modelDir, request, outFile, new StepLines(ctx, total, ctx.settings().progressInterval(),
+                    String.format(Locale.ROOT, "%d image(s) in %d UNet batch(es) x %d steps", images, batches, steps)));
             ctx.out().printf(Locale.ROOT, "wrote %s: %s x %s, %dx%d, %d %s steps, guidance %.1f, %.1f s%n",
                     out, count(prompts.size(), "prompt"), count(seeds.size(), "seed"), width, height, steps,
                     scheduler.key(), guidance,
@@ -101,6 +105,46 @@ public final class GenerateCommand implements Callable<Integer> {
         } catch (BadInputException | IllegalArgumentException | UncheckedIOException e) {
             ctx.err().println("coverlab generate: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
+        }
+    }
+
+    /**
+     * Progress as plain lines on stderr (no terminal codes, so the same in a pipe): the denoising step reached, its
+     * rate and the time left, every progress interval (COVERLAB_PROGRESS_SECONDS) and at the last step.
+     */
+    static final class StepLines implements Runnable {
+        private final CliContext ctx;
+        private final long total;
+        private final long intervalNanos;
+        private final String plan;
+        private long start;
+        private long lastLine;
+        private long step;
+
+        StepLines(CliContext ctx, long total, java.time.Duration interval, String plan) {
+            this.ctx = ctx;
+            this.total = total;
+            this.intervalNanos = interval.toNanos();
+            this.plan = plan;
+        }
+
+        /** Runs before each denoising step, so step - 1 steps are done. */
+        @Override
+        public void run() {
+            long now = System.nanoTime();
+            step++;
+            if (step == 1) {
+                start = now;
+                lastLine = now;
+                ctx.err().println("coverlab generate: " + plan); // the model has loaded; sampling starts
+                return;
+            }
+            if (now - lastLine >= intervalNanos || step == total) {
+                double rate = (step - 1) / Math.max((now - start) / 1e9, 1e-9);
+                ctx.err().printf(Locale.ROOT, "coverlab generate: denoising step %d/%d, %.2f steps/s, about %.0f s left%n",
+                        step, total, rate, (total - step + 1) / rate);
+                lastLine = now;
+            }
         }
     }
 

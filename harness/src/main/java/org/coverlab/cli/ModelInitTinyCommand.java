@@ -50,7 +50,7 @@ public final class ModelInitTinyCommand implements Callable<Integer> {
                     + "tokens repeats (the embedded default's corpus gives 1693). Default: " + TinyPreset.VOCAB_SIZE + ".")
     Integer vocab;
 
-    @Option(names = "--tokenizer", paramLabel = "DIR", description = "Copy this CLIP tokenizer folder (with vocab.json and merges.txt) instead.")
+    @Option(names = "--tokenizer", paramLabel = "DIR", description = "Copy this CLIP tokenizer folder (tokenizer.json, or vocab.json and merges.txt) instead.")
     Path tokenizer;
 
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Initialisation seed. Default: ${DEFAULT-VALUE}.")

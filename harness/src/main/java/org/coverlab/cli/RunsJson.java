@@ -17,8 +17,9 @@ final class RunsJson {
         m.put("status", o.effectiveStatus().key());
         m.put("stale", o.stale());
         m.put("stage", o.state() == null ? null : o.state().stage());
-        m.put("epoch", o.state() == null ? null : o.state().epoch());
-        m.put("step", o.state() == null ? null : o.state().step());
+        m.put("step", o.step().orElse(null));
+        m.put("checkpoint", o.state() == null || o.state().lastCheckpoint() == null ? null : Map.of(
+                "name", o.state().lastCheckpoint(), "epoch", o.state().epoch(), "step", o.state().step()));
         m.put("createdAt", o.info().createdAt());
         m.put("lastMetrics", o.lastMetrics().map(r -> {
             Map<String, Object> last = new LinkedHashMap<>();

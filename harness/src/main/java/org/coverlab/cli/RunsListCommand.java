@@ -74,7 +74,7 @@ public final class RunsListCommand implements Callable<Integer> {
                     o.info().name(),
                     o.effectiveStatus().key() + (o.stale() ? "*" : ""),
                     o.state() == null || o.state().stage() == null ? "-" : o.state().stage(),
-                    o.lastMetrics().map(r -> Long.toString(r.step())).orElse(o.state() == null ? "-" : Long.toString(o.state().step())),
+                    o.step().map(String::valueOf).orElse("-"),
                     shortTime(o.info().createdAt()),
                     o.lastMetrics().map(RunsListCommand::metrics).orElse("-")});
         }

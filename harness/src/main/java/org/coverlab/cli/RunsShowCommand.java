@@ -82,7 +82,11 @@ public final class RunsShowCommand implements Callable<Integer> {
         rows.add(row("run", dir.id() + "  " + info.name()));
         rows.add(row("status", status(o)));
         if (s != null) {
-            rows.add(row("position", "stage " + (s.stage() == null ? "-" : s.stage()) + ", epoch " + s.epoch() + ", step " + s.step()
+            // the step runs list shows too; the checkpoint's own position is where --resume continues
+            rows.add(row("position", "stage " + (s.stage() == null ? "-" : s.stage()) + ", step "
+                    + o.step().map(String::valueOf).orElse("-")
+                    + (s.lastCheckpoint() == null ? "" : "; last checkpoint " + s.lastCheckpoint() + " at epoch "
+                    + s.epoch() + ", step " + s.step())
                     + (s.completedStages().isEmpty() ? "" : "; completed: " + String.join(", ", s.completedStages()))));
             rows.add(row("process", "pid " + s.pid() + " on " + s.host()
                     + (RunLock.isHeld(dir.lockFile()) ? " (running now)" : " (not running)")));

@@ -54,12 +54,20 @@ public final class BookDataset {
      * @param seed    the experiment seed (split, subset, shuffle, captions, flips)
      */
     public static BookDataset open(DatasetSpec spec, Path baseDir, long seed, SkipLog log) {
+        return open(spec, baseDir, seed, log, () -> { });
+    }
+
+    /**
+     * As {@link #open(DatasetSpec, Path, long, SkipLog)}; {@code checkCancelled} (which may throw, e.g. a run's stop)
+     * runs while a synthetic set is generated on first use, so a stop does not wait for 10,000 covers.
+     */
+    public static BookDataset open(DatasetSpec spec, Path baseDir, long seed, SkipLog log, Runnable checkCancelled) {
         new CaptionBuilder(spec.captions(), seed); // fail on a bad template before any slow work
         Path root = baseDir.resolve(spec.path()).normalize();
         Path csv = root.resolve(spec.csv());
         ImageLocator images = new ImageLocator(root, spec.imagePattern());
         if (spec.source() == DatasetSpec.Source.SYNTHETIC && !Files.exists(csv)) {
-            generateOnFirstUse(root, spec);
+            generateOnFirstUse(root, spec, checkCancelled);
         } else {
             checkFolders(spec, root);
         }
@@ -132,7 +140,7 @@ public final class BookDataset {
      * Generates the synthetic set into a private sibling folder and moves it into place, so a run that is interrupted,
      * or two runs starting together, never leave a half-written set that later runs would take as complete.
      */
-    private static void generateOnFirstUse(Path root, DatasetSpec spec) {
+    private static void generateOnFirstUse(Path root, DatasetSpec spec, Runnable checkCancelled) {
         int count = syntheticCount(spec);
         GeneratorOptions options;
         try {
@@ -149,10 +157,10 @@ public final class BookDataset {
         Path tmp = root.resolveSibling(root.getFileName() + ".partial-" + ProcessHandle.current().pid());
         try {
             if (Files.exists(root)) {
-                SyntheticCoverSet.write(root, options); // an existing folder without the CSV: fill it in place
+                SyntheticCoverSet.write(root, options, checkCancelled); // a folder without the CSV: fill it in place
                 return;
             }
-            SyntheticCoverSet.write(tmp, options);
+            SyntheticCoverSet.write(tmp, options, checkCancelled);
             try {
                 Files.move(tmp, root, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
@@ -235,7 +243,12 @@ public final class BookDataset {
 
     /** The shuffled, prefetching training stream; threads/depth 0 pick defaults. */
     public DataPipeline pipeline(int threads, int depth) {
-        return new DataPipeline(train, loader(), seed, threads, depth);
+        return pipeline(threads, depth, () -> { });
+    }
+
+    /** As {@link #pipeline(int, int)}; {@code checkCancelled} runs while waiting for decoded examples. */
+    public DataPipeline pipeline(int threads, int depth, Runnable checkCancelled) {
+        return new DataPipeline(train, loader(), seed, threads, depth, checkCancelled);
     }
 
     public String describe() {

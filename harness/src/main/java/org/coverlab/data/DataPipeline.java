@@ -6,9 +6,11 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -18,24 +20,37 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class DataPipeline implements AutoCloseable {
 
+    static final long POLL_MILLIS = 200;
+
     private final List<BookRecord> books;
     private final ExampleLoader loader;
     private final long seed;
     private final int depth;
-    private final ExecutorService pool;
+    private final ThreadPoolExecutor pool;
+    private final Runnable checkCancelled;
 
     /**
      * @param threads decoding threads (0 = one fewer than the cores, at least one)
      * @param depth   examples decoded ahead (0 = 4 per thread)
      */
     public DataPipeline(List<BookRecord> books, ExampleLoader loader, long seed, int threads, int depth) {
+        this(books, loader, seed, threads, depth, () -> { });
+    }
+
+    /**
+     * @param checkCancelled called (and may throw, e.g. a run's stop) every {@value #POLL_MILLIS} ms while waiting
+     *                       for an example: decoding a large cover takes seconds, a batch of them longer
+     */
+    public DataPipeline(List<BookRecord> books, ExampleLoader loader, long seed, int threads, int depth,
+                        Runnable checkCancelled) {
+        this.checkCancelled = checkCancelled;
         this.books = List.copyOf(books);
         this.loader = loader;
         this.seed = seed;
         int t = threads > 0 ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
         this.depth = depth > 0 ? depth : 4 * t;
         AtomicInteger n = new AtomicInteger();
-        this.pool = Executors.newFixedThreadPool(t, r -> {
+        this.pool = (ThreadPoolExecutor) Executors.newFixedThreadPool(t, r -> {
             Thread th = new Thread(r, "coverlab-data-" + n.incrementAndGet());
             th.setDaemon(true); // never keeps the JVM alive after training ends
             return th;
@@ -53,9 +68,11 @@ public final class DataPipeline implements AutoCloseable {
         return new Epoch(c.epoch(), c.position());
     }
 
+    /** Decoders finish the image in hand (never interrupted while reading a file); queued work is dropped. */
     @Override
     public void close() {
-        pool.shutdownNow();
+        pool.shutdown();
+        pool.getQueue().clear();
     }
 
     /** One pass over the shuffled order from a position; {@link #close()} it to drop prefetched work when stopping early. */
@@ -92,7 +109,7 @@ public final class DataPipeline implements AutoCloseable {
                 Future<TrainingExample> f = inFlight.poll();
                 fill();
                 try {
-                    next = f.get();
+                    next = await(f);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted while waiting for training data", e);
@@ -114,6 +131,16 @@ public final class DataPipeline implements AutoCloseable {
             return e;
         }
 
+        private TrainingExample await(Future<TrainingExample> f) throws InterruptedException, ExecutionException {
+            while (true) {
+                try {
+                    return f.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    checkCancelled.run();
+                }
+            }
+        }
+
         /** Up to {@code size} examples; fewer only at the end of the epoch, empty when it is over. */
         public List<TrainingExample> nextBatch(int size) {
             List<TrainingExample> batch = new ArrayList<>(size);
@@ -125,7 +152,7 @@ public final class DataPipeline implements AutoCloseable {
 
         @Override
         public void close() {
-            inFlight.forEach(f -> f.cancel(true));
+            inFlight.forEach(f -> f.cancel(false)); // a decode under way finishes; none is interrupted mid-read
             inFlight.clear();
         }
     }

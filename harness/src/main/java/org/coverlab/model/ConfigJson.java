@@ -58,6 +58,12 @@ public final class ConfigJson {
         return v == null || v.isNull() ? null : v;
     }
 
+    /** True when the key is present with the value null, which diffusers passes on as None (not the default). */
+    public boolean isExplicitNull(String key) {
+        JsonNode v = node.get(key);
+        return v != null && v.isNull();
+    }
+
     public boolean has(String key) {
         return value(key) != null;
     }

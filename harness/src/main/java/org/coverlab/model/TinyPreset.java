@@ -88,7 +88,8 @@ public final class TinyPreset {
         ClipTokenizer tokenizer = ClipTokenizer.load(tokenizerFolder);
         try {
             Path tok = Files.createDirectories(out.resolve("tokenizer"));
-            for (String f : List.of("vocab.json", "merges.txt", "tokenizer_config.json", "special_tokens_map.json")) {
+            for (String f : List.of("vocab.json", "merges.txt", ClipTokenizer.TOKENIZER_JSON, "tokenizer_config.json",
+                    "special_tokens_map.json")) {
                 if (Files.isRegularFile(tokenizerFolder.resolve(f))) {
                     Files.copy(tokenizerFolder.resolve(f), tok.resolve(f), StandardCopyOption.REPLACE_EXISTING);
                 }

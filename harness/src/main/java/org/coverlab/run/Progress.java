@@ -63,6 +63,14 @@ public final class Progress implements AutoCloseable {
         }
     }
 
+    /**
+     * Work inside the current unit (e.g. a denoising step of a long grid row): {@code done} stays, the detail says
+     * where it is, and the periodic line still comes at its interval however long one unit takes.
+     */
+    public void tick(String detail) {
+        update(done, detail);
+    }
+
     @Override
     public void close() {
         long now = clock.millis();

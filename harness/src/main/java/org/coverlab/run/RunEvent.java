@@ -27,6 +27,12 @@ public sealed interface RunEvent {
     /** Final or running summary values (e.g. fid, kid, best loss). */
     record Summary(long timeMillis, Map<String, Object> values) implements RunEvent {}
 
+    /**
+     * Machine and process figures sampled while the run goes (CPU, memory, disk), named as W&B's SDK names its system
+     * metrics ({@code system.cpu}, {@code system.proc.memory.rssMB}, ...); on no step axis. See {@link SystemSampler}.
+     */
+    record SystemMetrics(long timeMillis, Map<String, Double> values) implements RunEvent {}
+
     /** The run ended (status finished, failed or killed) with the process exit code. */
     record Finished(long timeMillis, String status, int exitCode) implements RunEvent {}
 }

@@ -40,6 +40,7 @@ public final class RunJson {
             @JsonSubTypes.Type(value = RunEvent.Image.class, name = "image"),
             @JsonSubTypes.Type(value = RunEvent.Artifact.class, name = "artifact"),
             @JsonSubTypes.Type(value = RunEvent.Summary.class, name = "summary"),
+            @JsonSubTypes.Type(value = RunEvent.SystemMetrics.class, name = "system"),
             @JsonSubTypes.Type(value = RunEvent.Finished.class, name = "finished")})
     private interface RunEventTypes {}
 }

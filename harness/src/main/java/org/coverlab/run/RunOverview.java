@@ -33,6 +33,18 @@ public record RunOverview(RunDir dir, RunInfo info, RunState state, boolean stal
         return stale ? RunStatus.KILLED : state.status();
     }
 
+    /**
+     * How far the run got, the one step every listing shows: the step of the last journaled metrics, else the state's
+     * step. state.json's step moves only at checkpoints, so after a kill it can lag what the journal already holds;
+     * {@link RunState#lastCheckpoint()} says where a resume continues from.
+     */
+    public Optional<Long> step() {
+        if (lastMetrics.isPresent()) {
+            return Optional.of(lastMetrics.get().step());
+        }
+        return state == null ? Optional.empty() : Optional.of(state.step());
+    }
+
     /** The last metrics record of a journal, reading only its tail when that is enough. */
     static Optional<JournalRecord> lastMetrics(Path journal) throws IOException {
         if (!Files.exists(journal)) {

@@ -16,13 +16,20 @@ import java.util.Properties;
  *                         stage (default 50; fixed at a run's first checkpoint)
  * @param testStepMillis   {@code COVERLAB_TEST_STEP_MILLIS} / {@code -Dcoverlab.test.stepMillis}: the test stage's
  *                         sleep per step (default 100 ms), so there is time to stop it
+ * @param testHoldAtStep   {@code COVERLAB_TEST_HOLD_AT_STEP} / {@code -Dcoverlab.test.holdAtStep}: the test stage stops
+ *                         at this step (after its metrics and checkpoint) and waits there until the run is stopped,
+ *                         killed or released, so a test can act at a known step instead of racing the clock (default
+ *                         0: never)
  * @param progressInterval {@code COVERLAB_PROGRESS_SECONDS}: seconds between progress lines when not on a terminal
  *                         (default 10, at least 0.1)
+ * @param systemInterval   {@code COVERLAB_SYSTEM_METRICS_SECONDS}: seconds between two samples of the machine's and the
+ *                         process's CPU, memory and disk, journaled while a run goes (default 15, the W&B SDK's
+ *                         interval; 0 turns sampling off; at least 0.1)
  * @param sendInterval     {@code COVERLAB_SEND_INTERVAL_SECONDS}: least seconds between two sends to remote trackers
  *                         while a run goes (default 15, 0 to 3600); empty = the sender's default
  */
-public record RunSettings(Optional<String> tinyModel, long testSteps, long testStepMillis, Duration progressInterval,
-                          Optional<Duration> sendInterval) {
+public record RunSettings(Optional<String> tinyModel, long testSteps, long testStepMillis, long testHoldAtStep,
+                          Duration progressInterval, Duration systemInterval, Optional<Duration> sendInterval) {
 
     public static final String TINY_ENV = "COVERLAB_TINY_MODEL";
     public static final String TINY_PROPERTY = "coverlab.tiny.model";
@@ -30,7 +37,10 @@ public record RunSettings(Optional<String> tinyModel, long testSteps, long testS
     public static final String TEST_STEPS_PROPERTY = "coverlab.test.steps";
     public static final String TEST_STEP_MILLIS_ENV = "COVERLAB_TEST_STEP_MILLIS";
     public static final String TEST_STEP_MILLIS_PROPERTY = "coverlab.test.stepMillis";
+    public static final String TEST_HOLD_ENV = "COVERLAB_TEST_HOLD_AT_STEP";
+    public static final String TEST_HOLD_PROPERTY = "coverlab.test.holdAtStep";
     public static final String PROGRESS_ENV = "COVERLAB_PROGRESS_SECONDS";
+    public static final String SYSTEM_METRICS_ENV = "COVERLAB_SYSTEM_METRICS_SECONDS";
     public static final String SEND_INTERVAL_ENV = "COVERLAB_SEND_INTERVAL_SECONDS";
 
     /** This process's environment and system properties. */
@@ -43,8 +53,9 @@ public record RunSettings(Optional<String> tinyModel, long testSteps, long testS
         String tiny = value(env, properties, TINY_ENV, TINY_PROPERTY);
         long steps = whole(env, properties, TEST_STEPS_ENV, TEST_STEPS_PROPERTY, 50, 1);
         long millis = whole(env, properties, TEST_STEP_MILLIS_ENV, TEST_STEP_MILLIS_PROPERTY, 100, 0);
-        return new RunSettings(Optional.ofNullable(tiny), steps, millis, progressInterval(env.get(PROGRESS_ENV)),
-                sendInterval(env.get(SEND_INTERVAL_ENV)));
+        long hold = whole(env, properties, TEST_HOLD_ENV, TEST_HOLD_PROPERTY, 0, 0);
+        return new RunSettings(Optional.ofNullable(tiny), steps, millis, hold, progressInterval(env.get(PROGRESS_ENV)),
+                systemInterval(env.get(SYSTEM_METRICS_ENV)), sendInterval(env.get(SEND_INTERVAL_ENV)));
     }
 
     private static String value(Map<String, String> env, Properties properties, String envName, String property) {
@@ -81,6 +92,23 @@ public record RunSettings(Optional<String> tinyModel, long testSteps, long testS
         } catch (NumberFormatException e) {
             return Duration.ofSeconds(10);
         }
+    }
+
+    /** {@value #SYSTEM_METRICS_ENV}'s value: 0 (off) or at least 0.1 s; a value that does not parse is refused. */
+    private static Duration systemInterval(String text) {
+        if (text == null || text.isBlank()) {
+            return Duration.ofSeconds(15);
+        }
+        try {
+            double seconds = Double.parseDouble(text.strip());
+            if (seconds == 0 || (seconds >= 0.1 && seconds <= 86_400)) {
+                return Duration.ofMillis(Math.round(seconds * 1000));
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new IllegalArgumentException(SYSTEM_METRICS_ENV + " must be 0 (off) or seconds from 0.1 to 86400, got '"
+                + text + "'");
     }
 
     /** {@value #SEND_INTERVAL_ENV}'s value; empty when unset or invalid (the sender then warns and keeps its default). */

@@ -68,8 +68,6 @@ public final class RunStore {
         try {
             lock = RunLock.acquire(id, dir.lockFile());
             Files.createDirectories(dir.checkpoints());
-            Files.createDirectories(dir.samples());
-            Files.createDirectories(dir.eval());
             AtomicFiles.writeString(dir.spec(), specYaml);
             String now = clock.instant().toString();
             RunInfo info = new RunInfo(id, draft.name(), now, draft.specSource(), draft.specSha256(), draft.stages(),

@@ -94,7 +94,9 @@ public final class Runner {
             RemoteTracking.Handle remoteHandle = remote == null ? RemoteTracking.Handle.NONE : remote.start(dir, info, spec, log);
             Outcome outcome;
             try {
-                outcome = runStages(dir, spec, plan, resumeFrom, tracker, checkpoints, state, log);
+                try (SystemSampler sampler = SystemSampler.start(tracker, clock, settings.environment().systemInterval(), log)) {
+                    outcome = runStages(dir, spec, plan, resumeFrom, tracker, checkpoints, state, log);
+                }
                 tracker.log(new RunEvent.Finished(clock.millis(), outcome.status().key(), outcome.exitCode()));
             } finally {
                 // A stopped run does not wait out tracking.flush_timeout_seconds: the journal keeps it for 'runs sync'.

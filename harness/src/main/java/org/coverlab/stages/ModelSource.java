@@ -52,7 +52,7 @@ public final class ModelSource {
             "unet/config.json", "unet/diffusion_pytorch_model.safetensors",
             "vae/config.json", "vae/diffusion_pytorch_model.safetensors",
             "tokenizer/vocab.json", "tokenizer/merges.txt", "tokenizer/tokenizer_config.json",
-            "tokenizer/special_tokens_map.json", "scheduler/scheduler_config.json");
+            "tokenizer/special_tokens_map.json", "scheduler/scheduler_config.json", "tokenizer/tokenizer.json");
 
     /** A loaded pipeline and where its weights came from. */
     public record Loaded(TextToImagePipeline pipeline, ModelProvenance provenance) {}
@@ -149,6 +149,7 @@ public final class ModelSource {
             pretrained = true;
             description = "diffusers folder " + folder;
         }
+        checkCancelled.run();
         log.info("loading model {} ...", description);
         String sha = hashLoadedFiles(folder);
         TextToImagePipeline pipeline = TextToImagePipeline.load(folder, manager);

@@ -112,7 +112,7 @@ public final class PretrainedTinyBase {
     /** As {@link #ensure(Path, Consumer, Runnable, TinyPretraining.Listener)} for another config (tests). */
     public static Ready ensure(Path modelsDir, TinyPretrainConfig config, Consumer<String> say, Runnable checkCancelled,
                                TinyPretraining.Listener progress) throws IOException, InterruptedException {
-        TrainedVocabulary vocabulary = TinyBaseModel.vocabulary();
+        TrainedVocabulary vocabulary = TinyBaseModel.vocabulary(checkCancelled); // the cache key needs it
         String key = TinyPretraining.cacheKey(config, vocabulary);
         Path folder = modelsDir.resolve(PREFIX + key.substring(0, 16));
         if (complete(folder)) {

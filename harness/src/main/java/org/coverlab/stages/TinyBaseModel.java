@@ -61,12 +61,19 @@ final class TinyBaseModel {
 
     /** The fixed training captions, in a fixed order (the trainer's result does not depend on the order anyway). */
     static List<String> corpus() {
+        return corpus(() -> { });
+    }
+
+    private static List<String> corpus(Runnable checkCancelled) {
         List<CaptionBuilder> perTemplate = DatasetSpec.CaptionSpec.DEFAULT.templates().stream()
                 .map(t -> new CaptionBuilder(new DatasetSpec.CaptionSpec(List.of(t), false, ""), SEED))
                 .toList();
         GeneratorOptions books = new GeneratorOptions(BOOKS, SEED, 16, 16, 1);
         List<String> captions = new ArrayList<>();
         for (int i = 0; i < BOOKS; i++) {
+            if (i % 100 == 0) {
+                checkCancelled.run();
+            }
             BookRecord book = SyntheticCoverSet.record(i, books);
             for (CaptionBuilder builder : perTemplate) {
                 captions.add(builder.caption(book, 0));
@@ -96,7 +103,13 @@ final class TinyBaseModel {
     }
 
     static TrainedVocabulary vocabulary() {
-        return new BpeTrainer(TinyPreset.VOCAB_SIZE, MIN_PAIR_FREQUENCY).train(corpus());
+        return vocabulary(() -> { });
+    }
+
+    /** As {@link #vocabulary()}; {@code checkCancelled} runs between merges (seconds in all on a busy machine). */
+    static TrainedVocabulary vocabulary(Runnable checkCancelled) {
+        List<String> corpus = corpus(checkCancelled);
+        return new BpeTrainer(TinyPreset.VOCAB_SIZE, MIN_PAIR_FREQUENCY).train(corpus, checkCancelled);
     }
 
     /** Writes the complete diffusers folder (tokenizer, seeded networks, scheduler) into {@code folder}. */

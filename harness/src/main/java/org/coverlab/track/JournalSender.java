@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Feeds a run's journal to its remote sinks in the background. Training only appends to the local journal (and may
- * call {@link #wake()}); one daemon thread per sink drains it, so neither a slow server nor a failing sink blocks the
+ * call {@link #wake()}); daemon threads per sink drain it, so neither a slow server nor a failing sink blocks the
  * run or the other sinks. Progress is durable per sink ({@code runs/<id>/sinks/<name>.json}), so whatever is not sent
  * by the end is picked up by {@code coverlab runs sync}.
  */
@@ -34,17 +34,19 @@ public final class JournalSender implements AutoCloseable {
         this.threads = threads;
     }
 
-    /** Starts one daemon thread per sink; returns at once. */
+    /** Starts the daemon threads of each sink (one per lane, see {@link SinkWorker}); returns at once. */
     public static JournalSender start(String runId, String runName, Path runDir, JournalReader journal,
                                       List<RemoteSink> sinks, SenderOptions options) {
         List<SinkWorker> workers = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (RemoteSink sink : sinks) {
             SinkWorker worker = new SinkWorker(runId, runName, runDir, journal, sink, options);
-            Thread thread = new Thread(worker, "coverlab-sender-" + runId + "-" + sink.name());
-            thread.setDaemon(true);
             workers.add(worker);
-            threads.add(thread);
+            for (SinkWorker.Lane lane : worker.lanes()) {
+                Thread thread = new Thread(lane, "coverlab-sender-" + runId + "-" + lane.label());
+                thread.setDaemon(true);
+                threads.add(thread);
+            }
         }
         threads.forEach(Thread::start);
         return new JournalSender(runId, options, workers, threads);

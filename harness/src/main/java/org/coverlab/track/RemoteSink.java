@@ -24,6 +24,21 @@ public interface RemoteSink extends AutoCloseable {
     /** Sends entries in journal order; on return they are durably on the server. Throws to have the sender retry. */
     void send(List<JournalEntry> entries) throws SinkException;
 
+    /**
+     * Whether checkpoints go up in a lane of their own: the sender then hands checkpoint announcements (artifacts of
+     * kind {@code checkpoint}) to {@link #sendCheckpoints} from a second thread, concurrently with {@link #send}, which
+     * gets everything else, so a long upload never holds back the history logged after it. The run's
+     * {@link org.coverlab.run.RunEvent.Finished} reaches {@link #send} only once every checkpoint before it is up.
+     */
+    default boolean uploadsCheckpointsBeside() {
+        return false;
+    }
+
+    /** Uploads checkpoint announcements (journal order); on return they are on the server. See {@link #uploadsCheckpointsBeside}. */
+    default void sendCheckpoints(List<JournalEntry> checkpoints) throws SinkException {
+        send(checkpoints);
+    }
+
     @Override
     void close();
 

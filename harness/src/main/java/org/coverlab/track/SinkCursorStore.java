@@ -29,6 +29,19 @@ public final class SinkCursorStore {
         return dir.resolve(sink + ".json");
     }
 
+    /** The cursor name of a sink's checkpoint lane (see {@link RemoteSink#uploadsCheckpointsBeside}). */
+    public static String uploadsOf(String sink) {
+        return sink + ".uploads";
+    }
+
+    /**
+     * How far the sink has every checkpoint: its checkpoint lane's cursor where it has one, else its only cursor
+     * (a sink that sends checkpoints in journal order with everything else).
+     */
+    public Optional<SinkCursor> readCheckpoints(String sink) throws IOException {
+        return exists(uploadsOf(sink)) ? read(uploadsOf(sink)) : read(sink);
+    }
+
     public boolean exists(String sink) {
         return Files.isRegularFile(fileFor(sink));
     }

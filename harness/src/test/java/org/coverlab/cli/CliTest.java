@@ -157,6 +157,39 @@ class CliTest {
         assertEquals(List.of(), calls, "a local-only run starts no remote tracking");
     }
 
+    /** The JVM's console says nothing about stderr, where bars go: scripts/coverlab passes [ -t 2 ] down. */
+    @Test
+    void aProgressBarNeedsStderrToBeATerminal() {
+        assertFalse(CliContext.stderrIsTerminal("false", true), "2>file on a terminal: plain lines");
+        assertTrue(CliContext.stderrIsTerminal("true", false));
+        assertTrue(CliContext.stderrIsTerminal(null, true), "without the launcher, the JVM's console decides");
+        assertFalse(CliContext.stderrIsTerminal(null, false));
+    }
+
+    /** state.json's step moves at checkpoints; after a kill the journal is ahead, and both commands say the same. */
+    @Test
+    void runsListAndRunsShowReportTheSameStepForAKilledRun() throws Exception {
+        demoSpec();
+        assertEquals(0, coverlab("run", "demo.yaml", "--stages", "test"), err());
+        assertFalse(err().contains("\033") || out().contains("\033"), "no terminal codes when stderr is no terminal");
+        String id = onlyRunId();
+        org.coverlab.run.RunDir dir = new org.coverlab.run.RunDir(id, cwd.resolve("runs").resolve(id));
+        // as a kill after step 12's metrics but with checkpoint 10 the last one recorded leaves it
+        dir.writeState(dir.readState().withCheckpoint("10", 0, 10).withStatus(org.coverlab.run.RunStatus.KILLED, "killed"));
+
+        out.reset();
+        assertEquals(0, coverlab("runs", "list"));
+        assertTrue(out().split("\n")[1].matches(id + "\\s+cli-demo\\s+killed\\s+test\\s+12\\s+.*"), out());
+        out.reset();
+        assertEquals(0, coverlab("runs", "show", id));
+        assertTrue(out().contains("position      stage test, step 12; last checkpoint 10 at epoch 0, step 10"), out());
+        out.reset();
+        assertEquals(0, coverlab("runs", "list", "--json"));
+        var list = org.coverlab.run.RunJson.mapper().readTree(out());
+        assertEquals(12, list.get(0).get("step").asLong());
+        assertEquals("10", list.get(0).get("checkpoint").get("name").asText());
+    }
+
     @Test
     void theDemoRunFinishesAndIsListedAndShown() throws Exception {
         demoSpec();

@@ -37,6 +37,10 @@ class GenerateCommandTest {
                 "--width", "24", "--height", "16", "--scheduler", "EULER");
         assertEquals(0, r.code(), r.all());
         assertTrue(r.out().startsWith("wrote grids/g.png: 2 prompts x 3 seeds, 24x16, 2 euler steps"), r.out());
+        // progress on stderr as plain lines: the plan once the model is loaded, the last step (6 images, batch 4)
+        assertTrue(r.err().contains("coverlab generate: 6 image(s) in 2 UNet batch(es) x 2 steps"), r.err());
+        assertTrue(r.err().contains("coverlab generate: denoising step 4/4, "), r.err());
+        assertFalse(r.err().contains("\033") || r.out().contains("\033"), "no terminal codes in a pipe");
         var grid = ImageIO.read(cwd.resolve("grids/g.png").toFile());
         assertEquals(3 * 24 + 2 * ImageGrid.GUTTER, grid.getWidth());
         assertEquals(2 * 16 + ImageGrid.GUTTER, grid.getHeight());

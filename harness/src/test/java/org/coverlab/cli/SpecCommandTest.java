@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.coverlab.spec.ExperimentSpec;
 import org.coverlab.spec.SpecLoader;
 import org.coverlab.spec.SpecWriter;
@@ -24,6 +25,16 @@ class SpecCommandTest {
 
     private static String quickstart() {
         return InProcessCli.repoRoot().resolve("experiments/quickstart.yaml").toString();
+    }
+
+    /** run says it as spec check does (theHarnessDemoWithoutStagesTestSaysToAddIt), and creates no run. */
+    @Test
+    void theHarnessDemoRunWithoutStagesTestCreatesNoRunAndSaysToAddIt() {
+        String demo = InProcessCli.repoRoot().resolve("experiments/harness-demo.yaml").toString();
+        InProcessCli.Result r = coverlab(cwd, "run", demo);
+        assertEquals(2, r.code(), r.all());
+        assertTrue(r.err().contains("add '--stages test' to run the harness demo loop"), r.all());
+        assertFalse(Files.exists(cwd.resolve("runs")), "no run was created");
     }
 
     @Test

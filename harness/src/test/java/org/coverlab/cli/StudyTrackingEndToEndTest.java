@@ -36,6 +36,7 @@ import org.coverlab.run.Checkpoints;
 import org.coverlab.run.Journal;
 import org.coverlab.run.JournalRecord;
 import org.coverlab.run.RunDir;
+import org.coverlab.run.RunSettings;
 import org.coverlab.stages.test.TestStage;
 import org.coverlab.spec.ExperimentSpec;
 import org.coverlab.spec.SpecLoader;
@@ -129,16 +130,22 @@ class StudyTrackingEndToEndTest {
     void completeStudyRunLogsEveryStepOnceToMlflowAndWandb() throws Exception {
         long stepsPerEpoch = 12;
         long total = 2 * stepsPerEpoch;
-        Process run = coverlab(stepsPerEpoch, 400, "run", studySpec().toString(), "--stages", "test",
-                "--tracker", "local,wandb,mlflow", "--set", "tracking.project=" + project);
+        long holdAt = 15; // mid-run, after the first epoch's checkpoint at 12
+        Process run = coverlab(stepsPerEpoch, 100, Map.of(RunSettings.SYSTEM_METRICS_ENV, "1",
+                        RunSettings.TEST_HOLD_ENV, Long.toString(holdAt)), "run",
+                studySpec().toString(), "--stages", "test", "--tracker", "local,wandb,mlflow",
+                "--set", "tracking.project=" + project);
         String id = awaitRunId(run);
-        assertHistoryGrowsWhileTheRunGoes(run, id, total);
+        assertHistoryArrivesWhileTheRunHolds(run, id, holdAt);
+        awaitSystemSamples(run, id, 2); // sampled every second while it holds
+        Files.createFile(runDir(id).path().resolve(TestStage.RELEASE_FILE));
         assertExit(0, run, 60);
 
         assertWandbHasEveryStepOnce(id, total);
         Run mlflowRun = assertMlflowHasEveryStepOnce(id, total);
         assertCheckpointsOnServers(id, mlflowRun, List.of(stepsPerEpoch, total)); // one per epoch end, keep_last 2
         assertFalse(tags(mlflowRun).containsKey("coverlab.resumed"), "a run that was never resumed is not tagged resumed");
+        assertWandbRunPage(id);
         assertTrue(Files.readString(runDir(id).log()).contains("mlflow: all"), "the run log reports MLflow delivered");
         assertNoSecrets();
     }
@@ -147,18 +154,20 @@ class StudyTrackingEndToEndTest {
     void killedAndResumedStudyRunLogsEveryStepExactlyOnceAndSyncAddsNothing() throws Exception {
         long stepsPerEpoch = 30;
         long total = 2 * stepsPerEpoch;
-        Process first = coverlab(stepsPerEpoch, 200, "run", studySpec().toString(), "--stages", "test",
-                "--tracker", "local,wandb,mlflow", "--set", "tracking.project=" + project,
-                "--set", "train.checkpoint_every=10");
+        long holdAt = 23; // three steps past the checkpoint at 20: the resume replays steps the servers have
+        Process first = coverlab(stepsPerEpoch, 20, Map.of(RunSettings.TEST_HOLD_ENV, Long.toString(holdAt)), "run",
+                studySpec().toString(), "--stages", "test", "--tracker", "local,wandb,mlflow",
+                "--set", "tracking.project=" + project, "--set", "train.checkpoint_every=10");
         String id = awaitRunId(first);
-        long checkpointStep = killAfterServersPassACheckpoint(first, id, total);
+        killOnceServersHold(first, id, holdAt);
+        long checkpointStep = 20;
 
         // What the resume must not send again: the servers hold steps past the checkpoint it restarts from.
         assertEquals(RunStatus.RUNNING, mlflowRun(id).getInfo().getStatus(), "killed -9: the MLflow run was never ended");
         FakeWandbServer.Run wandbRun = wandb.existing(wandbPath(id));
         assertFalse(wandbRun.complete, "killed -9: the W&B run was never marked complete");
         long lastCheckpoint = latestCheckpoint(id).map(Checkpoint::step).orElseThrow();
-        assertEquals(checkpointStep, lastCheckpoint, "no checkpoint was written between the check and the kill");
+        assertEquals(checkpointStep, lastCheckpoint, "the run held at step " + holdAt + ", past the checkpoint at 20");
         assertTrue(max(wandbRun.historySteps()) > lastCheckpoint, "W&B has steps past checkpoint " + lastCheckpoint);
         assertTrue(max(mlflowSteps(mlflowRun(id).getInfo().getRunId(), "loss")) > lastCheckpoint,
                 "MLflow has steps past checkpoint " + lastCheckpoint);
@@ -183,6 +192,21 @@ class StudyTrackingEndToEndTest {
         assertNoSecrets();
     }
 
+    /**
+     * The W&B run page's other parts: the run files the SDK uploads (metadata, config.yaml) and the resolved spec, and
+     * the system metrics the run process journaled (sampled every second here) in wandb-events.jsonl.
+     */
+    private void assertWandbRunPage(String id) throws Exception {
+        FakeWandbServer.Run run = wandb.existing(wandbPath(id));
+        assertTrue(run.uploaded.containsAll(List.of("wandb-metadata.json", "config.yaml", "spec.yaml")), run.uploaded.toString());
+        long journaled = Journal.read(runDir(id).journal()).stream()
+                .filter(r -> r.event() instanceof RunEvent.SystemMetrics).count();
+        assertTrue(journaled >= 2, "the run journaled system metrics every second while it held: " + journaled);
+        assertEquals(journaled, run.events.size(), "each journaled sample is one wandb-events.jsonl line");
+        JsonNode line = JSON.readTree(run.events.get(0));
+        assertTrue(line.path("system.proc.cpu.threads").isNumber() && line.path("_runtime").isNumber(), line.toString());
+    }
+
     // ---- the command line in a child JVM ----
 
     private static Path studySpec() {
@@ -197,6 +221,11 @@ class StudyTrackingEndToEndTest {
 
     /** {@code coverlab ARGS} as a user runs it, with the trackers' settings and secrets only in its environment. */
     private Process coverlab(long stepsPerEpoch, long stepMillis, String... args) throws IOException {
+        return coverlab(stepsPerEpoch, stepMillis, Map.of(), args);
+    }
+
+    private Process coverlab(long stepsPerEpoch, long stepMillis, Map<String, String> extraEnv, String... args)
+            throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-Dai.djl.offline=true",
                 "-cp", System.getProperty("java.class.path"), "org.coverlab.cli.Main"));
@@ -219,6 +248,7 @@ class StudyTrackingEndToEndTest {
         env.put(RemoteTrackers.SEND_INTERVAL_ENV, "0.2"); // send while the short run goes, so a kill leaves data out there
         env.put("COVERLAB_TEST_STEPS", Long.toString(stepsPerEpoch));
         env.put("COVERLAB_TEST_STEP_MILLIS", Long.toString(stepMillis));
+        env.putAll(extraEnv);
         return pb.start();
     }
 
@@ -256,28 +286,27 @@ class StudyTrackingEndToEndTest {
     }
 
     /**
-     * Kills the run with SIGKILL at a moment when both servers already hold steps past its latest checkpoint and the
-     * next checkpoint is still a few steps away, so the resume replays steps the servers have. Returns that checkpoint's step.
+     * Kills the run with SIGKILL once both servers hold its steps up to {@code step}, where the run waits (the test
+     * stage holds there until it is stopped). Nothing here races the run: it cannot move on while the servers catch
+     * up, so the kill always lands at that step however slow the machine is. The deadline only bounds a real failure.
      */
-    private long killAfterServersPassACheckpoint(Process child, String id, long total) throws Exception {
-        long deadline = System.currentTimeMillis() + 45_000;
-        while (System.currentTimeMillis() < deadline && child.isAlive()) {
+    private void killOnceServersHold(Process child, String id, long step) throws Exception {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            assertTrue(child.isAlive(), () -> "coverlab exited before it was killed:\n" + readConsole());
             FakeWandbServer.Run w = wandb.existing(wandbPath(id));
             Optional<RunInfo> m = mlflowRunIfAny(id);
-            long onServers = w == null || m.isEmpty() ? 0
-                    : Math.min(max(w.historySteps()), max(mlflowSteps(m.get().getRunId(), "loss")));
-            // The local checks come last: they are quick, so the run cannot reach its next checkpoint before the kill.
-            Optional<Checkpoint> checkpoint = latestCheckpoint(id);
-            long local = lastJournaledStep(id);
-            if (checkpoint.isPresent() && checkpoint.get().step() >= 10 && onServers > checkpoint.get().step()
-                    && local - checkpoint.get().step() <= 5 && local < total - 10) {
+            if (w != null && m.isPresent() && max(w.historySteps()) >= step
+                    && max(mlflowSteps(m.get().getRunId(), "loss")) >= step) {
+                assertEquals(step, lastJournaledStep(id), "the run held at step " + step);
                 child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                return checkpoint.get().step();
+                return;
             }
-            Thread.sleep(25);
+            Thread.sleep(50);
         }
         child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        throw new AssertionError("the servers never got past a checkpoint while the run went (run " + id + "):\n" + readConsole());
+        throw new AssertionError("the servers did not get step " + step + " within 120 s while the run held there (run "
+                + id + "):\n" + readConsole());
     }
 
     private Optional<Checkpoint> latestCheckpoint(String id) {
@@ -307,26 +336,38 @@ class StudyTrackingEndToEndTest {
     }
 
     /**
-     * While the run goes, both servers' history advances (it never waits for the end, nor for checkpoint uploads):
-     * some poll sees W&B and MLflow with steps logged but fewer than the run will have.
+     * While the run goes, both servers' history advances (it never waits for the end, nor for checkpoint uploads): with
+     * the run held at {@code step} (the test stage waits there until released), W&B and MLflow both get that step. The
+     * run cannot move on meanwhile, so this holds however slow the machine is; the deadline only bounds a failure.
      */
-    private void assertHistoryGrowsWhileTheRunGoes(Process child, String id, long total) throws Exception {
-        java.util.Set<Long> wandbSeen = new java.util.TreeSet<>();
-        java.util.Set<Long> mlflowSeen = new java.util.TreeSet<>();
-        while (child.isAlive()) {
+    private void assertHistoryArrivesWhileTheRunHolds(Process child, String id, long step) throws Exception {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            assertTrue(child.isAlive(), () -> "coverlab exited while it should hold:\n" + readConsole());
             FakeWandbServer.Run w = wandb.existing(wandbPath(id));
             long wandbSteps = w == null ? 0 : max(w.historySteps());
             long mlflowSteps = mlflowRunIfAny(id).map(r -> max(mlflowSteps(r.getRunId(), "loss"))).orElse(0L);
-            if (lastJournaledStep(id) < total) { // the run is still training
-                wandbSeen.add(wandbSteps);
-                mlflowSeen.add(mlflowSteps);
+            if (wandbSteps >= step && mlflowSteps >= step) {
+                assertEquals(step, lastJournaledStep(id), "the run is still held at step " + step);
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("W&B and MLflow did not both get step " + step + " within 120 s while the run held there:\n"
+                + readConsole());
+    }
+
+    private void awaitSystemSamples(Process child, String id, long samples) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            assertTrue(child.isAlive(), () -> "coverlab exited while it should hold:\n" + readConsole());
+            if (Journal.read(runDir(id).journal()).stream().filter(r -> r.event() instanceof RunEvent.SystemMetrics).count()
+                    >= samples) {
+                return;
             }
             Thread.sleep(100);
         }
-        assertTrue(wandbSeen.stream().filter(s -> s > 0 && s < total).count() >= 2,
-                "W&B history advanced during the run (steps seen while training: " + wandbSeen + ")");
-        assertTrue(mlflowSeen.stream().filter(s -> s > 0 && s < total).count() >= 2,
-                "MLflow metrics advanced during the run (steps seen while training: " + mlflowSeen + ")");
+        throw new AssertionError("fewer than " + samples + " system samples journaled in 60 s at a 1 s interval");
     }
 
     // ---- W&B ----

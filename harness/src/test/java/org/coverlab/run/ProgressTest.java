@@ -40,6 +40,25 @@ class ProgressTest {
         }
     }
 
+    /** A grid row can take minutes; ticks between denoising steps keep the line at its interval inside it. */
+    @Test
+    void ticksInsideALongUnitStillPrintALineEveryInterval() throws Exception {
+        ManualClock clock = new ManualClock();
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        try (RunLog log = new RunLog(dir.resolve("run.log"), new PrintStream(console, true, StandardCharsets.UTF_8), clock)) {
+            log.stage("sample");
+            Progress p = new Progress(log, Progress.Style.LINES, clock, Duration.ofSeconds(10), "sample base", 16, 0);
+            for (int step = 1; step <= 20; step++) { // one row of 20 denoising steps, 3 s each; no image done yet
+                clock.millis += 3000;
+                p.tick("row 1/4, denoising step " + step + "/20");
+            }
+        }
+        String out = console.toString(StandardCharsets.UTF_8);
+        assertEquals(5, out.lines().count(), out); // at 12, 24, 36, 48 and 60 s of the 60 s row
+        assertTrue(out.contains("sample base 0/16 (0%) -- it/s row 1/4, denoising step 4/20"), out);
+        assertTrue(out.contains("denoising step 20/20"), out);
+    }
+
     @Test
     void withoutATerminalProgressIsAPlainLineEveryInterval() throws Exception {
         ManualClock clock = new ManualClock();

@@ -14,7 +14,8 @@ class RunSettingsTest {
     @Test
     void defaultsWhenNothingIsSet() {
         RunSettings s = RunSettings.from(Map.of(), new Properties());
-        assertEquals(new RunSettings(Optional.empty(), 50, 100, Duration.ofSeconds(10), Optional.empty()), s);
+        assertEquals(new RunSettings(Optional.empty(), 50, 100, 0, Duration.ofSeconds(10), Duration.ofSeconds(15),
+                Optional.empty()), s);
     }
 
     @Test
@@ -23,12 +24,24 @@ class RunSettingsTest {
         props.setProperty(RunSettings.TEST_STEPS_PROPERTY, "7");
         RunSettings s = RunSettings.from(Map.of("COVERLAB_TEST_STEPS", "9", "COVERLAB_TEST_STEP_MILLIS", "0",
                 "COVERLAB_TINY_MODEL", " /models/tiny ", "COVERLAB_PROGRESS_SECONDS", "0.5",
-                "COVERLAB_SEND_INTERVAL_SECONDS", "0.2"), props);
+                "COVERLAB_SEND_INTERVAL_SECONDS", "0.2", "COVERLAB_TEST_HOLD_AT_STEP", "23",
+                "COVERLAB_SYSTEM_METRICS_SECONDS", "0.5"), props);
         assertEquals(7, s.testSteps());
         assertEquals(0, s.testStepMillis());
         assertEquals(Optional.of("/models/tiny"), s.tinyModel());
         assertEquals(Duration.ofMillis(500), s.progressInterval());
         assertEquals(Optional.of(Duration.ofMillis(200)), s.sendInterval());
+        assertEquals(23, s.testHoldAtStep());
+        assertEquals(Duration.ofMillis(500), s.systemInterval());
+        assertEquals(Duration.ZERO, RunSettings.from(Map.of("COVERLAB_SYSTEM_METRICS_SECONDS", "0"), props).systemInterval(),
+                "0 turns system metrics off");
+    }
+
+    @Test
+    void aBadSystemMetricsIntervalIsRefusedNamingItsVariable() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RunSettings.from(Map.of("COVERLAB_SYSTEM_METRICS_SECONDS", "0.01"), new Properties()));
+        assertEquals("COVERLAB_SYSTEM_METRICS_SECONDS must be 0 (off) or seconds from 0.1 to 86400, got '0.01'", e.getMessage());
     }
 
     @Test

@@ -14,6 +14,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntFunction;
 
 /**
@@ -23,6 +26,8 @@ import java.util.function.IntFunction;
  */
 final class ParallelWriter {
 
+    static final long POLL_MILLIS = 200;
+
     /** One rendered item: the JPEG bytes and its CSV row. */
     record Item(byte[] jpeg, List<String> row) {}
 
@@ -30,6 +35,15 @@ final class ParallelWriter {
     }
 
     static void write(Path root, String csvName, List<String> header, GeneratorOptions options, IntFunction<Item> render) {
+        write(root, csvName, header, options, render, () -> { });
+    }
+
+    /**
+     * @param checkCancelled polled every {@value #POLL_MILLIS} ms while the items are rendered; when it throws, the
+     *                       workers stop after the file in hand (a flag, no interrupt mid-write) and it is rethrown
+     */
+    static void write(Path root, String csvName, List<String> header, GeneratorOptions options, IntFunction<Item> render,
+                      Runnable checkCancelled) {
         Path imageDir = root.resolve("images").resolve("images");
         try {
             Files.createDirectories(imageDir);
@@ -40,6 +54,7 @@ final class ParallelWriter {
         int threads = Math.min(options.threadCount(), n);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         List<List<String>> rows = new ArrayList<>(n);
+        AtomicBoolean stop = new AtomicBoolean();
         try {
             // Contiguous chunks per task keep scheduling overhead low; each item still owns its RNG.
             int chunk = Math.max(1, Math.min(256, n / (threads * 8) + 1));
@@ -49,7 +64,7 @@ final class ParallelWriter {
                 int to = Math.min(n, start + chunk);
                 futures.add(pool.submit(() -> {
                     List<List<String>> out = new ArrayList<>(to - from);
-                    for (int i = from; i < to; i++) {
+                    for (int i = from; i < to && !stop.get(); i++) {
                         Item item = render.apply(i);
                         Files.write(imageDir.resolve(i + ".jpg"), item.jpeg());
                         out.add(item.row());
@@ -58,7 +73,21 @@ final class ParallelWriter {
                 }));
             }
             for (Future<List<List<String>>> f : futures) {
-                rows.addAll(f.get());
+                while (true) {
+                    try {
+                        rows.addAll(f.get(POLL_MILLIS, TimeUnit.MILLISECONDS));
+                        break;
+                    } catch (TimeoutException e) {
+                        try {
+                            checkCancelled.run();
+                        } catch (RuntimeException stopped) {
+                            stop.set(true);
+                            pool.shutdown();
+                            pool.awaitTermination(30, TimeUnit.SECONDS); // one cover each, milliseconds
+                            throw stopped;
+                        }
+                    }
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -22,7 +22,12 @@ public final class SyntheticCoverSet {
     }
 
     public static void write(Path root, GeneratorOptions options) {
-        ParallelWriter.write(root, CSV, BookTableReader.KAGGLE_COLUMNS, options, i -> render(i, options));
+        write(root, options, () -> { });
+    }
+
+    /** As {@link #write(Path, GeneratorOptions)}; {@code checkCancelled} may throw to stop between covers. */
+    public static void write(Path root, GeneratorOptions options, Runnable checkCancelled) {
+        ParallelWriter.write(root, CSV, BookTableReader.KAGGLE_COLUMNS, options, i -> render(i, options), checkCancelled);
         ParallelWriter.manifest(root, "synthetic", options);
     }
 

@@ -21,9 +21,14 @@ public final class GenerateGrid {
      * @throws IllegalArgumentException if the request does not fit the model (e.g. a size the VAE cannot produce)
      */
     public static void write(Path modelFolder, GenerationRequest request, Path out) {
+        write(modelFolder, request, out, () -> { });
+    }
+
+    /** As {@link #write(Path, GenerationRequest, Path)}; {@code betweenSteps} runs before every denoising step. */
+    public static void write(Path modelFolder, GenerationRequest request, Path out, Runnable betweenSteps) {
         try (NDManager manager = NDManager.newBaseManager();
              TextToImagePipeline pipeline = TextToImagePipeline.load(modelFolder, manager)) {
-            List<GeneratedImage> images = pipeline.generate(request);
+            List<GeneratedImage> images = pipeline.generate(request, betweenSteps);
             ImageGrid.writePng(out, images, request.prompts().size(), request.seeds().size());
         }
     }

@@ -52,6 +52,11 @@ public final class BpeTrainer {
     }
 
     public TrainedVocabulary train(Iterable<String> captions) {
+        return train(captions, () -> { });
+    }
+
+    /** As {@link #train(Iterable)}; {@code betweenMerges} runs before each merge and may throw to stop. */
+    public TrainedVocabulary train(Iterable<String> captions, Runnable betweenMerges) {
         Map<String, Long> wordCounts = new HashMap<>();
         for (String caption : captions) {
             for (String word : ClipPreTokenizer.split(ClipNormalizer.normalize(caption))) {
@@ -81,6 +86,7 @@ public final class BpeTrainer {
         for (char c : ByteUnicode.alphabet()) vocab.put(c + BpeVocabulary.END_OF_WORD, vocab.size());
         List<BpeVocabulary.Merge> merges = new ArrayList<>();
         while (vocab.size() + 2 < vocabSize && !queue.isEmpty()) {
+            betweenMerges.run();
             Candidate best = queue.poll();
             long current = pairCounts.getOrDefault(best.pair, 0L);
             if (current != best.count || current == 0) continue; // stale entry

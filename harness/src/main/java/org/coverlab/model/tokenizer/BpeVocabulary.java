@@ -18,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A byte-level BPE vocabulary in the CLIP/GPT-2 file format: {@code vocab.json} (token to id) and {@code merges.txt}
- * (a header line, then one "left right" merge per line, in rank order). Immutable and thread-safe.
+ * (a header line, then one "left right" merge per line, in rank order), or the BPE model of a {@code tokenizer.json}.
+ * Immutable and thread-safe.
  */
 public final class BpeVocabulary {
 
@@ -68,28 +69,36 @@ public final class BpeVocabulary {
     }
 
     static Map<String, Integer> readVocab(Path file) {
-        JsonNode root;
+        return vocabFrom(readJson(file), file, null);
+    }
+
+    private static JsonNode readJson(Path file) {
         try {
-            root = new ObjectMapper().readTree(Files.readString(file, StandardCharsets.UTF_8));
+            return new ObjectMapper().readTree(Files.readString(file, StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
             throw new TokenizerFormatException(file + ": not valid JSON (line " + e.getLocation().getLineNr() + "): "
                     + e.getOriginalMessage());
         } catch (IOException e) {
             throw new TokenizerFormatException(file + ": cannot read (" + e.getMessage() + ")", e);
         }
+    }
+
+    /** @param key where in the file the mapping is, or null for a whole vocab.json */
+    private static Map<String, Integer> vocabFrom(JsonNode root, Path file, String key) {
+        String where = key == null ? file.toString() : file + " " + key;
         if (root == null || !root.isObject()) {
-            throw new TokenizerFormatException(file + ": expected a JSON object mapping token to id");
+            throw new TokenizerFormatException(where + ": expected a JSON object mapping token to id");
         }
         Map<String, Integer> vocab = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!e.getValue().canConvertToInt() || !e.getValue().isIntegralNumber() || e.getValue().intValue() < 0) {
-                throw new TokenizerFormatException(file + ": token '" + e.getKey()
+                throw new TokenizerFormatException(where + ": token '" + e.getKey()
                         + "' must map to a non-negative integer id, got " + e.getValue());
             }
             vocab.put(e.getKey(), e.getValue().intValue());
         }
-        if (vocab.isEmpty()) throw new TokenizerFormatException(file + ": the vocabulary is empty");
+        if (vocab.isEmpty()) throw new TokenizerFormatException(where + ": the vocabulary is empty");
         return vocab;
     }
 
@@ -108,20 +117,82 @@ public final class BpeVocabulary {
         List<Merge> merges = new ArrayList<>();
         for (int i = 0; i < lines.length; i++) {
             if (lines[i].startsWith("#version") || (lines.length == 1 && lines[i].isEmpty())) continue;
-            String[] parts = lines[i].split(" ", -1);
-            if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
-                throw new TokenizerFormatException(file + " line " + (i + 1)
-                        + ": expected two symbols separated by one space, got '" + lines[i] + "'");
-            }
-            for (String token : List.of(parts[0], parts[1], parts[0] + parts[1])) {
-                if (!vocab.containsKey(token)) {
-                    throw new TokenizerFormatException(file + " line " + (i + 1) + ": merge '" + lines[i]
-                            + "' uses or makes '" + token + "', which is not in vocab.json");
-                }
-            }
-            merges.add(new Merge(parts[0], parts[1]));
+            merges.add(merge(lines[i].split(" ", -1), lines[i], vocab, file + " line " + (i + 1), "vocab.json"));
         }
         return merges;
+    }
+
+    /**
+     * Reads the BPE model of a tokenizers-library {@code tokenizer.json}, the only vocabulary file transformers 5
+     * writes: {@code model.vocab}, {@code model.merges} (as "left right" strings or [left, right] pairs, both of
+     * which the library reads), and the {@code added_tokens}, which must agree with the vocabulary. Only CLIP's BPE
+     * flavour is accepted: type BPE with the {@code </w>} end-of-word suffix and no subword prefix.
+     */
+    public static BpeVocabulary readTokenizerJson(Path file) {
+        JsonNode root = readJson(file);
+        JsonNode model = root.path("model");
+        if (!model.isObject()) {
+            throw new TokenizerFormatException(file + ": missing object 'model' (the tokenizer's BPE model)");
+        }
+        if (!"BPE".equals(model.path("type").asText(null))) {
+            throw new TokenizerFormatException(file + ": model.type is " + model.get("type")
+                    + ", expected \"BPE\" (a CLIP tokenizer)");
+        }
+        if (!END_OF_WORD.equals(model.path("end_of_word_suffix").asText(null))) {
+            throw new TokenizerFormatException(file + ": model.end_of_word_suffix is " + model.get("end_of_word_suffix")
+                    + ", expected \"" + END_OF_WORD + "\" (CLIP's BPE)");
+        }
+        JsonNode prefix = model.get("continuing_subword_prefix");
+        if (prefix != null && !prefix.isNull() && !prefix.asText().isEmpty()) {
+            throw new TokenizerFormatException(file + ": model.continuing_subword_prefix is " + prefix
+                    + ", expected \"\" or null (CLIP's BPE has none)");
+        }
+        Map<String, Integer> vocab = vocabFrom(model.get("vocab"), file, "model.vocab");
+        JsonNode added = root.path("added_tokens");
+        for (JsonNode t : added.isArray() ? added : List.<JsonNode>of()) {
+            String content = t.path("content").asText(null);
+            if (content == null || !t.path("id").isIntegralNumber()) {
+                throw new TokenizerFormatException(file + ": added_tokens entry " + t + " needs a string 'content' and an"
+                        + " integer 'id'");
+            }
+            Integer id = vocab.putIfAbsent(content, t.get("id").intValue());
+            if (id != null && id != t.get("id").intValue()) {
+                throw new TokenizerFormatException(file + ": added token '" + content + "' has id " + t.get("id")
+                        + " but model.vocab gives it " + id);
+            }
+        }
+        JsonNode mergesNode = model.get("merges");
+        if (mergesNode == null || !mergesNode.isArray()) {
+            throw new TokenizerFormatException(file + ": model.merges must be a list, got " + mergesNode);
+        }
+        List<Merge> merges = new ArrayList<>();
+        for (int i = 0; i < mergesNode.size(); i++) {
+            JsonNode m = mergesNode.get(i);
+            String[] parts;
+            if (m.isTextual()) {
+                parts = m.textValue().split(" ", -1);
+            } else if (m.isArray() && m.size() == 2 && m.get(0).isTextual() && m.get(1).isTextual()) {
+                parts = new String[] {m.get(0).textValue(), m.get(1).textValue()};
+            } else {
+                parts = new String[0];
+            }
+            merges.add(merge(parts, m.toString(), vocab, file + " model.merges[" + i + "]", "model.vocab"));
+        }
+        return new BpeVocabulary(vocab, merges);
+    }
+
+    /** One merge rule, checked as the tokenizers library checks it: two symbols, each and their join in the vocab. */
+    private static Merge merge(String[] parts, String shown, Map<String, Integer> vocab, String where, String vocabName) {
+        if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
+            throw new TokenizerFormatException(where + ": expected two symbols separated by one space, got '" + shown + "'");
+        }
+        for (String token : List.of(parts[0], parts[1], parts[0] + parts[1])) {
+            if (!vocab.containsKey(token)) {
+                throw new TokenizerFormatException(where + ": merge '" + parts[0] + " " + parts[1] + "' uses or makes '"
+                        + token + "', which is not in " + vocabName);
+            }
+        }
+        return new Merge(parts[0], parts[1]);
     }
 
     /** Token to id. */

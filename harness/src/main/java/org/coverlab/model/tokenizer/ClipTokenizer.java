@@ -19,6 +19,9 @@ import java.util.Set;
  */
 public final class ClipTokenizer {
 
+    /** The tokenizers library's single-file format, which transformers 5 writes instead of vocab.json/merges.txt. */
+    public static final String TOKENIZER_JSON = "tokenizer.json";
+
     private final BpeVocabulary vocabulary;
     private final ClipTokenizerConfig config;
     private final List<String> specialTokens;
@@ -43,32 +46,45 @@ public final class ClipTokenizer {
     }
 
     /**
-     * Loads a diffusers/transformers {@code tokenizer/} folder: {@code vocab.json} and {@code merges.txt} (required),
-     * {@code tokenizer_config.json} and {@code special_tokens_map.json} (optional).
+     * Loads a diffusers/transformers {@code tokenizer/} folder: the BPE model from {@code tokenizer.json} when there
+     * is one (what transformers 5 writes, and what it reads first when both are present), else from
+     * {@code vocab.json} and {@code merges.txt} (the SD1.5 layout); {@code tokenizer_config.json} and
+     * {@code special_tokens_map.json} (optional) give the special tokens and the length.
      */
     public static ClipTokenizer load(Path folder) {
         if (!Files.isDirectory(folder)) {
-            throw new TokenizerFormatException(folder + ": tokenizer folder not found (expected vocab.json and merges.txt)");
+            throw new TokenizerFormatException(folder + ": tokenizer folder not found (expected tokenizer.json, or "
+                    + "vocab.json and merges.txt)");
         }
-        Path vocab = folder.resolve("vocab.json");
-        Path merges = folder.resolve("merges.txt");
-        for (Path p : List.of(vocab, merges)) {
-            if (!Files.isRegularFile(p)) {
-                throw new TokenizerFormatException(p + ": missing; a CLIP tokenizer folder needs vocab.json and merges.txt");
+        Path tokenizerJson = folder.resolve(TOKENIZER_JSON);
+        Path vocabFile;
+        BpeVocabulary vocabulary;
+        if (Files.isRegularFile(tokenizerJson)) {
+            vocabFile = tokenizerJson;
+            vocabulary = BpeVocabulary.readTokenizerJson(tokenizerJson);
+        } else {
+            Path vocab = folder.resolve("vocab.json");
+            Path merges = folder.resolve("merges.txt");
+            for (Path p : List.of(vocab, merges)) {
+                if (!Files.isRegularFile(p)) {
+                    throw new TokenizerFormatException(p + ": missing; a CLIP tokenizer folder needs tokenizer.json, or "
+                            + "vocab.json and merges.txt");
+                }
             }
+            vocabFile = vocab;
+            vocabulary = BpeVocabulary.read(vocab, merges);
         }
-        BpeVocabulary vocabulary = BpeVocabulary.read(vocab, merges);
         ClipTokenizerConfig config = ClipTokenizerConfig.read(folder);
         try {
             return new ClipTokenizer(vocabulary, config);
         } catch (IllegalArgumentException e) {
-            throw new TokenizerFormatException(folder + ": " + e.getMessage());
+            throw new TokenizerFormatException(vocabFile + ": " + e.getMessage());
         }
     }
 
     private static int requireId(BpeVocabulary vocabulary, String token, String key) {
         int id = vocabulary.idOf(token);
-        if (id < 0) throw new IllegalArgumentException(key + " '" + token + "' is not in vocab.json");
+        if (id < 0) throw new IllegalArgumentException(key + " '" + token + "' is not in the vocabulary");
         return id;
     }
 

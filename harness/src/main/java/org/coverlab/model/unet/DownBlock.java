@@ -16,8 +16,9 @@ final class DownBlock {
     DownBlock(Scope s, UNetConfig c, int index, long in, long out, long temb, boolean crossAttn) {
         int layers = c.layersPerBlock()[index];
         for (int i = 0; i < layers; i++) {
+            // output scale 1 whatever resnet_out_scale_factor says: diffusers does not pass it to this block
             resnets.add(new ResnetBlock2D(s.child("resnets").child(i), i == 0 ? in : out, out, temb,
-                    c.normNumGroups(), c.normEps(), c.resnetOutScaleFactor()));
+                    c.normNumGroups(), c.normEps(), 1f));
             if (crossAttn) {
                 attentions.add(new Transformer2D(s.child("attentions").child(i), out, c.numAttentionHeads()[index],
                         c.crossAttentionDim()[index], c.transformerLayersPerBlock()[index], c.normNumGroups(),

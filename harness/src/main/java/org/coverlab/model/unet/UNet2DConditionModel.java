@@ -27,7 +27,7 @@ public final class UNet2DConditionModel implements AutoCloseable {
     private final Conv2d convIn;
     private final TimestepEmbedding time;
     private final List<DownBlock> down = new ArrayList<>();
-    private final MidBlockCrossAttn mid;
+    private final MidBlockCrossAttn mid; // null for "mid_block_type": null
     private final List<UpBlock> up = new ArrayList<>();
     private final GroupNorm normOut;
     private final Conv2d convOut;
@@ -47,7 +47,7 @@ public final class UNet2DConditionModel implements AutoCloseable {
                     c.downBlockTypes().get(i).equals(UNetConfig.CROSS_DOWN)));
             prev = ch[i];
         }
-        mid = new MidBlockCrossAttn(root.child("mid_block"), c, ch[n - 1], temb);
+        mid = c.midBlock() ? new MidBlockCrossAttn(root.child("mid_block"), c, ch[n - 1], temb) : null;
         long out = ch[n - 1];
         for (int i = 0; i < n; i++) {
             long prevOut = out;
@@ -119,7 +119,9 @@ public final class UNet2DConditionModel implements AutoCloseable {
         for (DownBlock block : down) {
             x = BlockScope.run(x, skips, in -> block.forward(in, temb, context, skips));
         }
-        x = BlockScope.run(x, null, in -> mid.forward(in, temb, context));
+        if (mid != null) {
+            x = BlockScope.run(x, null, in -> mid.forward(in, temb, context));
+        }
         for (int i = 0; i < up.size(); i++) {
             UpBlock block = up.get(i);
             long[] upsampleSize = null;

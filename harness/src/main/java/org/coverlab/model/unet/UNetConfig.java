@@ -11,12 +11,17 @@ import java.util.List;
  * UNet2DConditionModel settings as diffusers' config.json states them, resolved per block. Features this
  * implementation does not have (class / addition embeddings, other mid blocks, scale-shift norms...) are
  * rejected when the config is read rather than silently ignored.
+ *
+ * <p>{@code resnet_out_scale_factor} is accepted and has no effect: diffusers passes it only to
+ * ResnetDownsampleBlock2D and the SimpleCrossAttn blocks, none of which this implementation has, so the resnets of
+ * the standard blocks keep an output scale of 1. {@code midBlock} is false for {@code "mid_block_type": null}, a
+ * UNet whose deepest down block feeds the up path directly.
  */
 public record UNetConfig(int inChannels, int outChannels, int[] blockOutChannels, List<String> downBlockTypes,
                          List<String> upBlockTypes, int[] layersPerBlock, int[] crossAttentionDim,
                          int[] numAttentionHeads, int[] transformerLayersPerBlock, int[] upTransformerLayers,
                          boolean useLinearProjection, int normNumGroups, float normEps, boolean flipSinToCos,
-                         float freqShift, int downsamplePadding, float midBlockScaleFactor, float resnetOutScaleFactor,
+                         float freqShift, int downsamplePadding, boolean midBlock, float midBlockScaleFactor,
                          int sampleSize, ObjectNode json) {
 
     public static final String CROSS_DOWN = "CrossAttnDownBlock2D";
@@ -51,6 +56,8 @@ public record UNetConfig(int inChannels, int outChannels, int[] blockOutChannels
         c.requireOneOf("timestep_post_act");
         c.requireOneOf("reverse_transformer_layers_per_block");
         c.requireOneOf("time_embedding_type", "positional");
+        // absent means diffusers' default mid block; an explicit null means none (diffusers builds no mid_block)
+        boolean midBlock = !c.isExplicitNull("mid_block_type");
         c.requireOneOf("mid_block_type", "UNetMidBlock2DCrossAttn");
         c.requireOneOf("resnet_time_scale_shift", "default");
         c.requireOneOf("act_fn", "silu");
@@ -103,8 +110,8 @@ public record UNetConfig(int inChannels, int outChannels, int[] blockOutChannels
                 c.intPerBlock("layers_per_block", n, 2), c.intPerBlock("cross_attention_dim", n, 1280), heads,
                 transformerLayers, upTransformerLayers, c.bool("use_linear_projection", false), groups,
                 (float) c.real("norm_eps", 1e-5), c.bool("flip_sin_to_cos", true), (float) c.real("freq_shift", 0.0),
-                c.integer("downsample_padding", 1), (float) c.real("mid_block_scale_factor", 1.0),
-                (float) c.real("resnet_out_scale_factor", 1.0), c.integer("sample_size", 64), c.json());
+                c.integer("downsample_padding", 1), midBlock, (float) c.real("mid_block_scale_factor", 1.0),
+                c.integer("sample_size", 64), c.json());
     }
 
     /** Stable Diffusion 1.5's UNet (runwayml/stable-diffusion-v1-5 unet/config.json). */

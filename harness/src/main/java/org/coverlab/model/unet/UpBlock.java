@@ -21,8 +21,9 @@ final class UpBlock {
         for (int i = 0; i < layers; i++) {
             long resIn = i == 0 ? prevOut : out;
             long skip = i == layers - 1 ? skipIn : out;
+            // output scale 1 whatever resnet_out_scale_factor says: diffusers does not pass it to this block
             resnets.add(new ResnetBlock2D(s.child("resnets").child(i), resIn + skip, out, temb, c.normNumGroups(),
-                    c.normEps(), c.resnetOutScaleFactor()));
+                    c.normEps(), 1f));
             if (crossAttn) {
                 attentions.add(new Transformer2D(s.child("attentions").child(i), out, c.numAttentionHeads()[rev],
                         c.crossAttentionDim()[rev], c.upTransformerLayers()[index], c.normNumGroups(),

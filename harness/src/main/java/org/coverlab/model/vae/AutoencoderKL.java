@@ -101,19 +101,20 @@ public final class AutoencoderKL implements AutoCloseable {
         return decoder.forward(postQuantConv == null ? latents : postQuantConv.forward(latents));
     }
 
-    /** Diffusion-space latents (what the UNet sees) to images: undo scaling_factor / shift_factor, decode. */
+    /**
+     * Diffusion-space latents (what the UNet sees) to images: latents / scaling_factor, decoded. shift_factor is not
+     * applied, as in diffusers' StableDiffusionPipeline (only the SD3 / Flux pipelines use it).
+     */
     public NDArray decodeScaled(NDArray scaledLatents) {
-        NDArray z = scaledLatents.div(config.scalingFactor());
-        if (config.shiftFactor() != 0f) {
-            z = z.add(config.shiftFactor());
-        }
-        return decode(z);
+        return decode(scaledLatents.div(config.scalingFactor()));
     }
 
-    /** Latents as the UNet is trained on them: (z - shift_factor) * scaling_factor. */
+    /**
+     * Latents as the UNet is trained on them: latents * scaling_factor, as diffusers' train_text_to_image.py does
+     * (shift_factor not applied, matching {@link #decodeScaled}).
+     */
     public NDArray scale(NDArray latents) {
-        NDArray z = config.shiftFactor() != 0f ? latents.sub(config.shiftFactor()) : latents;
-        return z.mul(config.scalingFactor());
+        return latents.mul(config.scalingFactor());
     }
 
     @Override

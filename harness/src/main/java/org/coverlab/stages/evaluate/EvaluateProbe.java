@@ -146,7 +146,13 @@ public final class EvaluateProbe implements TrainingProbe {
                 List<Integer> batch = missing.subList(b, Math.min(missing.size(), b + eval.batchSize()));
                 List<String> bp = batch.stream().map(prompts::get).toList();
                 List<Long> bs = batch.stream().map(seeds::get).toList();
-                List<GeneratedImage> images = model.generatePairs(bp, bs, settings, ctx::checkCancelled);
+                int[] step = {0};
+                String where = "batch of " + batch.size() + ", denoising step ";
+                int steps = settings.steps() * ((bp.size() + settings.batchSize() - 1) / settings.batchSize());
+                List<GeneratedImage> images = model.generatePairs(bp, bs, settings, () -> {
+                    ctx.checkCancelled();
+                    progress.tick(where + (++step[0]) + "/" + steps);
+                });
                 for (int k = 0; k < batch.size(); k++) {
                     AtomicFiles.write(imagesDir.resolve(imageFile(batch.get(k))), png(images.get(k).toBufferedImage()));
                 }
@@ -160,6 +166,13 @@ public final class EvaluateProbe implements TrainingProbe {
              FeatureExtractor extractor = Extractors.open(eval.extractor(), eval.inceptionWeights(), manager, ctx.log()::info)) {
             ctx.log().info("evaluate {}: features from {}", point.label(), extractor.description());
             ActivationStatistics reference = referenceStatistics(ctx, dataset, extractor);
+            if (reference.count() > 0 && reference.count() < n) {
+                // The synthetic set is generated once, sized by the first spec that needs it: a small one leaves few
+                // validation covers for every later spec.
+                ctx.log().warn("evaluate {}: the reference has only {} images, fewer than the {} generated; scores from so"
+                        + " few reference images are noisy (a larger dataset.validation_split or dataset gives more)",
+                        point.label(), reference.count(), n);
+            }
             ImageSet generated = ImageSet.folder(imagesDir).first(n);
             float[][] features = StatisticsCache.extract(generated, extractor, 0, n, extractor.batchSize(), ctx::checkCancelled);
             ActivationStatistics fake = ActivationStatistics.of(features);
@@ -223,7 +236,7 @@ public final class EvaluateProbe implements TrainingProbe {
         }
         ImageSet images = ImageSet.validation(dataset);
         Path cache = Extractors.statisticsCache();
-        Path file = cache.resolve(StatisticsCache.fileName(images, extractor));
+        Path file = StatisticsCache.file(cache, images, extractor);
         if (Files.isRegularFile(file)) {
             ctx.log().info("reference statistics: {} ({} validation covers, cached)", file, images.size());
         } else {

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.coverlab.run.Checkpoint;
+import org.coverlab.run.GridRecord;
 import org.coverlab.run.Progress;
 import org.coverlab.run.RunSettings;
 import org.coverlab.run.Stage;
@@ -107,9 +108,16 @@ public final class SampleStage implements Stage {
                 GridSampler sampler = new GridSampler(sample, spec.dataset().resolution(), spec.model().clipSkip(),
                         pipeline, loaded.provenance());
                 try (Progress progress = ctx.progress("sample " + label, (long) rows * cols, (long) rowsDone * cols)) {
+                    int stepsPerRow = sample.steps() * ((cols + sampler.batchSize() - 1) / sampler.batchSize());
                     for (int row = rowsDone; row < rows; row++) {
                         ctx.checkCancelled();
-                        double rowSeconds = sampler.drawRow(dir, row, ctx::checkCancelled);
+                        String where = "row " + (row + 1) + "/" + rows + ", denoising step ";
+                        int[] step = {0};
+                        double rowSeconds = sampler.drawRow(dir, row, () -> {
+                            ctx.checkCancelled();
+                            // a row can take minutes (SD1.5 on a CPU): the progress line keeps its interval inside it
+                            progress.tick(where + (++step[0]) + "/" + stepsPerRow);
+                        });
                         seconds += rowSeconds;
                         int done = row + 1;
                         progress.update((long) done * cols, String.format(Locale.ROOT, "%.2f s/image", rowSeconds / cols));
@@ -118,14 +126,13 @@ public final class SampleStage implements Stage {
                     }
                 }
                 GridRecord grid = sampler.finish(dir, label, 0, seconds);
-                report(ctx, grid, dir);
+                report(ctx, grid, sampler.provenance(), dir);
             }
         }
     }
 
-    static void report(StageContext ctx, GridRecord grid, Path dir) {
+    static void report(StageContext ctx, GridRecord grid, ModelProvenance model, Path dir) {
         String rel = ctx.runDir().path().relativize(dir.resolve(GridSampler.GRID_PNG)).toString().replace('\\', '/');
-        ModelProvenance model = grid.model();
         String caption = String.format(Locale.ROOT, "%s: %d prompts x %d seeds, %s %d steps, guidance %s, %dx%d; model %s",
                 grid.label(), grid.prompts().size(), grid.seeds().size(), grid.scheduler(), grid.steps(),
                 grid.guidanceScale(), grid.width(), grid.height(), model.description());

@@ -28,13 +28,17 @@ import org.coverlab.run.RunEvent;
  *
  * <p>Pacing: steps per epoch and the sleep per step come from {@link org.coverlab.run.RunSettings} ({@code
  * COVERLAB_TEST_STEPS}, default 50, fixed at the first checkpoint so a resume keeps the run's original length;
- * {@code COVERLAB_TEST_STEP_MILLIS}, default 100 ms, so there is time to kill it).
+ * {@code COVERLAB_TEST_STEP_MILLIS}, default 100 ms, so there is time to kill it); {@code COVERLAB_TEST_HOLD_AT_STEP}
+ * makes it wait at one step until it is stopped or released ({@value #RELEASE_FILE} in the run folder), so a test acts
+ * at a known step rather than at a moment.
  */
 public final class TestStage implements Stage {
 
     public static final String NAME = "test";
 
     private static final String EMA_FILE = "ema.bin";
+    /** A file a test creates in the run folder to let a loop held at {@code COVERLAB_TEST_HOLD_AT_STEP} go on. */
+    public static final String RELEASE_FILE = "test-release";
 
     @Override
     public String name() {
@@ -111,11 +115,25 @@ public final class TestStage implements Stage {
                             Map.of("steps_per_epoch", stepsPerEpoch, "epochs", epochs),
                             dir -> Files.write(dir.resolve(EMA_FILE), ByteBuffer.allocate(8).putDouble(emaNow).array()));
                 }
+                if (step == ctx.settings().testHoldAtStep()) {
+                    holdUntilReleased(ctx, step);
+                }
             }
         }
         ctx.tracker().log(new RunEvent.Summary(ctx.clock().millis(),
                 new TreeMap<>(Map.of("final_loss", lossAt(spec.seed(), total), "final_loss_ema", ema, "steps", total))));
         ctx.log().info("test loop finished at step {} (loss_ema {})", total, String.format(java.util.Locale.ROOT, "%.4f", ema));
+    }
+
+    /** Waits at {@code step} until the run is stopped or killed, or until the run folder has {@value #RELEASE_FILE}. */
+    private static void holdUntilReleased(StageContext ctx, long step) throws InterruptedException {
+        ctx.log().info("test loop holding at step {} until stopped or released", step);
+        Path release = ctx.runDir().path().resolve(RELEASE_FILE);
+        while (!Files.exists(release)) {
+            ctx.checkCancelled();
+            Thread.sleep(50);
+        }
+        ctx.log().info("test loop released at step {}", step);
     }
 
     private static double readEma(Path checkpointDir) throws IOException {

@@ -113,9 +113,9 @@ public final class TrainStage implements Stage {
         }
         Device device = device(t.device());
         try (NDManager manager = NDManager.newBaseManager(device);
-             DataPipeline data = dataset.pipeline(0, 0)) {
+             DataPipeline data = dataset.pipeline(0, 0, ctx::checkCancelled)) {
             ModelSource.Loaded loaded = ModelSource.open(spec.model(), ctx.runDir().path(), ctx.settings().tinyModel(),
-                    manager, ctx.log());
+                    manager, ctx.log(), ctx::checkCancelled);
             try (TextToImagePipeline pipeline = loaded.pipeline()) {
                 new Session(ctx, spec, pipeline, loaded.provenance(), examples.size(), manager, device).train(
                         new PipelineBatches(data, pipeline.tokenizer(), t.batchSize()));

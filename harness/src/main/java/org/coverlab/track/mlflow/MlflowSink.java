@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * RUNNING; Metrics → metrics at the event's step; Image → artifact {@code images/<key>/step-<step>.<ext>}; Artifact →
  * the file, or every file of a folder (checkpoints), at its path relative to the run directory; Summary → numbers as
  * metrics at the latest step, other values as {@code summary.<key>} tags; Finished → status FINISHED, FAILED or KILLED
- * and tag {@code coverlab.exit_code}. A param whose value differs from the one already on the server (params are
+ * and tag {@code coverlab.exit_code}; SystemMetrics → not sent (they go to W&B's events stream only). A param whose value differs from the one already on the server (params are
  * immutable in MLflow) keeps the server value; the new one is recorded as tag {@code coverlab.param_conflict.<key>}.
  */
 public final class MlflowSink implements RemoteSink {
@@ -116,11 +116,11 @@ public final class MlflowSink implements RemoteSink {
                     .addTags(tag("mlflow.source.name", MlflowNames.tagValue(source.commandLine())))
                     .addTags(tag("mlflow.source.type", "LOCAL"))
                     .build());
-            LOG.info("mlflow: created run {} in experiment '{}' for coverlab run {}", found.getRunId(),
-                    endpoint.experiment(), runId);
+            LOG.info("mlflow: created run {} in experiment '{}' (id {}) for coverlab run {}", found.getRunId(),
+                    endpoint.experiment(), experimentId, runId);
         } else {
-            LOG.info("mlflow: continuing run {} in experiment '{}' for coverlab run {}", found.getRunId(),
-                    endpoint.experiment(), runId);
+            LOG.info("mlflow: continuing run {} in experiment '{}' (id {}) for coverlab run {}", found.getRunId(),
+                    endpoint.experiment(), experimentId, runId);
         }
         this.run = found;
         this.batch = new LogBatchBuffer((m, p, t) -> api.logBatch(run.getRunId(), m, p, t));

@@ -19,6 +19,7 @@ final class FileStreamRequests {
     static final String HISTORY = "wandb-history.jsonl";
     static final String SUMMARY = "wandb-summary.json";
     static final String OUTPUT = "output.log";
+    static final String EVENTS = "wandb-events.jsonl";
     /** W&B accepts about 10 MiB per request; stay well below it. */
     static final int DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
 

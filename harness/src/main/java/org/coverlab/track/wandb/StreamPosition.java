@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * Where a W&B run's files stand on the server and what this sink has added since the last file-stream request:
- * the next line of {@code wandb-history.jsonl}, the last history row (kept so that values arriving later for the same
+ * the next line of {@code wandb-history.jsonl} and of {@code wandb-events.jsonl} (system metrics), the last history row (kept so that values arriving later for the same
  * step, such as a sample grid after the metrics, are merged into that row and the row is re-sent at its own offset
  * instead of logging the step twice), the whole summary, the next line of {@code output.log}, and the runtime clock.
  *
@@ -34,6 +34,10 @@ final class StreamPosition {
     private long lastStep = -1;
     private final List<ObjectNode> pending = new ArrayList<>();
     private long pendingOffset = -1;
+    /** System-metrics lines for wandb-events.jsonl, from {@link #eventsOffset} on. */
+    private final List<ObjectNode> pendingEvents = new ArrayList<>();
+    /** Time of the last system sample on the server: a replayed journal does not add it again. */
+    private long lastEventMillis = Long.MIN_VALUE;
 
     private double lastRuntime;
     private double anchorRuntime;
@@ -43,7 +47,7 @@ final class StreamPosition {
 
     /** A deep copy to work on; only taken between batches, when nothing is pending. */
     StreamPosition copy() {
-        if (!pending.isEmpty()) {
+        if (!pending.isEmpty() || !pendingEvents.isEmpty()) {
             throw new IllegalStateException("copy of a position with unsent rows");
         }
         StreamPosition c = new StreamPosition();
@@ -56,6 +60,7 @@ final class StreamPosition {
         c.lastRow = lastRow == null ? null : lastRow.deepCopy();
         c.lastRowOffset = lastRowOffset;
         c.lastStep = lastStep;
+        c.lastEventMillis = lastEventMillis;
         c.lastRuntime = lastRuntime;
         c.anchorRuntime = anchorRuntime;
         c.anchorMillis = anchorMillis;
@@ -63,9 +68,13 @@ final class StreamPosition {
     }
 
     /** Restores the state a resumed run left on the server (RunResumeStatus). */
-    void resumeFrom(long historyLines, long eventsLines, long logLines, ObjectNode serverSummary, ObjectNode lastHistoryRow) {
+    void resumeFrom(long historyLines, long eventsLines, long logLines, ObjectNode serverSummary, ObjectNode lastHistoryRow,
+                    ObjectNode lastEventsLine) {
         historyOffset = historyLines;
         eventsOffset = eventsLines;
+        if (lastEventsLine != null && lastEventsLine.path("_timestamp").isNumber()) {
+            lastEventMillis = Math.round(lastEventsLine.path("_timestamp").asDouble() * 1000);
+        }
         outputOffset = logLines;
         summary = serverSummary.deepCopy();
         if (lastHistoryRow != null && lastHistoryRow.path("_step").canConvertToLong()) {
@@ -157,6 +166,30 @@ final class StreamPosition {
         return true;
     }
 
+    /**
+     * Adds a system-metrics line to {@code wandb-events.jsonl} as the SDK writes it: the {@code system.*} values, then
+     * {@code _wandb: true}, {@code _timestamp} and {@code _runtime}. False (nothing added) for a sample at or before the
+     * last one on the server, which a journal replayed after a resume holds again.
+     */
+    boolean putEvent(long timeMillis, Map<String, Double> values) {
+        if (timeMillis <= lastEventMillis) {
+            return false;
+        }
+        ObjectNode line = NODES.objectNode();
+        values.forEach(line::put);
+        line.put("_wandb", true);
+        line.put("_timestamp", timeMillis / 1000.0);
+        line.put("_runtime", runtimeAt(timeMillis));
+        pendingEvents.add(line);
+        lastEventMillis = timeMillis;
+        return true;
+    }
+
+    /** System-metrics lines to send, starting at {@link #eventsOffset}. */
+    List<ObjectNode> pendingEvents() {
+        return List.copyOf(pendingEvents);
+    }
+
     void putSummary(Map<String, JsonNode> values) {
         values.forEach(summary::set);
         summaryDirty = true;
@@ -175,6 +208,8 @@ final class StreamPosition {
     void sent() {
         pending.clear();
         pendingOffset = -1;
+        eventsOffset += pendingEvents.size();
+        pendingEvents.clear();
         summaryDirty = false;
     }
 }

@@ -3,7 +3,11 @@ package org.coverlab.track.wandb;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
+import org.yaml.snakeyaml.DumperOptions;
 import java.util.Map;
 
 /**
@@ -32,7 +36,24 @@ final class WandbConfig {
 
     private WandbConfig() {}
 
+    /** The config as UpsertBucket's JSON string. */
     static String json(Map<String, Object> flat, ObjectMapper mapper) {
+        return json(tree(flat, null, mapper), mapper);
+    }
+
+    static String json(ObjectNode config, ObjectMapper mapper) {
+        try {
+            return mapper.writeValueAsString(config);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialize a W&B config", e);
+        }
+    }
+
+    /**
+     * The config's tree: each spec section as {@code {"value": ...}} and {@code _wandb} with the telemetry, plus the
+     * run metadata under {@code _wandb.e.<writerId>} when given, as the SDK's config carries it.
+     */
+    static ObjectNode tree(Map<String, Object> flat, ObjectNode metadataOrNull, ObjectMapper mapper) {
         ObjectNode sections = mapper.createObjectNode();
         flat.forEach((key, value) -> {
             String[] parts = key.split("\\.");
@@ -58,10 +79,28 @@ final class WandbConfig {
         telemetry.put("13", System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT) + "-"
                 + System.getProperty("os.arch", ""));
         wandb.put("cli_version", "coverlab " + HARNESS_VERSION);
+        wandb.putArray("m");
+        if (metadataOrNull != null) {
+            wandb.putObject("e").set(metadataOrNull.path("writerId").asText(), metadataOrNull);
+        }
+        return config;
+    }
+
+    /** The SDK's {@code config.yaml}: the same tree as YAML, four-space indents, no document marker. */
+    static byte[] yaml(ObjectNode config) {
+        DumperOptions options = new DumperOptions();
+        options.setIndent(4);
+        options.setIndicatorIndent(4);
+        options.setIndentWithIndicator(true);
+        YAMLMapper yaml = new YAMLMapper(YAMLFactory.builder().dumperOptions(options)
+                .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS) // "25276063744" stays a string
+                .build());
         try {
-            return mapper.writeValueAsString(config);
+            return yaml.writeValueAsBytes(config);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot serialize a W&B config", e);
+            throw new IllegalStateException("cannot write a W&B config.yaml", e);
         }
     }
 }

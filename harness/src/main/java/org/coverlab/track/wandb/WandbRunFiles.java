@@ -25,8 +25,21 @@ import org.coverlab.track.RemoteSink.SinkException;
  */
 final class WandbRunFiles {
 
-    /** A file to upload: its path in the W&B run and where it is here. */
-    record Upload(String name, Path local) {}
+    /** A file to upload: its path in the W&B run and where it is here, or its bytes (files the SDK writes itself). */
+    record Upload(String name, Path local, byte[] content) {
+        Upload(String name, Path local) {
+            this(name, local, null);
+        }
+
+        static Upload of(String name, byte[] content) {
+            return new Upload(name, null, content);
+        }
+
+        RequestBody body() {
+            return content != null ? RequestBody.create(content, (MediaType) null)
+                    : RequestBody.create(local.toFile(), (MediaType) null);
+        }
+    }
 
     private final WandbApi api;
     private final ObjectMapper json;
@@ -89,7 +102,7 @@ final class WandbRunFiles {
                 continue;
             }
             // No Content-Type of our own: a signed URL may sign the headers, and only uploadHeaders were signed.
-            api.upload(upload.name(), url, headers, RequestBody.create(upload.local().toFile(), (MediaType) null));
+            api.upload(upload.name(), url, headers, upload.body());
             names.add(upload.name());
         }
         if (names.size() < byName.size()) {

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends a run to Weights &amp; Biases over its HTTP API, the way the W&B SDK does: UpsertBucket creates or updates the
  * run (config as a JSON string with {@code _wandb.t}), the file stream carries history rows ({@code _step},
- * {@code _runtime}, {@code _timestamp}), the summary and the console log ({@code run.log}) at explicit line offsets,
+ * {@code _runtime}, {@code _timestamp}), system metrics ({@code wandb-events.jsonl}), the summary and the console log
+ * ({@code run.log}) at explicit line offsets,
  * images go up through CreateRunFiles and a PUT to the signed URL and are listed in {@code uploaded}, and the final
  * request says {@code complete} with the exit code.
  *
@@ -44,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * does not exist yet. Steps at or below the last step on the server are dropped, as W&B requires.
  *
  * <p>Checkpoints ({@link RunEvent.Artifact} of kind {@code checkpoint}) become versions of the W&B artifact
- * {@code model-<run>} with the aliases {@code latest} and {@code step-<N>} (see {@link WandbArtifacts}). Other
+ * {@code model-<run>} with the aliases {@code latest} and {@code step-<N>} (see {@link WandbArtifacts}). They go up in
+ * a lane of their own ({@link #sendCheckpoints}, beside the file stream), so history never waits for an upload. Other
  * artifacts (reports, the spec, logs) are uploaded as plain run files at their path relative to the run directory,
  * as the SDK's {@code wandb.save} does.
  */
@@ -52,6 +54,9 @@ public final class WandbSink implements RemoteSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(WandbSink.class);
     static final String CONSOLE_LOG = "run.log";
+    static final String METADATA_FILE = "wandb-metadata.json";
+    static final String CONFIG_FILE = "config.yaml";
+    static final String SPEC_FILE = "spec.yaml";
 
     private final WandbSettings settings;
     private final WandbApi api;
@@ -66,13 +71,16 @@ public final class WandbSink implements RemoteSink {
     private final Clock clock;
     private final RunSource source = RunSource.current(Path.of(""));
 
-    private Path runDir;
-    private String run;
-    private String entity;
-    private String project;
+    // Set by open; read also by the checkpoint lane (sendCheckpoints), which does not take the stream's lock.
+    private volatile Path runDir;
+    private volatile String run;
+    private volatile String entity;
+    private volatile String project;
     /** The server's storage id of the run, once known (sent with later UpsertBuckets, as the SDK does). */
     private String storageId;
     private StreamPosition committed;
+    /** This process's writer id for the run (the key of its metadata in the config's {@code _wandb.e}). */
+    private final String writerId = WandbMetadata.newWriterId();
     private ScheduledExecutorService heartbeats;
     private volatile long lastPostNanos;
     private boolean finished;
@@ -163,18 +171,22 @@ public final class WandbSink implements RemoteSink {
             List<WandbRunFiles.Upload> uploads = new ArrayList<>();
             List<RunEvent.Artifact> checkpoints = new ArrayList<>();
             Map<String, Object> config = null;
+            long startedAt = 0;
             Integer exitCode = null;
             int dropped = 0;
             for (JournalEntry entry : entries) {
                 RunEvent event = entry.event();
                 if (event instanceof RunEvent.Started started) {
                     config = started.config();
+                    startedAt = started.timeMillis();
                     work.startSegment(started.timeMillis());
                     exitCode = null;
                 } else if (event instanceof RunEvent.Metrics metrics) {
                     Map<String, JsonNode> values = new LinkedHashMap<>();
                     metrics.values().forEach((k, v) -> values.put(k, DoubleNode.valueOf(v)));
                     dropped += work.put(metrics.step(), metrics.timeMillis(), values) ? 0 : 1;
+                } else if (event instanceof RunEvent.SystemMetrics system) {
+                    work.putEvent(system.timeMillis(), system.values());
                 } else if (event instanceof RunEvent.Image image) {
                     dropped += addImage(work, image, uploads) ? 0 : 1;
                 } else if (event instanceof RunEvent.Artifact artifact && artifact.kind().equals("checkpoint")) {
@@ -190,7 +202,7 @@ public final class WandbSink implements RemoteSink {
                 }
             }
             if (config != null) {
-                upsertRun(WandbConfig.json(config, json), null);
+                uploads.addAll(sessionFiles(config, startedAt));
             }
             // History, summary, console and media (small files, listed as uploaded with the rows that show them)
             // go first and are kept even if a checkpoint upload below fails: a retried batch then re-sends only the
@@ -214,6 +226,27 @@ public final class WandbSink implements RemoteSink {
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean uploadsCheckpointsBeside() {
+        return true;
+    }
+
+    /**
+     * Logs checkpoint versions. Called from the checkpoint lane while {@link #send} streams history: it shares only
+     * the run's coordinates with it (set by {@link #open}), so it does not take the stream's lock.
+     */
+    @Override
+    public void sendCheckpoints(List<JournalEntry> entries) throws SinkException {
+        if (run == null) {
+            throw new IllegalStateException("sendCheckpoints before open");
+        }
+        for (JournalEntry entry : entries) {
+            if (entry.event() instanceof RunEvent.Artifact checkpoint && checkpoint.kind().equals("checkpoint")) {
+                logCheckpoint(checkpoint);
+            }
         }
     }
 
@@ -254,16 +287,12 @@ public final class WandbSink implements RemoteSink {
             return false;
         }
         storageId = bucket.path("id").asText(null);
-        JsonNode tail = parseJson(bucket.get("historyTail"));
-        ObjectNode lastRow = null;
-        if (tail.isArray() && !tail.isEmpty()) {
-            JsonNode row = parseJson(tail.get(tail.size() - 1));
-            lastRow = row.isObject() ? (ObjectNode) row : null;
-        }
+        ObjectNode lastRow = lastLine(bucket.get("historyTail"));
+        ObjectNode lastEvent = lastLine(bucket.get("eventsTail"));
         JsonNode summary = parseJson(bucket.get("summaryMetrics"));
         long logLines = bucket.path("logLineCount").asLong(0);
         position.resumeFrom(bucket.path("historyLineCount").asLong(0), bucket.path("eventsLineCount").asLong(0), logLines,
-                summary.isObject() ? (ObjectNode) summary : json.createObjectNode(), lastRow);
+                summary.isObject() ? (ObjectNode) summary : json.createObjectNode(), lastRow, lastEvent);
         try {
             position.consoleBytes = ConsoleTail.skipLines(runDir.resolve(CONSOLE_LOG), logLines);
         } catch (IOException e) {
@@ -355,6 +384,28 @@ public final class WandbSink implements RemoteSink {
                 uploaded ? "logged as" : "unchanged, already in", WandbArtifacts.collectionFor(run));
     }
 
+    /**
+     * What the SDK uploads for each session with a run, and the config in UpsertBucket: the run metadata
+     * ({@code wandb-metadata.json}, also in the config under {@code _wandb.e}), {@code config.yaml} in the SDK's
+     * format, and coverlab's resolved {@code spec.yaml}. Each session overwrites the files of the one before.
+     */
+    private List<WandbRunFiles.Upload> sessionFiles(Map<String, Object> config, long startedMillis) throws SinkException {
+        ObjectNode metadata = WandbMetadata.of(source, java.time.Instant.ofEpochMilli(startedMillis), writerId, json);
+        ObjectNode tree = WandbConfig.tree(config, metadata, json);
+        upsertRun(WandbConfig.json(tree, json), null);
+        List<WandbRunFiles.Upload> files = new ArrayList<>();
+        try {
+            files.add(WandbRunFiles.Upload.of(METADATA_FILE, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(metadata)));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the W&B run metadata", e);
+        }
+        files.add(WandbRunFiles.Upload.of(CONFIG_FILE, WandbConfig.yaml(tree)));
+        if (java.nio.file.Files.isRegularFile(runDir.resolve(SPEC_FILE))) {
+            files.add(new WandbRunFiles.Upload(SPEC_FILE, runDir.resolve(SPEC_FILE)));
+        }
+        return files;
+    }
+
     private List<WandbRunFiles.Upload> runFiles(RunEvent.Artifact artifact) {
         try {
             return WandbRunFiles.filesOf(runDir, artifact.path());
@@ -369,6 +420,8 @@ public final class WandbSink implements RemoteSink {
         FileStreamRequests requests = new FileStreamRequests(json, maxRequestBytes);
         List<String> rows = work.pendingRows().stream().map(requests::write).toList();
         requests.lines(FileStreamRequests.HISTORY, work.pendingOffset(), rows);
+        requests.lines(FileStreamRequests.EVENTS, work.eventsOffset,
+                work.pendingEvents().stream().map(requests::write).toList());
         long consoleEnd = work.consoleBytes;
         long outputOffset = work.outputOffset;
         try {
@@ -461,7 +514,17 @@ public final class WandbSink implements RemoteSink {
         return node;
     }
 
-    private static void putIfSet(ObjectNode node, String key, String value) {
+    /** The last line of a file's tail (a JSON string holding a list of JSON strings), or null. */
+    private ObjectNode lastLine(JsonNode tailField) {
+        JsonNode tail = parseJson(tailField);
+        if (!tail.isArray() || tail.isEmpty()) {
+            return null;
+        }
+        JsonNode line = parseJson(tail.get(tail.size() - 1));
+        return line.isObject() ? (ObjectNode) line : null;
+    }
+
+    static void putIfSet(ObjectNode node, String key, String value) {
         if (value != null && !value.isBlank()) {
             node.put(key, value);
         }

@@ -59,7 +59,7 @@ class ClipTokenizerLoadingTest {
         copyOfReference(dir);
         Files.writeString(dir.resolve("special_tokens_map.json"), "{\"pad_token\": \"<pad>\"}");
         String m = messageOf(dir);
-        assertTrue(m.contains("pad_token '<pad>' is not in vocab.json"), m);
+        assertTrue(m.contains("vocab.json: pad_token '<pad>' is not in the vocabulary"), m);
     }
 
     @Test
@@ -96,5 +96,48 @@ class ClipTokenizerLoadingTest {
             assertEquals(2, mask.get(0).sum().getLong());
             assertEquals(2 + t.tokenIds("a book cover").length, mask.get(1).sum().getLong());
         }
+    }
+
+    private static Path tokenizerJsonFolder(Path dir) throws Exception {
+        Path src = ClipTokenizerConformanceTest.resource("/conformance/models/pipeline_current/tokenizer");
+        for (String f : List.of("tokenizer.json", "tokenizer_config.json")) Files.copy(src.resolve(f), dir.resolve(f));
+        return dir;
+    }
+
+    @Test
+    void tokenizerJsonGivesTheSameVocabularyAsVocabAndMergesFiles(@TempDir Path dir) throws Exception {
+        // pipeline_current's tokenizer.json is transformers 5's save of the clip-small vocab.json + merges.txt
+        ClipTokenizer fromJson = ClipTokenizer.load(tokenizerJsonFolder(Files.createDirectories(dir.resolve("json"))));
+        ClipTokenizer fromFiles = ClipTokenizer.load(copyOfReference(Files.createDirectories(dir.resolve("files"))));
+        assertEquals(fromFiles.vocabulary().vocab(), fromJson.vocabulary().vocab());
+        assertEquals(fromFiles.vocabulary().merges(), fromJson.vocabulary().merges());
+        assertEquals(List.of(fromFiles.bosId(), fromFiles.eosId(), fromFiles.padId()),
+                List.of(fromJson.bosId(), fromJson.eosId(), fromJson.padId()));
+    }
+
+    @Test
+    void tokenizerJsonWinsOverVocabAndMergesAsInTransformers(@TempDir Path dir) throws Exception {
+        tokenizerJsonFolder(copyOfReference(dir));
+        // merges.txt cut to one merge: were it read, "book" would not become one token
+        Files.writeString(dir.resolve("merges.txt"), "#version: 0.2\ni t\n");
+        assertEquals(400, ClipTokenizer.load(dir).vocabulary().merges().size());
+    }
+
+    @Test
+    void tokenizerJsonThatIsNotClipBpeIsRefusedWithTheKey(@TempDir Path dir) throws Exception {
+        tokenizerJsonFolder(dir);
+        Path file = dir.resolve("tokenizer.json");
+        String original = Files.readString(file);
+        Files.writeString(file, original.replace("\"type\": \"BPE\"", "\"type\": \"WordPiece\""));
+        String m = messageOf(dir);
+        assertTrue(m.contains("tokenizer.json") && m.contains("model.type") && m.contains("WordPiece"), m);
+        Files.writeString(file, original.replace("\"end_of_word_suffix\": \"</w>\"", "\"end_of_word_suffix\": null"));
+        m = messageOf(dir);
+        assertTrue(m.contains("model.end_of_word_suffix") && m.contains("</w>"), m);
+        Files.writeString(file, original.replaceFirst("\\[\\s*\"i\",\\s*\"t\"\\s*\\]", "[\"i\", \"zq\"]"));
+        m = messageOf(dir);
+        assertTrue(m.contains("tokenizer.json model.merges[0]") && m.contains("'zq'") && m.contains("not in model.vocab"), m);
+        Files.writeString(file, "{\"model\": ");
+        assertTrue(messageOf(dir).contains("not valid JSON"));
     }
 }

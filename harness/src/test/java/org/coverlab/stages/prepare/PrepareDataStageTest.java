@@ -89,6 +89,8 @@ class PrepareDataStageTest {
             assertEquals(RunStatus.FINISHED, outcome.status(), outcome.error());
             assertTrue(Files.readString(runs.store.find(outcome.runId()).log()).contains("another process is generating"));
             assertTrue(Files.isRegularFile(dir.resolve("synth/book_data.csv")));
+            holder.waitFor();
+            assertFalse(Files.exists(dir.resolve(".synth.generate.lock")), "no lock file left beside the dataset");
         } finally {
             holder.destroyForcibly();
         }

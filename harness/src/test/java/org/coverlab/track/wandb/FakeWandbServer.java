@@ -43,11 +43,11 @@ public final class FakeWandbServer extends Dispatcher {
     public static final class Run {
         public final List<String> history = new CopyOnWriteArrayList<>();
         final List<String> output = new CopyOnWriteArrayList<>();
-        final List<String> events = new CopyOnWriteArrayList<>();
+        public final List<String> events = new CopyOnWriteArrayList<>();
         volatile String summary = "{}";
         public volatile ObjectNode config = JSON.createObjectNode();
         final Map<String, byte[]> files = new ConcurrentSkipListMap<>();
-        final Set<String> uploaded = new ConcurrentSkipListSet<>();
+        public final Set<String> uploaded = new ConcurrentSkipListSet<>();
         public volatile boolean complete;
         public volatile Integer exitCode;
         volatile String displayName;
@@ -96,6 +96,9 @@ public final class FakeWandbServer extends Dispatcher {
     public final List<String> violations = new CopyOnWriteArrayList<>();
     public volatile Function<RecordedRequest, Fault> faults = r -> Fault.NONE;
     volatile String retryAfter = "0";
+    /** Requests that wait (outside the server's lock, so others go on) until {@link #release} opens: a slow upload. */
+    public volatile java.util.function.Predicate<RecordedRequest> held = r -> false;
+    public final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
 
     public FakeWandbServer(String apiKey) throws IOException {
         this.apiKey = apiKey;
@@ -140,6 +143,13 @@ public final class FakeWandbServer extends Dispatcher {
     @Override
     public MockResponse dispatch(RecordedRequest request) {
         requests.add(request);
+        if (held.test(request)) {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         Fault fault = faults.apply(request);
         switch (fault) {
             case HTTP_500 -> {
@@ -236,6 +246,9 @@ public final class FakeWandbServer extends Dispatcher {
                 ArrayNode tail = JSON.createArrayNode();
                 run.history.subList(Math.max(0, run.history.size() - 10), run.history.size()).forEach(tail::add);
                 bucket.put("historyTail", tail.toString());
+                ArrayNode eventsTail = JSON.createArrayNode();
+                run.events.subList(Math.max(0, run.events.size() - 10), run.events.size()).forEach(eventsTail::add);
+                bucket.put("eventsTail", eventsTail.toString());
                 bucket.put("summaryMetrics", run.summary);
                 bucket.put("config", run.config.toString());
                 JsonNode t = run.config.path("_wandb").path("value").path("t");
@@ -329,7 +342,11 @@ public final class FakeWandbServer extends Dispatcher {
                         return gap(file.getKey(), offset, run.output.size());
                     }
                 }
-                case "wandb-events.jsonl" -> writeAt(run.events, offset, content);
+                case "wandb-events.jsonl" -> {
+                    if (!writeAt(run.events, offset, content)) {
+                        return gap(file.getKey(), offset, run.events.size());
+                    }
+                }
                 case "wandb-summary.json" -> run.summary = content.get(content.size() - 1);
                 default -> violations.add("unexpected file in file_stream: " + file.getKey());
             }
