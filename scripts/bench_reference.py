@@ -153,6 +153,56 @@ class VaeEncode:
             self.vae.encode(self.pixels).latent_dist.mean.sum().item()
 
 
+class FidFeatures:
+    """pytorch-fid's InceptionV3 pool3 block (its FID network, random weights: pytorch-fid downloads the real ones,
+    and speed does not depend on them) on a batch of decoded covers: to tensor, bilinear resize to 299, forward."""
+
+    def __init__(self, torch, covers, batch):
+        from PIL import Image
+        from torchvision.transforms import functional as tvf
+        from pytorch_fid import inception as fi
+        skip = object()
+        load = torch.nn.Module.load_state_dict
+        fi.load_state_dict_from_url = lambda *a, **k: skip
+        torch.nn.Module.load_state_dict = lambda self, sd, *a, **k: None if sd is skip else load(self, sd, *a, **k)
+        try:
+            self.model = fi.InceptionV3([fi.InceptionV3.BLOCK_INDEX_BY_DIM[2048]]).eval()
+        finally:
+            torch.nn.Module.load_state_dict = load
+        self.torch, self.tvf = torch, tvf
+        self.images = [Image.open(os.path.join(covers, "images", "images", f"{i}.jpg")).convert("RGB")
+                       for i in range(batch)]
+
+    def units(self):
+        return len(self.images)
+
+    def run(self):
+        with self.torch.no_grad():
+            x = self.torch.stack([self.tvf.to_tensor(im) for im in self.images])
+            self.model(x)[0].squeeze(3).squeeze(2).numpy()
+
+
+class Frechet:
+    """pytorch-fid's calculate_frechet_distance (scipy.linalg.sqrtm) on two full-rank 2048-d statistics, each from
+    2,100 random feature vectors made in setup, as the Java side makes its own."""
+
+    def __init__(self):
+        import numpy as np
+        from pytorch_fid.fid_score import calculate_frechet_distance
+        self.fd = calculate_frechet_distance
+        self.stats = []
+        for seed in (1, 2):
+            f = np.random.default_rng(seed).random((2100, 2048)) * (1 + np.arange(2048) % 5)
+            self.stats.append((f.mean(axis=0), np.cov(f, rowvar=False)))
+
+    def units(self):
+        return 1
+
+    def run(self):
+        (m1, s1), (m2, s2) = self.stats
+        self.fd(m1, s1, m2, s2)
+
+
 class Data:
     """PIL decode, stretch-resize (bicubic) to the training size, [-1, 1] CHW tensor, caption from the CSV, through
     a torch DataLoader with the row's worker count, one epoch over the same covers as the Java side."""
@@ -220,6 +270,10 @@ def worker(model, covers, threads):
                     work = Sd15Step(torch, batch)
                 elif kind == "vae_encode":
                     work = VaeEncode(torch, model, batch, width, height)
+                elif kind == "fid_features":
+                    work = FidFeatures(torch, covers, batch)
+                elif kind == "frechet":
+                    work = Frechet()
                 elif kind == "data":
                     work = Data(torch, covers, width, height, threads)
                 else:

@@ -8,7 +8,7 @@ import java.util.List;
 /** The side-by-side table's rows: what each measures, at which batch and size, in which unit. */
 public final class Rows {
     /** The kinds of work; bench_reference.py implements each under the same name. */
-    public enum Kind { UNET_TRAIN, TEXT_ENCODER_TRAIN, SAMPLE, SD15_UNET, VAE_ENCODE, FID, DATA }
+    public enum Kind { UNET_TRAIN, TEXT_ENCODER_TRAIN, SAMPLE, SD15_UNET, VAE_ENCODE, FID_FEATURES, FRECHET, DATA }
 
     /** One row. {@code name} is the protocol key both workers understand. */
     public record Row(String name, Kind kind, int batch, Resolution resolution, String unit, String title) {
@@ -43,8 +43,10 @@ public final class Rows {
                     "SD1.5-shaped UNet forward, 64x64 latents, batch 2 (CFG)"));
         }
         rows.add(new Row("vae_encode_b8", Kind.VAE_ENCODE, 8, tiny, "images/s", "VAE encode 64x96, batch 8"));
-        rows.add(new Row("fid", Kind.FID, 1, new Resolution(299, 299), "-",
-                "FID features + Frechet distance vs pytorch-fid/scipy"));
+        rows.add(new Row("fid_features_b8", Kind.FID_FEATURES, 8, tiny, "images/s",
+                "FID Inception pool3 features, batch 8 covers 64x96 (resized to 299) vs pytorch-fid"));
+        rows.add(new Row("frechet_2048", Kind.FRECHET, 1, tiny, "distances/s",
+                "Frechet distance of two full-rank 2048-d statistics vs pytorch-fid (scipy sqrtm)"));
         rows.add(new Row("data", Kind.DATA, 1, tiny, "examples/s", "data pipeline: decode, resize, caption"));
         return rows;
     }

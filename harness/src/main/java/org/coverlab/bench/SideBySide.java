@@ -81,10 +81,6 @@ public final class SideBySide {
                 + " | Python peak RSS MiB |");
         out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|");
         for (Rows.Row row : o.rows()) {
-            if (row.kind() == Rows.Kind.FID) {
-                out.printf("| %s | %s | pending | | pending | | pending | | |%n", row.title(), row.unit());
-                continue;
-            }
             Side[] sides = measure(row, model, covers, true);
             Side j = sides[0];
             Side p = sides[1];

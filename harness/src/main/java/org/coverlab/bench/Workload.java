@@ -26,7 +26,17 @@ import org.coverlab.training.LatentDiffusionLoss;
 import org.coverlab.model.nn.NoGrad;
 import org.coverlab.training.TrainedParams;
 
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.SplittableRandom;
+import javax.imageio.ImageIO;
+import org.coverlab.metrics.ActivationStatistics;
+import org.coverlab.metrics.FrechetDistance;
+import org.coverlab.model.inception.FidInceptionV3;
+import org.coverlab.model.inception.ReferenceWeights;
 import java.util.List;
 
 /**
@@ -64,7 +74,8 @@ abstract class Workload implements AutoCloseable {
             case SD15_UNET -> new Sd15Step(root, row.batch());
             case VAE_ENCODE -> new VaeEncode(root, model, row.batch(), row.resolution());
             case DATA -> new Data(covers, row.resolution(), threads);
-            case FID -> throw new IllegalArgumentException("the FID row has no Java workload in this build");
+            case FID_FEATURES -> new FidFeatures(root, covers, row.batch());
+            case FRECHET -> new Frechet();
         };
     }
 
@@ -110,26 +121,11 @@ abstract class Workload implements AutoCloseable {
                 NDArray l = loss.loss(m, LatentDiffusionLoss.Batch.ofPixels(ids, pixels), seed++);
                 collector.backward(l);
             }
-            double squares = 0;
-            float[][] grads = new float[params.size()][];
-            for (int i = 0; i < params.size(); i++) {
-                grads[i] = params.gradient(i, 1f);
-                for (float g : grads[i]) {
-                    squares += (double) g * g;
-                }
-            }
-            float clip = (float) Math.min(1.0, 1.0 / (Math.sqrt(squares) + 1e-6));
-            adam.beginStep(1e-4);
-            for (int i = 0; i < params.size(); i++) {
-                float[] g = grads[i];
-                if (clip != 1f) {
-                    for (int k = 0; k < g.length; k++) {
-                        g[k] *= clip;
-                    }
-                }
-                float[] p = params.values(i);
-                adam.update(i, params.get(i).name(), p, g);
-                params.write(i, p);
+            // the training library's update, as Trainer does it: clip the global norm to 1, AdamW in place
+            try (TrainedParams.Update gradients = params.beginUpdate(1f)) {
+                float clip = (float) Math.min(1.0, 1.0 / (gradients.norm() + 1e-6));
+                adam.beginStep(1e-4);
+                gradients.apply(adam, clip, null);
             }
             params.zeroGradients();
         }
@@ -287,6 +283,75 @@ abstract class Workload implements AutoCloseable {
                 throw new IllegalStateException("NaN pixels in the data stream");
             }
             examples = n;
+        }
+    }
+
+    /**
+     * pool3 features of the FID Inception (pytorch-fid's network, deterministic reference weights: same shape, same
+     * cost) for a batch of decoded covers: image to tensor, bilinear resize to 299x299, forward.
+     */
+    static final class FidFeatures extends Workload {
+        private final NDManager manager;
+        private final FidInceptionV3 inception;
+        private final List<BufferedImage> images = new ArrayList<>();
+
+        FidFeatures(NDManager root, Path covers, int batch) {
+            manager = root.newSubManager();
+            inception = FidInceptionV3.reference(manager, ReferenceWeights.SEED);
+            try {
+                for (int i = 0; images.size() < batch; i++) {
+                    images.add(ImageIO.read(covers.resolve("images/images/" + i + ".jpg").toFile()));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        int units() {
+            return images.size();
+        }
+
+        @Override
+        void run() {
+            inception.features(images);
+        }
+
+        @Override
+        public void close() {
+            inception.close();
+            manager.close();
+        }
+    }
+
+    /**
+     * The Fréchet distance of two full-rank 2048-d statistics (the case of two .npz files), each made in setup from
+     * 2,100 random feature vectors as bench_reference.py makes its own.
+     */
+    static final class Frechet extends Workload {
+        private final ActivationStatistics a = stats(1);
+        private final ActivationStatistics b = stats(2);
+
+        private static ActivationStatistics stats(long seed) {
+            SplittableRandom r = new SplittableRandom(seed);
+            float[][] f = new float[2100][2048];
+            for (float[] row : f) {
+                for (int j = 0; j < row.length; j++) {
+                    row[j] = (float) (r.nextDouble() * (1 + j % 5));
+                }
+            }
+            ActivationStatistics s = ActivationStatistics.of(f);
+            return new ActivationStatistics(s.mu(), s.sigma(), s.dims(), s.count(), null);
+        }
+
+        @Override
+        int units() {
+            return 1;
+        }
+
+        @Override
+        void run() {
+            FrechetDistance.compute(a, b, FrechetDistance.EPS);
         }
     }
 }

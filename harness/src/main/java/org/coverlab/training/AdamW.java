@@ -5,6 +5,7 @@ import org.coverlab.model.io.TensorEntry;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,15 +60,19 @@ public final class AdamW implements Optimizer {
     }
 
     @Override
-    public void update(int index, String name, float[] p, float[] g) {
-        float[] m = expAvg.computeIfAbsent(index, k -> new float[p.length]);
-        float[] v = expAvgSq.computeIfAbsent(index, k -> new float[p.length]);
+    public void update(int index, String name, FloatBuffer p, FloatBuffer g) {
+        float[] m = expAvg.computeIfAbsent(index, k -> new float[p.limit()]);
+        float[] v = expAvgSq.computeIfAbsent(index, k -> new float[p.limit()]);
+        if (m.length != p.limit()) {
+            throw new IllegalStateException("saved optimizer state of '" + name + "' has " + m.length
+                    + " values, the parameter has " + p.limit());
+        }
         names.put(index, name);
         step(p, g, m, v, lr, steps, settings);
     }
 
     /** One AdamW update of one tensor, exactly as torch's single-tensor fp32 path orders and rounds it. */
-    static void step(float[] p, float[] g, float[] m, float[] v, double lr, long step, Settings s) {
+    static void step(FloatBuffer p, FloatBuffer g, float[] m, float[] v, double lr, long step, Settings s) {
         float decay = (float) (1 - lr * s.weightDecay());         // param.mul_(1 - lr * weight_decay)
         float w1 = (float) (1 - s.beta1());                       // exp_avg.lerp_(grad, 1 - beta1)
         float beta2 = (float) s.beta2();                          // exp_avg_sq.mul_(beta2)
@@ -77,15 +82,15 @@ public final class AdamW implements Optimizer {
         float stepSize = (float) -(lr / bias1);                   // addcdiv_ value = -lr / bias_correction1
         float bias2Sqrt = (float) Math.sqrt(bias2);
         float eps = (float) s.eps();
-        for (int k = 0; k < p.length; k++) {
-            float pk = p[k] * decay;
-            float gk = g[k];
+        for (int k = 0; k < m.length; k++) {
+            float pk = p.get(k) * decay;
+            float gk = g.get(k);
             float mk = m[k];
             // torch's lerp: start + w * (end - start) for weights below one half
             mk = w1 < 0.5f ? mk + w1 * (gk - mk) : gk - (gk - mk) * (1 - w1);
             float vk = v[k] * beta2 + w2 * gk * gk;           // torch's addcmul: self + value * t1 * t2
             float denom = (float) Math.sqrt(vk) / bias2Sqrt + eps;
-            p[k] = pk + stepSize * mk / denom;                // torch's addcdiv: self + value * t1 / t2
+            p.put(k, pk + stepSize * mk / denom);             // torch's addcdiv: self + value * t1 / t2
             m[k] = mk;
             v[k] = vk;
         }

@@ -5,6 +5,7 @@ import org.coverlab.model.io.TensorEntry;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,7 +58,7 @@ public final class AdamW8bit implements Optimizer {
     }
 
     @Override
-    public void update(int index, String name, float[] p, float[] g) {
+    public void update(int index, String name, FloatBuffer p, FloatBuffer g) {
         names.put(index, name);
         float beta1 = (float) settings.beta1();
         float beta2 = (float) settings.beta2();
@@ -68,33 +69,39 @@ public final class AdamW8bit implements Optimizer {
         float correction2 = (float) Math.sqrt(1f - (float) Math.pow(beta2, steps));
         float stepSize = -lrF * correction2 / correction1;
         boolean decays = settings.weightDecay() > 0;
-        if (p.length < min8bitSize) {
-            float[][] s = full.computeIfAbsent(index, k -> new float[][] {new float[p.length], new float[p.length]});
+        int n = p.limit();
+        if (n < min8bitSize) {
+            float[][] s = full.computeIfAbsent(index, k -> new float[][] {new float[n], new float[n]});
             float[] s1 = s[0];
             float[] s2 = s[1];
-            for (int j = 0; j < p.length; j++) {        // kOptimizer32bit2State, ADAM
-                s1[j] = s1[j] * beta1 + (1f - beta1) * g[j];
-                s2[j] = s2[j] * beta2 + (1f - beta2) * (g[j] * g[j]);
-                p[j] = p[j] + stepSize * (s1[j] / ((float) Math.sqrt(s2[j]) + eps * correction2));
+            checkSize(name, s1.length, n);
+            for (int j = 0; j < n; j++) {        // kOptimizer32bit2State, ADAM
+                float gj = g.get(j);
+                s1[j] = s1[j] * beta1 + (1f - beta1) * gj;
+                s2[j] = s2[j] * beta2 + (1f - beta2) * (gj * gj);
+                float pj = p.get(j) + stepSize * (s1[j] / ((float) Math.sqrt(s2[j]) + eps * correction2));
                 if (decays) {
-                    p[j] = p[j] * decay;
+                    pj = pj * decay;
                 }
+                p.put(j, pj);
             }
             return;
         }
-        Quantised q = quantised.computeIfAbsent(index, k -> Quantised.zeros(p.length));
+        Quantised q = quantised.computeIfAbsent(index, k -> Quantised.zeros(n));
+        checkSize(name, q.state1.length, n);
         float[] s1 = new float[BLOCK];
         float[] s2 = new float[BLOCK];
-        for (int b = 0, start = 0; start < p.length; b++, start += BLOCK) {
-            int end = Math.min(p.length, start + BLOCK);
+        for (int b = 0, start = 0; start < n; b++, start += BLOCK) {
+            int end = Math.min(n, start + BLOCK);
             // dequantise with the old block maxima, then Adam's moment updates; find the new maxima
             float max1 = 0;
             float max2 = 0;
             for (int j = start; j < end; j++) {
                 float m = DynamicMap.SIGNED.decode(q.state1[j]) * q.absmax1[b];
                 float v = DynamicMap.UNSIGNED.decode(q.state2[j]) * q.absmax2[b];
-                m = m * beta1 + (1f - beta1) * g[j];
-                v = v * beta2 + (1f - beta2) * g[j] * g[j];
+                float gj = g.get(j);
+                m = m * beta1 + (1f - beta1) * gj;
+                v = v * beta2 + (1f - beta2) * gj * gj;
                 s1[j - start] = m;
                 s2[j - start] = v;
                 max1 = Math.max(max1, Math.abs(m));
@@ -106,10 +113,11 @@ public final class AdamW8bit implements Optimizer {
                 float m = s1[j - start];
                 float v = s2[j - start];
                 // the parameter step from the unquantised new moments, then bitsandbytes' decoupled decay
-                p[j] = p[j] + stepSize * (m / ((float) Math.sqrt(v) + correction2 * eps));
+                float pj = p.get(j) + stepSize * (m / ((float) Math.sqrt(v) + correction2 * eps));
                 if (decays) {
-                    p[j] = p[j] * decay;
+                    pj = pj * decay;
                 }
+                p.put(j, pj);
                 int c1 = DynamicMap.SIGNED.encode(max1 > 0 ? m / max1 : 0f);
                 // keep the first moment's sign bit through quantisation (a tiny negative moment must not become +0)
                 if (signBit(DynamicMap.SIGNED.decode(c1)) != signBit(m)) {
@@ -216,6 +224,13 @@ public final class AdamW8bit implements Optimizer {
             n += size < min8bitSize ? 8 * size : 2 * size + 8 * ((size + BLOCK - 1) / BLOCK);
         }
         return n;
+    }
+
+    private static void checkSize(String name, int saved, int n) {
+        if (saved != n) {
+            throw new IllegalStateException("saved optimizer state of '" + name + "' has " + saved
+                    + " values, the parameter has " + n);
+        }
     }
 
     private static boolean signBit(float x) {

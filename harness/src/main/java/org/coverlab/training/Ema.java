@@ -2,6 +2,7 @@ package org.coverlab.training;
 
 import org.coverlab.model.io.TensorEntry;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,10 +43,20 @@ public final class Ema {
     }
 
     public void update(int index, String name, float[] weights) {
-        float[] s = shadow.computeIfAbsent(index, k -> weights.clone());
+        update(index, name, FloatBuffer.wrap(weights));
+    }
+
+    /** The same reading the weights through a buffer (in training, a view of libtorch's parameter memory). */
+    public void update(int index, String name, FloatBuffer weights) {
+        float[] s = shadow.get(index);
+        if (s == null) {
+            s = new float[weights.limit()];
+            weights.get(0, s);
+            shadow.put(index, s);
+        }
         names.put(index, name);
         for (int k = 0; k < s.length; k++) {
-            s[k] -= oneMinusDecay * (s[k] - weights[k]);      // s_param.sub_(one_minus_decay * (s_param - param))
+            s[k] -= oneMinusDecay * (s[k] - weights.get(k)); // s_param.sub_(one_minus_decay * (s_param - param))
         }
     }
 

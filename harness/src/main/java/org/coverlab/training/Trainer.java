@@ -13,7 +13,8 @@ import java.util.concurrent.Callable;
  * The training loop. First it runs micro-batches, each in its own NDManager (closed right after its backward pass,
  * so memory stays flat) with autograd adding every backward into the parameters' gradients; then, once
  * {@code gradientAccumulation} micro-batches are in (or the epoch ends), it averages and clips the gradient, steps
- * the optimizer at the schedule's learning rate for this update and moves the EMA; finally it tells its listeners.
+ * the optimizer at the schedule's learning rate for this update and moves the EMA, reading and writing libtorch's
+ * memory in place (no copy of a weight or gradient into Java); finally it tells its listeners.
  *
  * <p>A micro-batch's random draws come from a seed derived from (seed, update, micro-batch index), so resuming from
  * a {@link TrainingState} taken between updates replays exactly what an uninterrupted run does.
@@ -163,38 +164,22 @@ public final class Trainer {
         long step = state.step() + 1;
         double lr = schedule.at(state.step());
         float scale = 1f / microBatches;
-        double squares = 0;
-        for (int i = 0; i < params.size(); i++) {
-            for (float g : params.gradient(i, scale)) {
-                squares += (double) g * g;
+        double norm;
+        try (TrainedParams.Update gradients = params.beginUpdate(scale)) {
+            norm = gradients.norm();
+            if (!Double.isFinite(norm)) {
+                throw new NonFiniteLossException("the gradient norm is " + norm + " at update " + step + " (loss "
+                        + meanLoss + "); training stopped before that update, the weights are those after update "
+                        + state.step());
             }
-        }
-        double norm = Math.sqrt(squares);
-        if (!Double.isFinite(norm)) {
-            throw new NonFiniteLossException("the gradient norm is " + norm + " at update " + step + " (loss "
-                    + meanLoss + "); training stopped before that update, the weights are those after update "
-                    + state.step());
-        }
-        // torch.nn.utils.clip_grad_norm_: scale by max_norm / (norm + 1e-6) when that is below one
-        float clip = settings.maxGradNorm() > 0 ? (float) Math.min(1.0, settings.maxGradNorm() / (norm + 1e-6)) : 1f;
-        optimizer.beginStep(lr);
-        if (ema != null) {
-            ema.beginUpdate();
-        }
-        for (int i = 0; i < params.size(); i++) {
-            float[] g = params.gradient(i, scale);
-            if (clip != 1f) {
-                for (int k = 0; k < g.length; k++) {
-                    g[k] *= clip;
-                }
-            }
-            float[] p = params.values(i);
-            String name = params.get(i).name();
-            optimizer.update(i, name, p, g);
-            params.write(i, p);
+            // torch.nn.utils.clip_grad_norm_: scale by max_norm / (norm + 1e-6) when that is below one
+            float clip = settings.maxGradNorm() > 0
+                    ? (float) Math.min(1.0, settings.maxGradNorm() / (norm + 1e-6)) : 1f;
+            optimizer.beginStep(lr);
             if (ema != null) {
-                ema.update(i, name, p);
+                ema.beginUpdate();
             }
+            gradients.apply(optimizer, clip, ema);
         }
         params.zeroGradients();
         state = new TrainingState(step, epochEnd ? state.epoch() + 1 : state.epoch(), epochEnd ? 0 : positionAfter,
