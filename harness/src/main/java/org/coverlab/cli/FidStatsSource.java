@@ -63,6 +63,6 @@ final class FidStatsSource {
         String what = set.description();
         return StatisticsCache.get(cache, set, extractor, batch, (done, total) -> err.println(String.format(Locale.ROOT,
                 "coverlab: features %d/%d images of %s (%.1f images/s)", done, total, what,
-                done / Math.max(1e-9, (System.nanoTime() - t0) / 1e9))), () -> { });
+                done / Math.max(1e-9, (System.nanoTime() - t0) / 1e9))), line -> err.println("coverlab: " + line), () -> { });
     }
 }

@@ -2,14 +2,17 @@ package org.coverlab.metrics;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.coverlab.model.features.FeatureExtractor;
 import org.coverlab.util.AtomicFiles;
+import org.coverlab.util.GenerationLock;
 
 /**
  * Statistics of an image set under an extractor, computed once and cached by content: the file is named by the
@@ -38,17 +41,31 @@ public final class StatisticsCache {
 
     /** The cached statistics when present, else computes and caches them in {@code dir}. */
     public static ActivationStatistics get(Path dir, ImageSet images, FeatureExtractor extractor, ProgressListener progress,
-                                           Runnable checkCancelled) throws IOException {
-        return get(dir, images, extractor, extractor.batchSize(), progress, checkCancelled);
+                                           Consumer<String> say, Runnable checkCancelled) throws IOException {
+        return get(dir, images, extractor, extractor.batchSize(), progress, say, checkCancelled);
     }
 
+    /**
+     * As above with the extractor batch given. Processes asking together (the members of a study) compute the entry
+     * once: the first computes under an OS lock beside the file ({@link GenerationLock}), the others wait ({@code say}
+     * names the holder once) and then read the same file.
+     */
     public static ActivationStatistics get(Path dir, ImageSet images, FeatureExtractor extractor, int batch,
-                                           ProgressListener progress, Runnable checkCancelled) throws IOException {
+                                           ProgressListener progress, Consumer<String> say, Runnable checkCancelled)
+            throws IOException {
         Path file = dir.resolve(fileName(images, extractor));
         if (Files.isRegularFile(file)) {
             return ActivationStatistics.read(file, extractor.dims());
         }
-        return compute(file, images, extractor, batch, progress, checkCancelled);
+        try (GenerationLock lock = GenerationLock.acquire(file, new GenerationLock.Waiting(say, checkCancelled))) {
+            if (Files.isRegularFile(file)) {
+                return ActivationStatistics.read(file, extractor.dims());
+            }
+            return compute(file, images, extractor, batch, progress, checkCancelled);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for " + file);
+        }
     }
 
     /** Computes statistics into {@code out} (resumable through {@code .out.partial/}). */

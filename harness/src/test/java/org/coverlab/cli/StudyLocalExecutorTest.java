@@ -185,4 +185,35 @@ class StudyLocalExecutorTest {
         assertEquals(ExitCodes.OK, coverlab("study", "status", dir.id()));
         assertTrue(printed().contains("2 killed; cancelled"), printed());
     }
+
+    @Test
+    void membersStartingTogetherGenerateTheSyntheticSetOnceAndReadTheSameBytes() throws Exception {
+        Files.writeString(cwd.resolve("data.yaml"), """
+                name: data-member
+                dataset: {source: synthetic, path: covers, images: 40}
+                train: {epochs: 0}
+                sample: {every: end}
+                eval: {metrics: []}
+                """);
+        // prepare_data alone: it applies because the synthetic set backs the spec's sampling, which is not run here
+        Files.writeString(cwd.resolve("study.yaml"), "name: shared-data\nspecs: [data.yaml]\nstages: [prepare_data]\n"
+                + "sweep:\n  seeds: [1, 2]\nexecutor:\n  parallel: 2\n");
+
+        assertEquals(ExitCodes.OK, coverlab("study", "run", "study.yaml"), printed());
+
+        StudyRecord record = study().read();
+        List<String> generatedBy = new ArrayList<>();
+        List<String> csvHashes = new ArrayList<>();
+        for (StudyMember m : record.members()) {
+            if (Files.readString(run(m).log()).contains("generating the synthetic cover set into")) {
+                generatedBy.add(m.runId());
+            }
+            csvHashes.add(RunJson.mapper().readTree(run(m).path().resolve("data/dataset.json").toFile()).get("csvSha256").asText());
+        }
+        assertEquals(1, generatedBy.size(), "one member generated the set: " + generatedBy);
+        assertEquals(1, csvHashes.stream().distinct().count(), "both read the same CSV bytes: " + csvHashes);
+        try (Stream<Path> siblings = Files.list(cwd)) {
+            assertEquals(List.of(), siblings.filter(p -> p.getFileName().toString().contains(".partial-")).toList());
+        }
+    }
 }

@@ -231,7 +231,7 @@ public final class EvaluateProbe implements TrainingProbe {
         }
         try (Progress progress = ctx.progress("reference statistics", images.size(), 0)) {
             return StatisticsCache.get(cache, images, extractor, (done, total) -> progress.update(done, ""),
-                    ctx::checkCancelled);
+                    line -> ctx.log().info(line), ctx::checkCancelled);
         }
     }
 
