@@ -87,7 +87,7 @@ public final class StudyResumeCommand implements Callable<Integer> {
                 + (active > 0 ? " (" + active + " left with the scheduler)" : ""));
         dir.log(ctx.clock().instant() + " resume: " + again.size() + " member(s)");
         int code = executor.submit(sctx, again);
-        StudyStatusCommand.writeSummary(sctx, executor);
+        StudyStatusCommand.writeSummary(ctx, sctx, executor);
         return code;
     }
 }

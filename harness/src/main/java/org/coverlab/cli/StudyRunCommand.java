@@ -171,7 +171,8 @@ public final class StudyRunCommand implements Callable<Integer> {
         studyWide.addAll(overrides);
         StudyDir dir = StudyCreation.create(studies, session, new StudyCreation.Draft(study.spec().name(),
                 study.spec().description(), path, Files.readString(path), runsRoot, settings, studyWide, stages,
-                VersionProvider.harnessVersion(), null), planned, ctx.clock());
+                VersionProvider.harnessVersion(), StudyTracking.mlflowParent(ctx, planned, study.spec().description())),
+                planned, ctx.clock());
         StudyRecord record = dir.read();
         ctx.err().println("coverlab: study " + dir.id() + " '" + record.name() + "' created in " + dir.path() + " with "
                 + record.members().size() + " member run(s) in " + runsRoot + ": "
@@ -180,7 +181,7 @@ public final class StudyRunCommand implements Callable<Integer> {
                 + settings.kind().key());
         StudyContext sctx = StudyCommand.context(ctx, dir, record, settings);
         int code = executor.submit(sctx, record.members());
-        StudyStatusCommand.writeSummary(sctx, executor);
+        StudyStatusCommand.writeSummary(ctx, sctx, executor);
         return code;
     }
 

@@ -49,7 +49,7 @@ public final class StudyStatusCommand implements Callable<Integer> {
             ctx.err().println("coverlab: warning: " + e.getMessage() + "; the scheduler's columns are empty");
         }
         StudyContext sctx = StudyCommand.context(ctx, dir, record, record.executor());
-        List<StudyStatus.Row> rows = writeSummary(sctx, executor);
+        List<StudyStatus.Row> rows = writeSummary(ctx, sctx, executor);
         ctx.out().println("study " + record.id() + " '" + record.name() + "' (" + record.executor().kind().key()
                 + " executor, runs in " + record.runsDir() + "): " + StudyStatus.counts(rows)
                 + (dir.isCancelled() ? "; cancelled" : ""));
@@ -59,11 +59,16 @@ public final class StudyStatusCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** The study's rows with the executor's view (none when it is not in this build), also written to summary.csv. */
-    static List<StudyStatus.Row> writeSummary(StudyContext sctx, StudyExecutor executor) throws IOException, InterruptedException {
+    /**
+     * The study's rows with the executor's view (none when it is not in this build), also written to summary.csv and
+     * sent to the study's MLflow parent run.
+     */
+    static List<StudyStatus.Row> writeSummary(CliContext ctx, StudyContext sctx, StudyExecutor executor)
+            throws IOException, InterruptedException {
         Map<String, SchedulerState> scheduler = executor == null ? Map.of() : executor.query(sctx, sctx.record().members());
         List<StudyStatus.Row> rows = StudyStatus.rows(sctx.record(), scheduler);
         AtomicFiles.writeString(sctx.dir().summaryCsv(), StudyStatus.csv(rows));
+        StudyTracking.summary(ctx, sctx, rows);
         return rows;
     }
 }

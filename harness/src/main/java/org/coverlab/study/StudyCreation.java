@@ -32,7 +32,16 @@ public final class StudyCreation {
     /** What the study is, before it has an id. */
     public record Draft(String name, String description, Path source, String studyText, Path runsDir,
                         StudySpec.Executor executor, List<String> studyWideSet, List<String> stages,
-                        String harnessVersion, String mlflowParentRunId) {}
+                        String harnessVersion, ParentRun mlflowParent) {}
+
+    /**
+     * Makes the study's parent run in a tracker once the study has its id, before the members (which record it);
+     * returns its id, or null when there is none (the tracker is not used, or could not be reached: then said why).
+     */
+    @FunctionalInterface
+    public interface ParentRun {
+        String create(String studyId, String studyName);
+    }
 
     private StudyCreation() {}
 
@@ -42,20 +51,21 @@ public final class StudyCreation {
         List<RunDir> created = new ArrayList<>();
         try {
             AtomicFiles.writeString(dir.studyFile(), draft.studyText());
+            String parent = draft.mlflowParent() == null ? null : draft.mlflowParent().create(dir.id(), draft.name());
             List<StudyMember> recorded = new ArrayList<>();
             for (Planned p : members) {
                 var spec = p.prepared().spec();
                 RunInfo runDraft = new RunInfo(null, spec.name(), null, p.specFile(), SpecHash.sha256(spec),
                         draft.stages(), spec.tracking().backends().stream().map(TrackingSpec.Backend::key).toList(),
                         p.overrides(), draft.harnessVersion())
-                        .withStudy(new RunInfo.Study(dir.id(), draft.name(), spec.name(), draft.mlflowParentRunId()));
+                        .withStudy(new RunInfo.Study(dir.id(), draft.name(), spec.name(), parent));
                 RunDir run = session.create(p.prepared(), runDraft);
                 created.add(run);
                 recorded.add(new StudyMember(recorded.size(), run.id(), spec.name(), p.specFile(), p.overrides()));
             }
             dir.write(new StudyRecord(dir.id(), draft.name(), draft.description(), clock.instant().toString(),
                     draft.source().toString(), draft.runsDir().toString(), draft.executor(), draft.studyWideSet(),
-                    draft.stages(), recorded, draft.mlflowParentRunId()));
+                    draft.stages(), recorded, parent));
             Files.createDirectories(dir.path().resolve("members"));
             AtomicFiles.fsyncDirectory(dir.path());
             return dir;
