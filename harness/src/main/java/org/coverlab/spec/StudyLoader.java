@@ -28,6 +28,8 @@ import org.coverlab.spec.YamlNode.ScalarNode;
  */
 public final class StudyLoader {
 
+    private static final List<String> SWEEP_KEYS = List.of("grid", "seeds");
+
     private StudyLoader() {}
 
     public static StudyFile load(Path file) throws SpecException {
@@ -87,12 +89,14 @@ public final class StudyLoader {
     private static MapNode withoutGrid(MapNode root, Map<String, List<String>> grid, Map<String, Integer> lines,
                                        List<SpecIssue> issues) {
         Entry sweep = root.entries().get("sweep");
-        if (sweep == null || !(sweep.value() instanceof MapNode sweepMap) || !sweepMap.entries().containsKey("grid")) {
+        if (sweep == null || !(sweep.value() instanceof MapNode sweepMap)) {
             return root;
         }
         Entry gridEntry = sweepMap.entries().get("grid");
-        YamlNode node = gridEntry.value();
-        if (node instanceof MapNode gridMap) {
+        YamlNode node = gridEntry == null ? null : gridEntry.value();
+        if (node == null) {
+            // no grid: nothing to take out
+        } else if (node instanceof MapNode gridMap) {
             for (var e : gridMap.entries().entrySet()) {
                 String key = e.getKey();
                 int line = e.getValue().keyOrigin().line();
@@ -119,6 +123,16 @@ public final class StudyLoader {
         }
         Map<String, Entry> sweepKeys = new LinkedHashMap<>(sweepMap.entries());
         sweepKeys.remove("grid");
+        // grid is not a record key, so the binder's did-you-mean would not offer it: check sweep's keys here
+        for (var it = sweepKeys.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (!SWEEP_KEYS.contains(e.getKey())) {
+                issues.add(new SpecIssue(e.getValue().keyOrigin().file(), e.getValue().keyOrigin().line(), "sweep." + e.getKey(),
+                        "unknown key '" + e.getKey() + "'" + DidYouMean.suggest(e.getKey(), SWEEP_KEYS)
+                                .map(k -> "; did you mean '" + k + "'?").orElse("; expected one of: grid, seeds")));
+                it.remove();
+            }
+        }
         Map<String, Entry> top = new LinkedHashMap<>(root.entries());
         top.put("sweep", new Entry(sweep.keyOrigin(), new MapNode(sweepMap.origin(), sweepKeys)));
         return new MapNode(root.origin(), top);

@@ -10,9 +10,9 @@ import java.util.List;
  * {@link StudyLoader} reads it itself into {@link StudyFile#grid()}.
  */
 public record StudySpec(
-        @Doc("Study name: W&B group, MLflow parent run name, and the name 'coverlab report --study' selects") String name,
+        @Doc("Study name (required): W&B group, MLflow parent run name, and the name 'coverlab report --study' selects") String name,
         @Doc("What the study is for, shown by 'study status'") String description,
-        @Doc("Experiment spec files, relative to the study file's folder; each is a member (times the sweep)") List<String> specs,
+        @Doc("Experiment spec files (required, at least one), relative to the study file's folder; each is a member (times the sweep)") List<String> specs,
         @Doc("Overrides applied to every member before the sweep's, as --set does: \"key.path=value\"") List<String> set,
         @Doc("Run only these stages in every member (as run --stages), e.g. [test] for the harness demo loop; empty = each spec's pipeline") List<String> stages,
         @Doc("Sweep over spec keys: every member spec runs once per grid point and seed") Sweep sweep,

@@ -54,6 +54,7 @@ class StudyCommandTest {
                 stages: [test]
                 sweep:
                   seeds: [1, 2]
+                  grd: {}
                   grid:
                     train.learning_rat: [1e-5, 2e-5]
                     train.epochs: 3
@@ -65,10 +66,11 @@ class StudyCommandTest {
 
         String e = err();
         assertTrue(e.contains("study.yaml:2: specs[1]: spec file " + cwd.resolve("missing.yaml") + " does not exist"), e);
-        assertTrue(e.contains("study.yaml:7: sweep.grid.train.learning_rat: 'train.learning_rat' is not a spec key: unknown key"
+        assertTrue(e.contains("study.yaml:6: sweep.grd: unknown key 'grd'; did you mean 'grid'?"), e);
+        assertTrue(e.contains("study.yaml:8: sweep.grid.train.learning_rat: 'train.learning_rat' is not a spec key: unknown key"
                 + " 'learning_rat'; did you mean 'learning_rate'?"), e);
-        assertTrue(e.contains("study.yaml:8: sweep.grid.train.epochs: expected a non-empty list of values, got '3' (write [3] for one value)"), e);
-        assertTrue(e.contains("study.yaml:9: exectuor: unknown key 'exectuor'; did you mean 'executor'?"), e);
+        assertTrue(e.contains("study.yaml:9: sweep.grid.train.epochs: expected a non-empty list of values, got '3' (write [3] for one value)"), e);
+        assertTrue(e.contains("study.yaml:10: exectuor: unknown key 'exectuor'; did you mean 'executor'?"), e);
         assertNothingCreated();
     }
 
