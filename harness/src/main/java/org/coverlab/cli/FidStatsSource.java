@@ -56,13 +56,13 @@ final class FidStatsSource {
             set = set.first(images);
         }
         Path cache = Extractors.statisticsCache();
-        Path cached = cache.resolve(StatisticsCache.fileName(set, extractor));
+        Path cached = StatisticsCache.file(cache, set, extractor);
         err.println("coverlab: " + set.description() + ": " + set.size() + " images"
                 + (Files.isRegularFile(cached) ? ", statistics cached in " + cached : "; computing statistics into " + cached));
         long t0 = System.nanoTime();
         String what = set.description();
         return StatisticsCache.get(cache, set, extractor, batch, (done, total) -> err.println(String.format(Locale.ROOT,
                 "coverlab: features %d/%d images of %s (%.1f images/s)", done, total, what,
-                done / Math.max(1e-9, (System.nanoTime() - t0) / 1e9))), line -> err.println("coverlab: " + line), () -> { });
+                done / Math.max(1e-9, (System.nanoTime() - t0) / 1e9))), () -> { });
     }
 }

@@ -80,8 +80,7 @@ public final class StatisticsCacheWorker {
             public void close() {
             }
         };
-        ActivationStatistics stats = StatisticsCache.get(cache, images, slow, (done, total) -> { },
-                line -> System.out.println("waiting: " + line), () -> { });
+        ActivationStatistics stats = StatisticsCache.get(cache, images, slow, (done, total) -> { }, () -> { });
         Files.writeString(out, java.util.Arrays.toString(stats.mu()));
     }
 }

@@ -118,11 +118,11 @@ public final class MlflowSink implements RemoteSink {
                     .addTags(tag("mlflow.source.type", "LOCAL"));
             studyTags(runDir).forEach((k, v) -> create.addTags(tag(k, v)));
             found = api.createRun(create.build());
-            LOG.info("mlflow: created run {} in experiment '{}' for coverlab run {}", found.getRunId(),
-                    endpoint.experiment(), runId);
+            LOG.info("mlflow: created run {} in experiment '{}' (id {}) for coverlab run {}", found.getRunId(),
+                    endpoint.experiment(), experimentId, runId);
         } else {
-            LOG.info("mlflow: continuing run {} in experiment '{}' for coverlab run {}", found.getRunId(),
-                    endpoint.experiment(), runId);
+            LOG.info("mlflow: continuing run {} in experiment '{}' (id {}) for coverlab run {}", found.getRunId(),
+                    endpoint.experiment(), experimentId, runId);
         }
         this.run = found;
         this.batch = new LogBatchBuffer((m, p, t) -> api.logBatch(run.getRunId(), m, p, t));
