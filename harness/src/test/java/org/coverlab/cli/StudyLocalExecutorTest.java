@@ -60,9 +60,20 @@ class StudyLocalExecutorTest {
         out.reset();
         err.reset();
         CliContext ctx = new CliContext(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), System.getenv(), cwd, false, Pipeline.standard(),
+                new PrintStream(err, true, StandardCharsets.UTF_8), env(), cwd, false, Pipeline.standard(),
                 RemoteTrackers.NONE, Clock.systemUTC(), false);
         return CoverlabCommand.execute(ctx, args);
+    }
+
+    /**
+     * This process's environment with the demo's pace: a member stopped before its first checkpoint has not fixed
+     * its step count yet, so a resume must ask for the same one.
+     */
+    private static java.util.Map<String, String> env() {
+        java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        env.put("COVERLAB_TEST_STEPS", Integer.toString(STEPS));
+        env.put("COVERLAB_TEST_STEP_MILLIS", "20");
+        return env;
     }
 
     private String printed() {
