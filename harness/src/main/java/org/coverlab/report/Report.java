@@ -228,6 +228,10 @@ public final class Report {
         if (r.status() == RunStatus.RUNNING) {
             return "This run is still running" + where + "." + shown;
         }
+        if (r.status() == RunStatus.PENDING) {
+            return "This run has not started yet (a study member waiting for its executor). Start it with: coverlab run --resume "
+                    + r.id();
+        }
         if (r.status() == RunStatus.FAILED) {
             return "This run failed" + where + ": " + (r.state() == null ? "" : r.state().error()) + "." + shown
                     + " Resume it with: coverlab run --resume " + r.id();

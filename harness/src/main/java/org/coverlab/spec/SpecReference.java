@@ -80,14 +80,45 @@ public final class SpecReference {
 
                 """);
         List<String> sections = new ArrayList<>();
-        collect(SpecType.of(ExperimentSpec.class), ExperimentSpec.DEFAULT, "", sections);
+        collect(SpecType.of(ExperimentSpec.class), ExperimentSpec.DEFAULT, "", "## ", "Top level", sections);
         md.append(String.join("\n", sections));
+        md.append("""
+
+                # Study file reference
+
+                A study (`coverlab study run STUDY.yaml`, see `experiments/study.yaml`) is read as strictly as a spec:
+                unknown keys with a did-you-mean, types, ranges and enum values, every problem at once as
+                `file:line: key.path: what was expected`, exit 2 and nothing created. Its members are the `specs`
+                (relative to the study file), each run once per point of the sweep: every member is an ordinary run
+                of its spec with the overrides `set` (then `--set` of the command), the grid point and `seed=N`.
+                The member specs are loaded and planned exactly as `coverlab run` would before anything is created;
+                one failing member refuses the whole study. More than 20 members need `--yes`.
+
+                `sweep.grid` maps spec key paths to lists of values, e.g.
+
+                ```yaml
+                sweep:
+                  grid:
+                    train.learning_rate: [5e-6, 1e-5]
+                    train.components: [[unet], [text_encoder]]
+                  seeds: [1, 2, 3]
+                ```
+
+                is 2 x 2 x 3 = 12 members per spec (grid keys in file order, seeds innermost). A grid key must be a
+                spec key (the did-you-mean names the likely one); a value is YAML as `--set` takes it; a key needs a
+                list, even of one value.
+
+                """);
+        List<String> study = new ArrayList<>();
+        collect(SpecType.of(StudySpec.class), StudySpec.DEFAULT, "", "## Study: ", "top level", study);
+        md.append(String.join("\n", study));
         return md.toString();
     }
 
-    private static void collect(Section section, Record defaults, String path, List<String> out) {
+    private static void collect(Section section, Record defaults, String path, String heading, String topName,
+                                List<String> out) {
         StringBuilder md = new StringBuilder();
-        md.append("## ").append(path.isEmpty() ? "Top level" : "`" + path + "`").append("\n\n");
+        md.append(heading).append(path.isEmpty() ? topName : "`" + path + "`").append("\n\n");
         md.append("| Key | Type | Default | Description |\n|---|---|---|---|\n");
         List<Runnable> nested = new ArrayList<>();
         for (Key key : section.keys()) {
@@ -99,7 +130,7 @@ public final class SpecReference {
                 Record childDefault = value != null ? (Record) value : SpecBinder.defaultOf(child);
                 defaultText = "see below";
                 doc = (doc.isEmpty() ? "" : doc + "; ") + "keys: " + child.keyNames().stream().map(k -> "`" + k + "`").collect(Collectors.joining(", "));
-                nested.add(() -> collect(child, childDefault, keyPath, out));
+                nested.add(() -> collect(child, childDefault, keyPath, heading, topName, out));
             } else {
                 defaultText = value == null ? "(required)" : "`" + cell(inline(key.type(), value)) + "`";
             }

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.coverlab.spec.TrackingSpec;
 import org.coverlab.run.JournalEntry;
 import org.coverlab.track.RemoteSink;
+import org.coverlab.run.RunDir;
 import org.coverlab.run.RunEvent;
 import org.coverlab.track.RunSource;
 import org.mlflow.api.proto.Service.CreateRun;
@@ -106,7 +107,7 @@ public final class MlflowSink implements RemoteSink {
         String experimentId = experimentId(endpoint.experiment());
         RunInfo found = existingRun(experimentId, runId);
         if (found == null) {
-            found = api.createRun(CreateRun.newBuilder()
+            CreateRun.Builder create = CreateRun.newBuilder()
                     .setExperimentId(experimentId)
                     .setRunName(runName)
                     .setStartTime(System.currentTimeMillis())
@@ -114,8 +115,9 @@ public final class MlflowSink implements RemoteSink {
                     .addTags(tag(RUN_ID_TAG, runId))
                     .addTags(tag("mlflow.user", source.user()))
                     .addTags(tag("mlflow.source.name", MlflowNames.tagValue(source.commandLine())))
-                    .addTags(tag("mlflow.source.type", "LOCAL"))
-                    .build());
+                    .addTags(tag("mlflow.source.type", "LOCAL"));
+            studyTags(runDir).forEach((k, v) -> create.addTags(tag(k, v)));
+            found = api.createRun(create.build());
             LOG.info("mlflow: created run {} in experiment '{}' (id {}) for coverlab run {}", found.getRunId(),
                     endpoint.experiment(), experimentId, runId);
         } else {
@@ -128,6 +130,12 @@ public final class MlflowSink implements RemoteSink {
     }
 
     private String experimentId(String name) throws SinkException {
+        return experimentId(api, failures, endpoint, name);
+    }
+
+    /** The id of experiment {@code name}, created when missing (another process may create it at the same moment). */
+    static String experimentId(MlflowTrackingApi api, MlflowFailures failures, MlflowEndpoint endpoint, String name)
+            throws SinkException {
         Optional<Experiment> experiment = api.experimentByName(name);
         if (experiment.isEmpty()) {
             try {
@@ -437,7 +445,31 @@ public final class MlflowSink implements RemoteSink {
         batch.add(tag(key, MlflowNames.tagValue(value)));
     }
 
-    private static RunTag tag(String key, String value) {
+    /**
+     * A study member's tags: the study's id and name, and {@code mlflow.parentRunId} (the study's parent run, which
+     * MLflow's UI nests the member under) when the study created one.
+     */
+    private static Map<String, String> studyTags(Path runDir) {
+        Map<String, String> tags = new java.util.LinkedHashMap<>();
+        try {
+            if (runDir == null || !Files.isRegularFile(runDir.resolve("run.json"))) {
+                return tags;
+            }
+            org.coverlab.run.RunInfo.Study study = new RunDir(runDir.getFileName().toString(), runDir).readInfo().study();
+            if (study != null) {
+                tags.put(MlflowStudyRun.STUDY_ID_TAG, study.id());
+                tags.put(MlflowStudyRun.STUDY_TAG, study.name());
+                if (study.mlflowParentRunId() != null) {
+                    tags.put(MlflowStudyRun.PARENT_TAG, study.mlflowParentRunId());
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("mlflow: cannot read the study of {}: {}", runDir, e.getMessage());
+        }
+        return tags;
+    }
+
+    static RunTag tag(String key, String value) {
         return RunTag.newBuilder().setKey(key).setValue(value).build();
     }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,7 +26,9 @@ import org.coverlab.spec.TrackingSpec;
 import org.coverlab.run.JournalEntry;
 import org.coverlab.track.Redactor;
 import org.coverlab.track.RemoteSink;
+import org.coverlab.run.RunDir;
 import org.coverlab.run.RunEvent;
+import org.coverlab.run.RunInfo;
 import org.coverlab.track.RunSource;
 import org.coverlab.track.SinkCursorStore;
 import org.slf4j.Logger;
@@ -59,6 +62,9 @@ public final class WandbSink implements RemoteSink {
     static final String SPEC_FILE = "spec.yaml";
 
     private final WandbSettings settings;
+    /** W&B group and job type of the open run (the study's, unless the environment names them). */
+    private String group = "";
+    private String jobType = "";
     private final WandbApi api;
     private final WandbArtifacts artifacts;
     private final WandbRunFiles runFiles;
@@ -135,6 +141,7 @@ public final class WandbSink implements RemoteSink {
         try {
             runDir = dir;
             storageId = null;
+            studyGroup(dir);
             run = settings.runNameFor(runId);
             entity = settings.entity().isBlank() ? defaultEntity() : settings.entity();
             project = settings.project();
@@ -301,6 +308,27 @@ public final class WandbSink implements RemoteSink {
         return true;
     }
 
+    /**
+     * A study member's W&B group is the study's name and its job type the member's spec name (as W&B groups the
+     * runs of one experiment); WANDB_RUN_GROUP and WANDB_JOB_TYPE still win, and a run of its own has neither.
+     */
+    private void studyGroup(Path dir) {
+        group = settings.group();
+        jobType = settings.jobType();
+        RunInfo.Study study = null;
+        try {
+            if (Files.isRegularFile(dir.resolve("run.json"))) {
+                study = new RunDir(dir.getFileName().toString(), dir).readInfo().study();
+            }
+        } catch (IOException e) {
+            LOG.warn("wandb: cannot read the study of {}: {}", dir, e.getMessage());
+        }
+        if (study != null) {
+            group = group.isBlank() ? study.name() : group;
+            jobType = jobType.isBlank() ? study.member() : jobType;
+        }
+    }
+
     private void upsertRun(String configOrNull, String displayNameOrNull) throws SinkException {
         ObjectNode variables = json.createObjectNode();
         if (storageId != null && !storageId.isBlank()) {
@@ -314,8 +342,8 @@ public final class WandbSink implements RemoteSink {
             variables.put("displayName", displayName);
         }
         putIfSet(variables, "notes", settings.notes());
-        putIfSet(variables, "groupName", settings.group());
-        putIfSet(variables, "jobType", settings.jobType());
+        putIfSet(variables, "groupName", group);
+        putIfSet(variables, "jobType", jobType);
         if (!settings.tags().isEmpty()) {
             ArrayNode tags = variables.putArray("tags");
             settings.tags().forEach(tags::add);

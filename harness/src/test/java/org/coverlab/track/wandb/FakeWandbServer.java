@@ -49,6 +49,9 @@ public final class FakeWandbServer extends Dispatcher {
         final Map<String, byte[]> files = new ConcurrentSkipListMap<>();
         public final Set<String> uploaded = new ConcurrentSkipListSet<>();
         public volatile boolean complete;
+        /** The run's W&B group and job type as last upserted, or null. */
+        public volatile String group;
+        public volatile String jobType;
         public volatile Integer exitCode;
         volatile String displayName;
 
@@ -261,6 +264,12 @@ public final class FakeWandbServer extends Dispatcher {
             }
             if (variables.has("displayName")) {
                 run.displayName = variables.path("displayName").asText();
+            }
+            if (variables.has("groupName")) {
+                run.group = variables.path("groupName").asText();
+            }
+            if (variables.has("jobType")) {
+                run.jobType = variables.path("jobType").asText();
             }
             ObjectNode bucket = data.putObject("upsertBucket").putObject("bucket");
             bucket.put("id", "storage-" + variables.path("name").asText());
