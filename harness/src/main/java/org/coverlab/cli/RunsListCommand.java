@@ -12,6 +12,7 @@ import org.coverlab.run.RunJson;
 import org.coverlab.run.RunOverview;
 import org.coverlab.run.RunStore;
 import org.coverlab.run.RunEvent;
+import org.coverlab.util.TextTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -78,7 +79,7 @@ public final class RunsListCommand implements Callable<Integer> {
                     shortTime(o.info().createdAt()),
                     o.lastMetrics().map(RunsListCommand::metrics).orElse("-")});
         }
-        Table.print(out, rows);
+        TextTable.print(out, rows);
         if (anyStale) {
             ctx.err().println("* its process is gone without recording an end (kill -9 or crash); resume with: coverlab run --resume ID");
         }
@@ -89,14 +90,7 @@ public final class RunsListCommand implements Callable<Integer> {
         if (!(r.event() instanceof RunEvent.Metrics m)) {
             return "-";
         }
-        StringBuilder b = new StringBuilder();
-        for (Map.Entry<String, Double> e : m.values().entrySet()) {
-            if (b.length() > 0) {
-                b.append(' ');
-            }
-            b.append(e.getKey()).append('=').append(Table.number(e.getValue()));
-        }
-        return b.toString();
+        return TextTable.metrics(m.values());
     }
 
     static String shortTime(String iso) {

@@ -20,6 +20,7 @@ import org.coverlab.run.RunReader;
 import org.coverlab.run.RunState;
 import org.coverlab.run.RunStatus;
 import org.coverlab.run.UnknownRunException;
+import org.coverlab.util.TextTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -109,7 +110,7 @@ public final class RunsShowCommand implements Callable<Integer> {
         if (o.effectiveStatus() != RunStatus.FINISHED && !RunLock.isHeld(dir.lockFile())) {
             rows.add(row("resume", "coverlab run --resume " + dir.id()));
         }
-        Table.print(out, rows);
+        TextTable.print(out, rows);
         return ExitCodes.OK;
     }
 
@@ -131,7 +132,7 @@ public final class RunsShowCommand implements Callable<Integer> {
     /** Every Summary event's values merged (later ones win), as key=value pairs sorted by key. */
     private static String summary(Map<String, Object> values) {
         return values.entrySet().stream()
-                .map(e -> e.getKey() + "=" + (e.getValue() instanceof Number n ? Table.number(n.doubleValue()) : e.getValue()))
+                .map(e -> e.getKey() + "=" + (e.getValue() instanceof Number n ? TextTable.number(n.doubleValue()) : e.getValue()))
                 .collect(Collectors.joining(" "));
     }
 

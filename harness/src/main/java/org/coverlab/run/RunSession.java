@@ -90,7 +90,18 @@ public final class RunSession {
     }
 
     /**
-     * Continues run {@code id} from its latest checkpoint; empty when it had already finished (nothing is done).
+     * Records the run's provenance in a new run folder left {@link RunStatus#PENDING}: the run exists with its id and
+     * resolved spec and is not started; {@link #resume} (i.e. {@code coverlab run --resume ID}) starts it from the
+     * beginning, in this process or another. Study members are created this way before submission.
+     */
+    public RunDir create(Prepared prepared, RunInfo draft) throws IOException {
+        RunProvenance provenance = RunProvenance.of(weights.resolve(prepared.spec()), options.cwd());
+        return store.createPending(SpecWriter.toYaml(prepared.spec()), draft.withProvenance(provenance));
+    }
+
+    /**
+     * Continues run {@code id} from its latest checkpoint, or starts it when it is still pending; empty when it had
+     * already finished (nothing is done).
      *
      * @throws UnknownRunException     no run has that id
      * @throws RunLockedException      another process drives it
@@ -120,7 +131,8 @@ public final class RunSession {
             List<Stage> plan = planner.plan(spec, info.stages());
             RemoteTracking tracking = remote.forSpec(spec);
             handedOver = true;
-            return Optional.of(drive(new ActiveRun(dir, lock), info, spec, plan, tracking, true));
+            boolean neverStarted = state != null && state.status() == RunStatus.PENDING;
+            return Optional.of(drive(new ActiveRun(dir, lock), info, spec, plan, tracking, !neverStarted));
         } finally {
             if (!handedOver) {
                 lock.close();

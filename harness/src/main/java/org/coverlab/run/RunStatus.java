@@ -5,6 +5,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 /** Lifecycle of a run as recorded in state.json. */
 public enum RunStatus {
+    /** Created with its id and resolved spec but never started (a study member waiting for its executor);
+     * {@code coverlab run --resume ID} starts it. */
+    PENDING,
     /** A process is (or was, until it died without a trace) driving the run. */
     RUNNING,
     /** Every stage completed. */

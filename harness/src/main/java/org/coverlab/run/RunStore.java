@@ -48,6 +48,21 @@ public final class RunStore {
      * failure the half-made folder is removed. {@code draft}'s id and createdAt are replaced.
      */
     public ActiveRun create(String specYaml, RunInfo draft) throws IOException {
+        return create(specYaml, draft, RunStatus.RUNNING);
+    }
+
+    /**
+     * Creates a run folder as {@link #create} does but leaves the run {@link RunStatus#PENDING} and unlocked: it exists
+     * with its id and resolved spec, and {@code coverlab run --resume ID} (any process, any host sharing the folder)
+     * starts it. Study members are made this way before they are handed to an executor.
+     */
+    public RunDir createPending(String specYaml, RunInfo draft) throws IOException {
+        ActiveRun run = create(specYaml, draft, RunStatus.PENDING);
+        run.lock().close();
+        return run.dir();
+    }
+
+    private ActiveRun create(String specYaml, RunInfo draft, RunStatus initial) throws IOException {
         Files.createDirectories(root);
         String id = null;
         Path path = null;
@@ -73,10 +88,12 @@ public final class RunStore {
             AtomicFiles.writeString(dir.spec(), specYaml);
             String now = clock.instant().toString();
             RunInfo info = new RunInfo(id, draft.name(), now, draft.specSource(), draft.specSha256(), draft.stages(),
-                    draft.trackers(), draft.overrides(), draft.harnessVersion(), draft.provenance());
+                    draft.trackers(), draft.overrides(), draft.harnessVersion(), draft.provenance(), draft.study());
             dir.writeInfo(info);
             RunLock.Owner me = RunLock.Owner.current();
-            dir.writeState(new RunState(RunStatus.RUNNING, null, 0, 0, null, List.of(), 0, me.pid(), me.host(), now, now, null));
+            boolean pending = initial == RunStatus.PENDING;
+            dir.writeState(new RunState(initial, null, 0, 0, null, List.of(), 0, pending ? 0 : me.pid(),
+                    pending ? null : me.host(), now, now, null));
             AtomicFiles.fsyncDirectory(root);
             return new ActiveRun(dir, lock);
         } catch (IOException | RuntimeException e) {

@@ -162,7 +162,7 @@ public final class Runner {
             case FINISHED -> 0;
             case FAILED -> 1;
             case KILLED -> 130;
-            case RUNNING -> 1;
+            case RUNNING, PENDING -> 1;
         };
     }
 

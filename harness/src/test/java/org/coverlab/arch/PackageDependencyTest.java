@@ -40,9 +40,10 @@ class PackageDependencyTest {
             Map.entry("run", Set.of("spec", "util")),
             Map.entry("report", Set.of("run", "metrics", "spec", "util")),
             Map.entry("track", Set.of("run", "spec", "util")),
+            Map.entry("study", Set.of("run", "spec", "util")),
             Map.entry("bench", Set.of("training", "model", "diffusion", "data", "spec", "util")),
             Map.entry("stages", Set.of("run", "spec", "data", "model", "diffusion", "training", "metrics", "report", "util")),
-            Map.entry("cli", Set.of("stages", "track", "run", "spec", "data", "model", "diffusion", "training", "metrics",
+            Map.entry("cli", Set.of("stages", "track", "study", "run", "spec", "data", "model", "diffusion", "training", "metrics",
                     "report", "bench", "util")));
 
     @Test

@@ -1,16 +1,17 @@
-package org.coverlab.cli;
+package org.coverlab.util;
 
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /** Plain-text tables and numbers for command output. */
-final class Table {
+public final class TextTable {
 
-    private Table() {}
+    private TextTable() {}
 
     /** Left-aligned columns separated by two spaces; the last column is not padded. */
-    static void print(PrintStream out, List<String[]> rows) {
+    public static void print(PrintStream out, List<String[]> rows) {
         int cols = rows.get(0).length;
         int[] width = new int[cols];
         for (String[] r : rows) {
@@ -29,7 +30,7 @@ final class Table {
     }
 
     /** Four significant digits, plain notation where readable. */
-    static String number(double v) {
+    public static String number(double v) {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
             return Double.toString(v);
         }
@@ -39,5 +40,17 @@ final class Table {
         double a = Math.abs(v);
         return a >= 1e-3 && a < 1e6 ? String.format(Locale.ROOT, "%.4g", v).replaceAll("(\\.\\d*?)0+$", "$1").replaceAll("\\.$", "")
                 : String.format(Locale.ROOT, "%.3e", v);
+    }
+
+    /** Metric values as {@code name=value} pairs in their order, numbers as {@link #number}. */
+    public static String metrics(Map<String, Double> values) {
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<String, Double> e : values.entrySet()) {
+            if (b.length() > 0) {
+                b.append(' ');
+            }
+            b.append(e.getKey()).append('=').append(number(e.getValue()));
+        }
+        return b.toString();
     }
 }
