@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
                 PrecalcFidStatsCommand.class,
                 FidCommand.class,
                 ReportCommand.class,
+                StudyCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class,
         },

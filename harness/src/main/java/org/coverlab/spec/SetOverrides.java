@@ -64,13 +64,25 @@ final class SetOverrides {
 
     /** The type at the key path, or null (with an issue) when a key on the way does not exist. */
     private SpecType resolveKey(String keyPath) {
+        KeyAt at = keyAt(keyPath);
+        if (at.type() == null) {
+            issues.add(new SpecIssue(SpecIssue.SET_OVERRIDE, 0, at.issuePath(), at.problem()));
+        }
+        return at.type();
+    }
+
+    /**
+     * What a spec key path names: its type, or (type null) the problem with the path and the part of it to name, as
+     * an issue about the first bad key (did-you-mean included). Shared by --set and a study's sweep keys.
+     */
+    record KeyAt(SpecType type, String issuePath, String problem) {}
+
+    static KeyAt keyAt(String keyPath) {
         SpecType type = SpecType.of(ExperimentSpec.class);
         String walked = "";
         for (String part : keyPath.split("\\.", -1)) {
             if (!(type instanceof Section section)) {
-                issues.add(new SpecIssue(SpecIssue.SET_OVERRIDE, 0, keyPath,
-                        "'" + walked + "' is " + type.describe() + ", not a section with keys"));
-                return null;
+                return new KeyAt(null, keyPath, "'" + walked + "' is " + type.describe() + ", not a section with keys");
             }
             Key key = section.key(part).orElse(null);
             if (key == null) {
@@ -78,13 +90,12 @@ final class SetOverrides {
                         + DidYouMean.suggest(part, section.keyNames()).map(s -> "; did you mean '" + s + "'?")
                         .orElse("; expected one of: " + String.join(", ", section.keyNames()));
                 // Name the path up to the bad key, as file issues do (the rest of the path is meaningless).
-                issues.add(new SpecIssue(SpecIssue.SET_OVERRIDE, 0, KeyNames.join(walked, part), hint));
-                return null;
+                return new KeyAt(null, KeyNames.join(walked, part), hint);
             }
             type = key.type();
             walked = KeyNames.join(walked, part);
         }
-        return type;
+        return new KeyAt(type, keyPath, null);
     }
 
     private static YamlNode wrap(String[] parts, int i, YamlNode value, Origin origin) {

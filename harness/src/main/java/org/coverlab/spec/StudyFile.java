@@ -29,4 +29,44 @@ public record StudyFile(Path file, StudySpec spec, Map<String, List<String>> gri
         Path parent = file.getParent();
         return parent != null ? parent : Path.of("").toAbsolutePath();
     }
+
+    /**
+     * One member to be: a spec file and the overrides that make it (the study's {@code set}, then one grid point in
+     * the grid's key order, then {@code seed=N}).
+     *
+     * @param specIndex which entry of {@code specs} it comes from
+     */
+    public record Member(int specIndex, Path specFile, List<String> overrides) {}
+
+    /** Every member: each spec times each grid point times each seed, in that nesting order. */
+    public List<Member> members() {
+        List<List<String>> points = new java.util.ArrayList<>(List.of(List.of()));
+        for (Map.Entry<String, List<String>> key : grid.entrySet()) {
+            List<List<String>> next = new java.util.ArrayList<>();
+            for (List<String> point : points) {
+                for (String value : key.getValue()) {
+                    List<String> p = new java.util.ArrayList<>(point);
+                    p.add(key.getKey() + "=" + value);
+                    next.add(p);
+                }
+            }
+            points = next;
+        }
+        List<Member> out = new java.util.ArrayList<>();
+        for (int i = 0; i < spec.specs().size(); i++) {
+            Path specFile = folder().resolve(spec.specs().get(i)).normalize();
+            for (List<String> point : points) {
+                List<Long> seeds = spec.sweep().seeds().isEmpty() ? java.util.Collections.singletonList(null) : spec.sweep().seeds();
+                for (Long seed : seeds) {
+                    List<String> overrides = new java.util.ArrayList<>(spec.set());
+                    overrides.addAll(point);
+                    if (seed != null) {
+                        overrides.add("seed=" + seed);
+                    }
+                    out.add(new Member(i, specFile, overrides));
+                }
+            }
+        }
+        return out;
+    }
 }

@@ -33,7 +33,7 @@ public record StudySpec(
      * ({@code --set seed=N}).
      */
     public record Sweep(
-            @Doc("Repeat every member once per seed (sets the spec key 'seed'); empty = the spec's own seed") List<Long> seeds) {
+            @Doc("Repeat every member once per seed (sets the spec key 'seed'); empty = the spec's own seed") @Range(min = 0) List<Long> seeds) {
 
         public static final Sweep DEFAULT = new Sweep(List.of());
 

@@ -53,8 +53,10 @@ public final class StudyStatus {
             RunState st = o.state();
             String metrics = o.lastMetrics().filter(r -> r.event() instanceof RunEvent.Metrics)
                     .map(r -> TextTable.metrics(((RunEvent.Metrics) r.event()).values())).orElse("-");
+            // state.json moves at checkpoints; the journal's last metrics say where the run is between them
+            long step = Math.max(st == null ? 0 : st.step(), o.lastMetrics().map(r -> r.step()).orElse(0L));
             rows.add(new Row(m, overrides, o.effectiveStatus(), st == null || st.stage() == null ? "-" : st.stage(),
-                    st == null ? 0 : st.step(), metrics, s, st == null ? null : st.error()));
+                    step, metrics, s, st == null ? null : st.error()));
         }
         return rows;
     }
