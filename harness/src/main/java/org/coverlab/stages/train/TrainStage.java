@@ -156,6 +156,10 @@ public final class TrainStage implements Stage {
         private long lastUpdateNanos;
         private double trainSeconds;
         private double lastLoss = Double.NaN;
+        /** The last update this process made, and whether micro-batches of the next one have run since. */
+        private UpdateResult lastUpdate;
+        private boolean inWindow;
+        private long checkpointedStep = -1;
 
         Session(StageContext ctx, ExperimentSpec spec, TextToImagePipeline pipeline, ModelProvenance base, int examples,
                 NDManager manager, Device device) {
@@ -284,7 +288,19 @@ public final class TrainStage implements Stage {
         }
 
         @Override
-        public void onMicroBatch(Trainer tr, TrainingState state) {
+        public void onMicroBatch(Trainer tr, TrainingState state) throws IOException {
+            boolean boundary = !inWindow;
+            inWindow = true;
+            if (ctx.checkpointBeforeStop()) {
+                // SIGUSR1: the scheduler's time limit is near. A checkpoint exists only between updates, so a window
+                // already begun is finished first; then the requeued job resumes after the last update.
+                if (!boundary) {
+                    return;
+                }
+                if (lastUpdate != null && checkpointedStep != lastUpdate.step()) {
+                    checkpoint(state, lastUpdate, EnumSet.noneOf(ProbePoint.Kind.class));
+                }
+            }
             ctx.checkCancelled();
         }
 
@@ -317,6 +333,8 @@ public final class TrainStage implements Stage {
                     kinds.add(ProbePoint.Kind.END);
                 }
             }
+            lastUpdate = u;
+            inWindow = false;
             if (kinds.isEmpty()) {
                 return;
             }
@@ -337,6 +355,7 @@ public final class TrainStage implements Stage {
             s.put("point", kinds.stream().map(Enum::name).toList());
             s.put("base_folder", base.folder());
             s.put("components", components.stream().map(SpecEnum::key).toList());
+            checkpointedStep = u.step();
             ctx.checkpoint(state.epoch(), u.step(), s, dir -> {
                 for (TrainSpec.Component c : components) {
                     if (c == TrainSpec.Component.UNET) {
