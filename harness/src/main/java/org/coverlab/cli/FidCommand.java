@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.coverlab.metrics.ActivationStatistics;
-import org.coverlab.metrics.Extractors;
 import org.coverlab.metrics.FrechetDistance;
 import org.coverlab.metrics.MetricsException;
 import org.coverlab.model.features.FeatureExtractor;
@@ -50,17 +49,13 @@ public final class FidCommand implements Callable<Integer> {
             return fail(ctx, problem);
         }
         try (NDManager manager = NDManager.newBaseManager();
-             FeatureExtractor extractor = Extractors.open(options.extractorChoice(), options.inceptionWeights(ctx.cwd()),
-                     manager, line -> ctx.err().println("coverlab: " + line))) {
-            if (options.dims > 0 && options.dims != extractor.dims()) {
-                return fail(ctx, "--dims " + options.dims + ": " + extractor.name() + " gives " + extractor.dims()
-                        + "-dimensional features (only pool3's 2048 is provided for the Inception)");
+             FeatureExtractor extractor = options.openExtractor(ctx, manager)) {
+            String dimsProblem = options.dimsProblem(extractor);
+            if (dimsProblem != null) {
+                return fail(ctx, dimsProblem);
             }
-            int batch = options.batchSize > 0 ? options.batchSize : extractor.batchSize();
-            ActivationStatistics sa = FidStatsSource.statistics(ctx.cwd().resolve(a).normalize(), extractor, options.images,
-                    batch, options.seed, options.validationSplit, ctx.err());
-            ActivationStatistics sb = FidStatsSource.statistics(ctx.cwd().resolve(b).normalize(), extractor, options.images,
-                    batch, options.seed, options.validationSplit, ctx.err());
+            ActivationStatistics sa = options.statistics(ctx.cwd().resolve(a).normalize(), extractor, ctx);
+            ActivationStatistics sb = options.statistics(ctx.cwd().resolve(b).normalize(), extractor, ctx);
             double fid = FrechetDistance.of(sa, sb);
             String label = extractor.metricSuffix().isEmpty() ? "FID" : "fid" + extractor.metricSuffix();
             ctx.out().println(String.format(Locale.ROOT, "%s: %s", label, Double.toString(fid)));

@@ -1,6 +1,11 @@
 package org.coverlab.cli;
 
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
 import java.nio.file.Path;
+import org.coverlab.metrics.ActivationStatistics;
+import org.coverlab.metrics.Extractors;
+import org.coverlab.model.features.FeatureExtractor;
 import org.coverlab.spec.EvalSpec;
 import picocli.CommandLine.Option;
 
@@ -60,5 +65,26 @@ final class FidOptions {
             return "--validation-split must be between 0 and 1, got " + validationSplit;
         }
         return null;
+    }
+
+    /** The extractor these options choose, its progress lines on stderr. */
+    FeatureExtractor openExtractor(CliContext ctx, NDManager manager) throws IOException {
+        return Extractors.open(extractorChoice(), inceptionWeights(ctx.cwd()), manager,
+                line -> ctx.err().println("coverlab: " + line));
+    }
+
+    /** Why --dims does not fit the extractor, or null. */
+    String dimsProblem(FeatureExtractor extractor) {
+        if (dims > 0 && dims != extractor.dims()) {
+            return "--dims " + dims + ": " + extractor.name() + " gives " + extractor.dims()
+                    + "-dimensional features (only pool3's 2048 is provided for the Inception)";
+        }
+        return null;
+    }
+
+    /** Statistics of a .npz, image folder or dataset folder (already resolved), as these options select. */
+    ActivationStatistics statistics(Path input, FeatureExtractor extractor, CliContext ctx) throws IOException {
+        int batch = batchSize > 0 ? batchSize : extractor.batchSize();
+        return FidStatsSource.statistics(input, extractor, images, batch, seed, validationSplit, ctx.err());
     }
 }

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.coverlab.metrics.ActivationStatistics;
-import org.coverlab.metrics.Extractors;
 import org.coverlab.metrics.MetricsException;
 import org.coverlab.model.features.FeatureExtractor;
 import org.coverlab.model.nn.WeightLoadException;
@@ -59,15 +58,12 @@ public final class PrecalcFidStatsCommand implements Callable<Integer> {
             return fail(ctx, "--out " + out + ": the statistics file must end in .npz (numpy appends it otherwise)");
         }
         try (NDManager manager = NDManager.newBaseManager();
-             FeatureExtractor extractor = Extractors.open(options.extractorChoice(), options.inceptionWeights(ctx.cwd()),
-                     manager, line -> ctx.err().println("coverlab: " + line))) {
-            if (options.dims > 0 && options.dims != extractor.dims()) {
-                return fail(ctx, "--dims " + options.dims + ": " + extractor.name() + " gives " + extractor.dims()
-                        + "-dimensional features");
+             FeatureExtractor extractor = options.openExtractor(ctx, manager)) {
+            String dimsProblem = options.dimsProblem(extractor);
+            if (dimsProblem != null) {
+                return fail(ctx, dimsProblem);
             }
-            int batch = options.batchSize > 0 ? options.batchSize : extractor.batchSize();
-            ActivationStatistics stats = FidStatsSource.statistics(in, extractor, options.images, batch, options.seed,
-                    options.validationSplit, ctx.err());
+            ActivationStatistics stats = options.statistics(in, extractor, ctx);
             stats.write(target, true);
             ctx.out().println("wrote " + target + " (" + stats.count() + " images, " + stats.dims() + "-d features of "
                     + extractor.name() + ")");

@@ -110,13 +110,7 @@ public final class CoverFeatureNet implements FeatureExtractor {
     public float[][] features(List<BufferedImage> images) {
         return NoGrad.run(() -> {
             try (NDManager m = params.manager().newSubManager()) {
-                float[] flat = embed(input(m, images)).toFloatArray();
-                int d = config.dims();
-                float[][] out = new float[images.size()][d];
-                for (int i = 0; i < out.length; i++) {
-                    System.arraycopy(flat, i * d, out[i], 0, d);
-                }
-                return out;
+                return FeatureExtractor.rows(embed(input(m, images)).toFloatArray(), images.size(), config.dims());
             }
         });
     }

@@ -33,4 +33,13 @@ public interface FeatureExtractor extends AutoCloseable {
 
     @Override
     void close();
+
+    /** A network's flat (n, d) output as one row per image. */
+    static float[][] rows(float[] flat, int n, int d) {
+        float[][] out = new float[n][d];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(flat, i * d, out[i], 0, d);
+        }
+        return out;
+    }
 }

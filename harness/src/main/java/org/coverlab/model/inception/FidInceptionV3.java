@@ -146,12 +146,7 @@ public final class FidInceptionV3 implements FeatureExtractor {
         return NoGrad.run(() -> {
             try (NDManager m = params.manager().newSubManager()) {
                 NDArray x = ImageTensors.fidInput(m, images, INPUT_SIZE, INPUT_SIZE);
-                float[] flat = forward(x).toFloatArray();
-                float[][] out = new float[images.size()][DIMS];
-                for (int i = 0; i < out.length; i++) {
-                    System.arraycopy(flat, i * DIMS, out[i], 0, DIMS);
-                }
-                return out;
+                return FeatureExtractor.rows(forward(x).toFloatArray(), images.size(), DIMS);
             }
         });
     }

@@ -1,13 +1,12 @@
 package org.coverlab.model.pipeline;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import org.coverlab.model.StableDiffusionModels;
+import org.coverlab.model.nn.NoGrad;
 import org.coverlab.model.tokenizer.ClipTokenizer;
 import org.coverlab.diffusion.ClassifierFreeGuidance;
 import org.coverlab.diffusion.InitialLatents;
@@ -94,11 +93,6 @@ public final class TextToImagePipeline implements AutoCloseable {
      * tensor is released).
      */
     public List<GeneratedImage> generate(GenerationRequest request, Runnable betweenSteps) {
-        int factor = models.vaeScaleFactor();
-        if (request.width() % factor != 0 || request.height() % factor != 0) {
-            throw new IllegalArgumentException("image size " + request.width() + "x" + request.height()
-                    + " must be a multiple of the VAE's downscale factor " + factor);
-        }
         List<String> prompts = new ArrayList<>();
         List<Long> seeds = new ArrayList<>();
         for (String p : request.prompts()) {
@@ -107,26 +101,7 @@ public final class TextToImagePipeline implements AutoCloseable {
                 seeds.add(s);
             }
         }
-        boolean pytorch = "PyTorch".equals(Engine.getInstance().getEngineName());
-        boolean gradMode = pytorch && JniUtils.isGradMode();
-        if (pytorch) {
-            JniUtils.setGradMode(false);
-        }
-        List<GeneratedImage> out = new ArrayList<>();
-        try (NDManager run = models.unet().params().manager().newSubManager()) {
-            ClassifierFreeGuidance cfg = new ClassifierFreeGuidance(request.guidanceScale());
-            NDArray uncond = cfg.enabled() ? encode(run, List.of(""), request.clipSkip()) : null;
-            for (int start = 0; start < prompts.size(); start += request.batchSize()) {
-                int end = Math.min(prompts.size(), start + request.batchSize());
-                out.addAll(generateBatch(run, request, cfg, uncond, prompts.subList(start, end),
-                        seeds.subList(start, end), betweenSteps));
-            }
-        } finally {
-            if (pytorch) {
-                JniUtils.setGradMode(gradMode);
-            }
-        }
-        return out;
+        return generateAll(request, prompts, seeds, betweenSteps);
     }
 
     /**
@@ -139,39 +114,30 @@ public final class TextToImagePipeline implements AutoCloseable {
         if (prompts.size() != seeds.size()) {
             throw new IllegalArgumentException(prompts.size() + " prompts but " + seeds.size() + " seeds");
         }
-        GenerationRequest pairs = new GenerationRequest(prompts.subList(0, 1), seeds.subList(0, 1), settings.steps(),
-                settings.guidanceScale(), settings.scheduler(), settings.width(), settings.height(), settings.clipSkip(),
-                settings.batchSize());
-        List<GeneratedImage> out = new ArrayList<>();
-        for (int start = 0; start < prompts.size(); start += settings.batchSize()) {
-            int end = Math.min(prompts.size(), start + settings.batchSize());
-            out.addAll(generateFlat(pairs, prompts.subList(start, end), seeds.subList(start, end), betweenSteps));
-        }
-        return out;
+        return generateAll(settings, prompts, seeds, betweenSteps);
     }
 
-    /** One batch of explicit pairs, with generate()'s engine settings (no gradients, CFG against ""). */
-    private List<GeneratedImage> generateFlat(GenerationRequest request, List<String> prompts, List<Long> seeds,
-                                              Runnable betweenSteps) {
+    /** The (prompt, seed) pairs in order, batchSize pairs per UNet call, with no gradients recorded. */
+    private List<GeneratedImage> generateAll(GenerationRequest request, List<String> prompts, List<Long> seeds,
+                                             Runnable betweenSteps) {
         int factor = models.vaeScaleFactor();
         if (request.width() % factor != 0 || request.height() % factor != 0) {
             throw new IllegalArgumentException("image size " + request.width() + "x" + request.height()
                     + " must be a multiple of the VAE's downscale factor " + factor);
         }
-        boolean pytorch = "PyTorch".equals(Engine.getInstance().getEngineName());
-        boolean gradMode = pytorch && JniUtils.isGradMode();
-        if (pytorch) {
-            JniUtils.setGradMode(false);
-        }
-        try (NDManager run = models.unet().params().manager().newSubManager()) {
-            ClassifierFreeGuidance cfg = new ClassifierFreeGuidance(request.guidanceScale());
-            NDArray uncond = cfg.enabled() ? encode(run, List.of(""), request.clipSkip()) : null;
-            return generateBatch(run, request, cfg, uncond, prompts, seeds, betweenSteps);
-        } finally {
-            if (pytorch) {
-                JniUtils.setGradMode(gradMode);
+        return NoGrad.run(() -> {
+            List<GeneratedImage> out = new ArrayList<>();
+            try (NDManager run = models.unet().params().manager().newSubManager()) {
+                ClassifierFreeGuidance cfg = new ClassifierFreeGuidance(request.guidanceScale());
+                NDArray uncond = cfg.enabled() ? encode(run, List.of(""), request.clipSkip()) : null;
+                for (int start = 0; start < prompts.size(); start += request.batchSize()) {
+                    int end = Math.min(prompts.size(), start + request.batchSize());
+                    out.addAll(generateBatch(run, request, cfg, uncond, prompts.subList(start, end),
+                            seeds.subList(start, end), betweenSteps));
+                }
             }
-        }
+            return out;
+        });
     }
 
     private List<GeneratedImage> generateBatch(NDManager run, GenerationRequest r, ClassifierFreeGuidance cfg,
