@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.coverlab.run.Cancellation;
 import org.coverlab.run.RunLock;
+import org.coverlab.run.RunLockedException;
 import org.coverlab.run.RunStatus;
 import org.coverlab.run.StopSignals;
 import org.coverlab.spec.StudySpec;
@@ -35,6 +36,10 @@ public final class LocalExecutor implements StudyExecutor {
     static final long MEMBER_BYTES = 3L << 30;
     static final Duration TABLE_EVERY = Duration.ofSeconds(60);
     private static final long POLL_MILLIS = 250;
+    /** Exit code when another process drives the study (as a locked run). */
+    static final int LOCKED_EXIT = 3;
+    /** How long 'study cancel' waits for the driving process to stop its members. */
+    static final Duration CANCEL_WAIT = Duration.ofSeconds(120);
     /** How often the members' folders are read for the table (each read scans every member's journal tail). */
     private static final long LOOK_MILLIS = 2000;
 
@@ -90,12 +95,28 @@ public final class LocalExecutor implements StudyExecutor {
                         : "default: " + cores + " core(s), " + (available >> 20) + " MiB available, about "
                         + (MEMBER_BYTES >> 20) + " MiB per member; --parallel N to change");
         Cancellation stop = new Cancellation();
-        if (!ctx.handleSignals()) {
-            return drive(ctx, members, parallel, stop);
+        RunLock driver;
+        try {
+            driver = RunLock.acquire(ctx.record().id(), driverLock(ctx.dir()));
+        } catch (RunLockedException e) {
+            ctx.console().printf("coverlab: study %s is being driven by %s (a 'study run' or 'study resume' still going);"
+                    + " wait for it, or stop it with Ctrl-C or 'coverlab study cancel %s'%n", ctx.record().id(),
+                    e.owner().describe(), ctx.record().id());
+            return LOCKED_EXIT;
         }
-        try (StopSignals signals = StopSignals.install(stop, ctx.console())) {
-            return drive(ctx, members, parallel, stop);
+        try (driver) {
+            if (!ctx.handleSignals()) {
+                return drive(ctx, members, parallel, stop);
+            }
+            try (StopSignals signals = StopSignals.install(stop, ctx.console())) {
+                return drive(ctx, members, parallel, stop);
+            }
         }
+    }
+
+    /** Held by the process driving the study's members ('study run', 'study resume'), released by the OS when it dies. */
+    static Path driverLock(StudyDir dir) {
+        return dir.path().resolve(".local.lock");
     }
 
     private int drive(StudyContext ctx, List<StudyMember> members, int parallel, Cancellation stop)
@@ -205,10 +226,27 @@ public final class LocalExecutor implements StudyExecutor {
         return states;
     }
 
-    /** SIGTERM to each member process holding its run on this host; the study process sees the cancel marker. */
+    /**
+     * When a study process drives the members, it sees the cancel marker and stops them (one SIGTERM each: a second
+     * would make a member exit at once, unrecorded), and this waits for it. Otherwise (that process is gone, its
+     * members run on) SIGTERM to each member process holding its run on this host.
+     */
     @Override
-    public List<String> cancel(StudyContext ctx, List<StudyMember> members) throws IOException {
+    public List<String> cancel(StudyContext ctx, List<StudyMember> members) throws IOException, InterruptedException {
         List<String> done = new ArrayList<>();
+        Path driver = driverLock(ctx.dir());
+        if (RunLock.isHeld(driver)) {
+            RunLock.Owner owner = RunLock.owner(driver);
+            ctx.console().printf("coverlab: %s drives study %s; waiting for it to stop its members%n", owner.describe(),
+                    ctx.record().id());
+            long deadline = System.nanoTime() + CANCEL_WAIT.toNanos();
+            while (RunLock.isHeld(driver) && System.nanoTime() < deadline) {
+                Thread.sleep(POLL_MILLIS);
+            }
+            done.add(RunLock.isHeld(driver) ? "the study process " + owner.describe() + " is still stopping its members"
+                    : "the study process stopped its members; each recorded itself killed");
+            return done;
+        }
         String host = RunLock.Owner.current().host();
         for (StudyMember m : members) {
             Path lock = ctx.runsDir().resolve(m.runId()).resolve(".lock");
