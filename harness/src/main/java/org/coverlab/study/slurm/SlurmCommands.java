@@ -59,18 +59,20 @@ public final class SlurmCommands {
         argv.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(argv);
         pb.environment().putAll(env);
+        // Output to files, so a command that hangs (an unreachable slurmctld) cannot block a read past the time-out.
+        Path out = Files.createTempFile("coverlab-slurm", ".out");
         Path err = Files.createTempFile("coverlab-slurm", ".err");
         try {
-            pb.redirectError(err.toFile());
-            Process p = pb.start();
-            p.getOutputStream().close();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            Process p = pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IOException(program + " did not answer within " + TIMEOUT_SECONDS + " s (is slurmctld up?)");
             }
-            return new Result(p.exitValue(), out, Files.readString(err, StandardCharsets.UTF_8).strip());
+            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8).strip());
         } finally {
+            Files.deleteIfExists(out);
             Files.deleteIfExists(err);
         }
     }
