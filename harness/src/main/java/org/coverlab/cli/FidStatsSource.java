@@ -56,7 +56,7 @@ final class FidStatsSource {
             set = set.first(images);
         }
         Path cache = Extractors.statisticsCache();
-        Path cached = cache.resolve(StatisticsCache.fileName(set, extractor));
+        Path cached = StatisticsCache.file(cache, set, extractor);
         err.println("coverlab: " + set.description() + ": " + set.size() + " images"
                 + (Files.isRegularFile(cached) ? ", statistics cached in " + cached : "; computing statistics into " + cached));
         long t0 = System.nanoTime();

@@ -99,7 +99,7 @@ public final class ReportCommand implements Callable<Integer> {
         String heading = title != null ? title : !studies.isEmpty() ? "Study " + String.join(" + ", studies)
                 : runs.size() == 1 ? "Run " + runs.get(0).id() + " · " + runs.get(0).name()
                 : "Comparison of " + runs.size() + " runs";
-        Report.Written written = Report.write(runs, page, new Report.Options(heading, null, ctx.clock().instant()));
+        Report.Written written = Report.write(runs, page, new Report.Options(heading, null));
         for (RunSnapshot r : runs) {
             if (r.status() != org.coverlab.run.RunStatus.FINISHED) {
                 ctx.err().println("coverlab report: note: run " + r.id() + " is " + r.status().key()

@@ -10,13 +10,15 @@ import java.util.Map;
 
 import org.coverlab.model.features.FeatureExtractor;
 import org.coverlab.util.AtomicFiles;
+import org.coverlab.util.FolderBuild;
 
 /**
- * Statistics of an image set under an extractor, computed once and cached by content: the file is named by the
+ * Statistics of an image set under an extractor, computed once and cached by content: the entry is named by the
  * extractor, its weights and the images' content hash, so another set, another extractor or changed images never reuse
- * a stale entry. Computing is resumable: features are saved per chunk of images into a private sibling folder
- * ({@code .NAME.partial/}), so an interrupted run of 4,000 images continues at the first missing chunk; the final
- * {@code .npz} (mu, sigma, features, count) is written atomically and the chunks are then removed.
+ * a stale entry. Each entry is a folder {@code <key>/statistics.npz} (mu, sigma, features, count) built through
+ * {@link FolderBuild}, so concurrent processes compute it once and a kill never leaves a half-written file. Computing
+ * is resumable: features are saved per chunk of images in the build's work folder, so an interrupted run of 4,000
+ * images continues at the first missing chunk.
  */
 public final class StatisticsCache {
 
@@ -27,13 +29,21 @@ public final class StatisticsCache {
     }
 
     public static final int CHUNK = 256;
+    /** The statistics file inside an entry's folder. */
+    public static final String FILE = "statistics.npz";
 
     private StatisticsCache() {
     }
 
-    public static String fileName(ImageSet images, FeatureExtractor extractor) {
+    /** The entry's folder name: extractor, weights, content hash and image count. */
+    public static String key(ImageSet images, FeatureExtractor extractor) {
         return extractor.name() + "-" + extractor.weightsSha256().substring(0, 12) + "-" + images.contentSha256().substring(0, 16)
-                + "-n" + images.size() + ".npz";
+                + "-n" + images.size();
+    }
+
+    /** Where the statistics of these images are (or will be) cached in {@code dir}. */
+    public static Path file(Path dir, ImageSet images, FeatureExtractor extractor) {
+        return dir.resolve(key(images, extractor)).resolve(FILE);
     }
 
     /** The cached statistics when present, else computes and caches them in {@code dir}. */
@@ -44,26 +54,30 @@ public final class StatisticsCache {
 
     public static ActivationStatistics get(Path dir, ImageSet images, FeatureExtractor extractor, int batch,
                                            ProgressListener progress, Runnable checkCancelled) throws IOException {
-        Path file = dir.resolve(fileName(images, extractor));
-        if (Files.isRegularFile(file)) {
-            return ActivationStatistics.read(file, extractor.dims());
-        }
-        return compute(file, images, extractor, batch, progress, checkCancelled);
-    }
-
-    /** Computes statistics into {@code out} (resumable through {@code .out.partial/}). */
-    public static ActivationStatistics compute(Path out, ImageSet images, FeatureExtractor extractor, int batch,
-                                               ProgressListener progress, Runnable checkCancelled) throws IOException {
         if (images.size() < 2) {
             throw new MetricsException(images.description() + ": " + images.size() + " image(s); statistics need at least 2");
         }
-        Path partial = out.toAbsolutePath().resolveSibling("." + out.getFileName() + ".partial");
-        Files.createDirectories(partial);
+        Path file = file(dir, images, extractor);
+        try {
+            FolderBuild.ensure(file.getParent(), f -> Files.isRegularFile(f.resolve(FILE)), (into, work) ->
+                    compute(work, images, extractor, batch, progress, checkCancelled).write(into.resolve(FILE), true),
+                    checkCancelled);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for another process to compute " + file, e);
+        }
+        return ActivationStatistics.read(file, extractor.dims());
+    }
+
+    /** Computes statistics, saving each chunk's features in {@code work} and reusing chunks already there. */
+    private static ActivationStatistics compute(Path work, ImageSet images, FeatureExtractor extractor, int batch,
+                                                ProgressListener progress, Runnable checkCancelled) throws IOException {
+        Files.createDirectories(work);
         int n = images.size();
         float[][] features = new float[n][];
         for (int start = 0; start < n; start += CHUNK) {
             int end = Math.min(n, start + CHUNK);
-            Path chunk = partial.resolve(String.format(java.util.Locale.ROOT, "chunk-%06d.npz", start));
+            Path chunk = work.resolve(String.format(java.util.Locale.ROOT, "chunk-%06d.npz", start));
             float[][] rows = null;
             if (Files.isRegularFile(chunk)) {
                 NpyArray saved = Npz.read(chunk).get("features");
@@ -73,16 +87,12 @@ public final class StatisticsCache {
             }
             if (rows == null) {
                 rows = extract(images, extractor, start, end, batch, checkCancelled);
-                NpyArray array = NpyArray.ofRows(rows);
-                AtomicFiles.write(chunk, Npz.toBytes(Map.of("features", array)));
+                AtomicFiles.write(chunk, Npz.toBytes(Map.of("features", NpyArray.ofRows(rows))));
             }
             System.arraycopy(rows, 0, features, start, rows.length);
             progress.progress(end, n);
         }
-        ActivationStatistics stats = ActivationStatistics.of(features);
-        stats.write(out, true);
-        AtomicFiles.deleteTree(partial);
-        return stats;
+        return ActivationStatistics.of(features);
     }
 
     /** Features of images [start, end), in the extractor's batches. */

@@ -39,6 +39,12 @@ public record EvaluationInfo(
         return e;
     }
 
+    /** How many images the reference statistics were computed from, when recorded. */
+    public java.util.Optional<Double> referenceImages() {
+        return reference != null && reference.path("images").isNumber()
+                ? java.util.Optional.of(reference.path("images").asDouble()) : java.util.Optional.empty();
+    }
+
     /** The extractor's name as recorded ("inception", "cover", ...), or empty. */
     public String extractorName() {
         return extractor == null ? "" : extractor.path("name").asText("");

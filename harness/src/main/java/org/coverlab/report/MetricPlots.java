@@ -63,6 +63,8 @@ final class MetricPlots {
         chart.getStyler().setToolTipsEnabled(false);
         int dropped = 0;
         List<String> without = new ArrayList<>();
+        double maxAbs = 0;
+        boolean singlePoints = true;
         for (RunSnapshot run : runs) {
             NavigableMap<Long, Double> series = run.metrics().get(metric);
             if (series == null || series.isEmpty()) {
@@ -97,11 +99,19 @@ final class MetricPlots {
                 continue;
             }
             thin(xs, ys, errors);
+            singlePoints &= xs.size() == 1;
+            for (int i = 0; i < ys.size(); i++) {
+                maxAbs = Math.max(maxAbs, Math.abs(ys.get(i)) + errors.get(i));
+            }
             XYSeries s = std == null ? chart.addSeries(labels.get(run), xs, ys) : chart.addSeries(labels.get(run), xs, ys, errors);
             s.setMarker(xs.size() <= 30 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
         }
         if (chart.getSeriesMap().isEmpty()) {
             return Optional.empty();
+        }
+        if (singlePoints) {
+            // With one point per line XChart labels the axis with the raw doubles (133.62455863921122): four digits do.
+            chart.getStyler().setYAxisDecimalPattern(maxAbs >= 1e-3 || maxAbs == 0 ? "#,##0.####" : "0.###E0");
         }
         String caption = caption(metric, axis, dropped, without);
         String file = "plot-" + metric.replaceAll("[^A-Za-z0-9_.-]", "_") + "-vs-" + axis + ".png";

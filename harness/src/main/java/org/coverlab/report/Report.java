@@ -42,9 +42,13 @@ public final class Report {
     /**
      * @param title      the page title (the study name, or the run)
      * @param reportOnly the run id the page is written for by the run's own report stage: that run is running its
-     *                   last stage, so it is not flagged as "still running"; null otherwise
+     *                   last stage, so it is shown as finished; null otherwise
      */
-    public record Options(String title, String reportOnly, Instant now) {}
+    public record Options(String title, String reportOnly, long thumbnailBudget) {
+        public Options(String title, String reportOnly) {
+            this(title, reportOnly, Thumbnails.EMBED_BUDGET);
+        }
+    }
 
     private static final Mustache TEMPLATE = new DefaultMustacheFactory("org/coverlab/report").compile("report.mustache");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
@@ -68,11 +72,16 @@ public final class Report {
         Files.createDirectories(assets);
         clearOldPlots(assets);
 
+        // The run writing its own report is in its last stage: the page describes it finished.
+        runs = runs.stream().map(r -> r.id().equals(options.reportOnly()) && r.status() == RunStatus.RUNNING ? r.finishing() : r)
+                .toList();
         Map<RunSnapshot, String> labels = new IdentityHashMap<>();
         runs.forEach(r -> labels.put(r, r.id() + " · " + r.name()));
         Map<String, Object> scope = new LinkedHashMap<>();
         scope.put("title", options.title());
-        scope.put("generated", TIME.format(options.now()));
+        // No clock is read: the page is a function of the run folders, so writing it again gives the same bytes.
+        scope.put("asOf", runs.stream().map(RunSnapshot::lastEvent).filter(java.util.Objects::nonNull)
+                .max(Instant::compareTo).map(TIME::format).orElse(null));
         scope.put("runCount", runs.size());
         scope.put("several", runs.size() > 1);
         scope.put("runs", runs.stream().map(r -> card(r, pageDir, options)).toList());
@@ -113,10 +122,17 @@ public final class Report {
         scope.put("hasPlots", !plotViews.isEmpty());
         scope.put("hasEpochPlots", plotViews.stream().anyMatch(v -> !(boolean) v.get("byStep")));
 
-        List<GridComparison.Section> sections = GridComparison.build(runs, labels, f -> href(pageDir, f));
+        Thumbnails thumbs = new Thumbnails(assets.resolve(Thumbnails.FOLDER), f -> href(pageDir, f), options.thumbnailBudget());
+        List<GridComparison.Section> sections = GridComparison.build(runs, labels, f -> href(pageDir, f), thumbs);
         scope.put("prompts", sections);
         scope.put("hasGrids", !sections.isEmpty());
-        scope.put("notes", pageNotes(runs));
+        List<String> notes = pageNotes(runs);
+        if (thumbs.files() > 0) {
+            notes.add(String.format(Locale.ROOT, "This page embeds %d grid thumbnails (%.1f MB); the other %d are files in %s,"
+                    + " so keep that folder beside the page.", thumbs.embedded(), thumbs.embeddedBytes() / 1048576.0,
+                    thumbs.files(), href(pageDir, assets.resolve(Thumbnails.FOLDER)) + "/"));
+        }
+        scope.put("notes", notes);
 
         StringWriter html = new StringWriter();
         TEMPLATE.execute(html, scope);
@@ -174,7 +190,7 @@ public final class Report {
         c.put("facts", facts.stream().map(f -> Map.of("key", f[0], "value", f[1] == null ? "?" : f[1])).toList());
         List<Map<String, String>> grids = new ArrayList<>();
         for (GridInfo g : r.grids()) {
-            grids.add(Map.of("text", g.label(), "href", href(pageDir, g.dir().resolve(g.grid()))));
+            grids.add(Map.of("text", g.label(), "href", href(pageDir, g.gridImage())));
         }
         c.put("grids", grids);
         c.put("hasGrids", !grids.isEmpty());
@@ -188,8 +204,11 @@ public final class Report {
             Map<String, String> link = new LinkedHashMap<>();
             link.put("text", "MLflow run " + t.mlflowRunId() + " in experiment '" + experiment + "'"
                     + (t.mlflowUri() == null ? "" : " at " + t.mlflowUri()));
-            if (t.mlflowUri() != null && t.mlflowUri().matches("https?://.*")) {
-                link.put("href", t.mlflowUri());
+            String deep = t.mlflowRunUrl();
+            if (deep != null) {
+                link.put("href", deep);
+            } else if (t.mlflowUri() != null && t.mlflowUri().matches("https?://.*")) {
+                link.put("href", t.mlflowUri()); // logged by a version that did not record the experiment id
             }
             trackers.add(link);
         }
@@ -200,7 +219,7 @@ public final class Report {
     }
 
     private static String banner(RunSnapshot r, Options options) {
-        if (r.id().equals(options.reportOnly()) || r.status() == RunStatus.FINISHED) {
+        if (r.status() == RunStatus.FINISHED) {
             return null;
         }
         String where = r.state() == null ? "" : " (stage " + (r.state().stage() == null ? "-" : r.state().stage())
@@ -282,7 +301,9 @@ public final class Report {
         }
     }
 
+    /** Removes what an earlier write of this page left (plots, thumbnail files) so none outlives its page. */
     private static void clearOldPlots(Path assets) throws IOException {
+        AtomicFiles.deleteTree(assets.resolve(Thumbnails.FOLDER));
         try (Stream<Path> files = Files.list(assets)) {
             for (Path f : (Iterable<Path>) files::iterator) {
                 String n = f.getFileName().toString();

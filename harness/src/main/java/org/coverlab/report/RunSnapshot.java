@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.coverlab.run.GridRecord;
 import org.coverlab.run.Journal;
 import org.coverlab.run.JournalRecord;
 import org.coverlab.run.RunDir;
@@ -38,6 +40,7 @@ import org.coverlab.run.RunEvent;
  * @param summary     every Summary event merged in journal order (later values win)
  * @param wallSeconds time the run's attempts took, from each Started event to the last event before the next one
  * @param live        whether a process holds the run's lock now
+ * @param lastEvent   the time of the journal's last event (null for an empty journal): when the record was as shown
  */
 public record RunSnapshot(
         RunDir dir,
@@ -55,20 +58,34 @@ public record RunSnapshot(
         JsonNode runJson,
         TrackerLinks trackers,
         double wallSeconds,
+        Instant lastEvent,
         List<String> notes) {
 
     /** The metric that gives a step its epoch; an axis, not a curve. */
     public static final String EPOCH = "epoch";
 
-    /** Remote runs found in run.log: W&B run URL and MLflow run id (null when the run was not logged there). */
-    public record TrackerLinks(String wandbUrl, String mlflowRunId, String mlflowUri) {
+    /**
+     * Remote runs found in run.log: W&B run URL and MLflow run id and experiment id (null when the run was not logged
+     * there, or, for the experiment id, by a version that did not log it).
+     */
+    public record TrackerLinks(String wandbUrl, String mlflowRunId, String mlflowExperimentId, String mlflowUri) {
         public boolean any() {
             return wandbUrl != null || mlflowRunId != null;
+        }
+
+        /** The MLflow UI's page of the run ({@code <server>/#/experiments/<id>/runs/<run id>}), when the server is http(s). */
+        public String mlflowRunUrl() {
+            if (mlflowRunId == null || mlflowExperimentId == null || mlflowUri == null || !mlflowUri.matches("https?://.*")) {
+                return null;
+            }
+            String base = mlflowUri.endsWith("/") ? mlflowUri.substring(0, mlflowUri.length() - 1) : mlflowUri;
+            return base + "/#/experiments/" + mlflowExperimentId + "/runs/" + mlflowRunId;
         }
     }
 
     private static final Pattern WANDB_RUN = Pattern.compile("wandb: (?:created|resumed) run \\S+ \\((https?://[^\\s)]+)\\)");
-    private static final Pattern MLFLOW_RUN = Pattern.compile("mlflow: (?:created|continuing) run ([0-9a-fA-F]+) in experiment");
+    private static final Pattern MLFLOW_RUN = Pattern.compile(
+            "mlflow: (?:created|continuing) run ([0-9a-fA-F]+) in experiment '.*?'(?: \\(id ([\\w-]+)\\))?");
 
     public String id() {
         return dir.id();
@@ -80,6 +97,15 @@ public record RunSnapshot(
 
     public Path folder() {
         return dir.path();
+    }
+
+    /**
+     * This run as it will stand once its own report stage, which is reading it, completes: finished, no longer live.
+     * The page that stage writes describes the finished run, not the moment inside its last stage.
+     */
+    public RunSnapshot finishing() {
+        return new RunSnapshot(dir, info, state, RunStatus.FINISHED, false, config, metrics, epochs, summary, grids,
+                evaluations, dataset, runJson, trackers, wallSeconds, lastEvent, notes);
     }
 
     /** The run's last value of a metric, if it logged one. */
@@ -140,7 +166,8 @@ public record RunSnapshot(
         JsonNode runJson = readJson(dir.runInfo(), notes);
         TrackerLinks trackers = trackerLinks(dir, config);
         return new RunSnapshot(dir, overview.info(), overview.state(), overview.effectiveStatus(), live, config, metrics,
-                epochs, new TreeMap<>(reader.summary()), grids, evaluations, dataset, runJson, trackers, wall / 1000.0, notes);
+                epochs, new TreeMap<>(reader.summary()), grids, evaluations, dataset, runJson, trackers, wall / 1000.0,
+                lastTime < 0 ? null : Instant.ofEpochMilli(lastTime), notes);
     }
 
     private static List<GridInfo> grids(RunDir dir, RunReader reader, List<String> notes) throws IOException {
@@ -149,9 +176,9 @@ public record RunSnapshot(
         for (RunReader.StoredRecord record : reader.grids()) {
             Path labelDir = dir.path().resolve(record.file()).getParent();
             try {
-                GridInfo grid = GridInfo.of(record.json(), labelDir);
+                GridInfo grid = new GridInfo(GridRecord.read(record.json(), labelDir.resolve(GridRecord.JSON)), labelDir);
                 grids.add(grid);
-                seen.add(dir.path().relativize(labelDir.resolve(grid.grid())).toString().replace('\\', '/'));
+                seen.add(dir.path().relativize(grid.gridImage()).toString().replace('\\', '/'));
                 if (grid.missingFiles() > 0) {
                     notes.add("grid " + grid.label() + ": " + grid.missingFiles() + " of its image files are missing"
                             + " (pruned or deleted); their cells are left empty");
@@ -205,6 +232,7 @@ public record RunSnapshot(
     private static TrackerLinks trackerLinks(RunDir dir, Map<String, Object> config) throws IOException {
         String wandb = null;
         String mlflow = null;
+        String experiment = null;
         if (Files.isRegularFile(dir.log())) {
             for (String line : Files.readAllLines(dir.log())) {
                 Matcher w = WANDB_RUN.matcher(line);
@@ -214,10 +242,11 @@ public record RunSnapshot(
                 Matcher m = MLFLOW_RUN.matcher(line);
                 if (m.find()) {
                     mlflow = m.group(1);
+                    experiment = m.group(2);
                 }
             }
         }
         Object uri = config.get("tracking.tracking_uri");
-        return new TrackerLinks(wandb, mlflow, uri == null || uri.toString().isBlank() ? null : uri.toString());
+        return new TrackerLinks(wandb, mlflow, experiment, uri == null || uri.toString().isBlank() ? null : uri.toString());
     }
 }

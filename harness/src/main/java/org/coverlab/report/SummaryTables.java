@@ -16,8 +16,8 @@ import tech.tablesaw.columns.numbers.NumberColumnFormatter;
 
 /**
  * The report's two tables, as Tablesaw tables (also written as CSV beside the page): one row per run (final loss,
- * images seen, wall time, examples per second, peak memory, status), and one row per evaluation point (each metric
- * with the number of generated images it used). Missing values stay missing (shown as a dash), never zero.
+ * images seen, training time, the run's wall time over all its attempts, examples per second, peak memory, status),
+ * and one row per evaluation point (each metric with the number of generated and reference images behind it). Missing values stay missing (shown as a dash), never zero.
  */
 final class SummaryTables {
 
@@ -32,6 +32,7 @@ final class SummaryTables {
         DoubleColumn finalLoss = number("final loss", "0.0000");
         LongColumn steps = LongColumn.create("optimizer steps");
         LongColumn imagesSeen = LongColumn.create("images seen");
+        DoubleColumn trainTime = number("training time (s)", "0.0");
         DoubleColumn wall = number("wall time (s)", "0.0");
         DoubleColumn examples = number("examples/s", "0.00");
         DoubleColumn peak = number("peak memory (MB)", "#,##0");
@@ -46,11 +47,12 @@ final class SummaryTables {
                     .or(() -> Optional.ofNullable(r.metrics().get(MetricNames.LOSS)).filter(s -> !s.isEmpty()).map(s -> (double) s.lastKey()));
             appendLong(steps, updates);
             appendLong(imagesSeen, r.summaryNumber("images_seen"));
-            wall.append(r.summaryNumber("train_seconds").orElse(r.wallSeconds() > 0 ? r.wallSeconds() : null));
+            trainTime.append(r.summaryNumber("train_seconds").orElse(null));
+            wall.append(r.wallSeconds() > 0 ? r.wallSeconds() : null);
             examples.append(mean(r, "examples_per_s").or(() -> rate(r)).orElse(null));
             peak.append(r.summaryNumber("peak_rss_mb").or(() -> max(r, "rss_mb")).orElse(null));
         }
-        return Table.create("runs", id, name, status, finalLoss, steps, imagesSeen, wall, examples, peak);
+        return Table.create("runs", id, name, status, finalLoss, steps, imagesSeen, trainTime, wall, examples, peak);
     }
 
     /** One row per evaluation record of every run; a metric column for each metric any record has. */
@@ -64,6 +66,8 @@ final class SummaryTables {
         DoubleColumn epoch = number("epoch", "0.##");
         LongColumn images = LongColumn.create("images");
         images.setPrintFormatter(new NumberColumnFormatter(integer(), DASH));
+        LongColumn referenceImages = LongColumn.create("reference images");
+        referenceImages.setPrintFormatter(new NumberColumnFormatter(integer(), DASH));
         step.setPrintFormatter(new NumberColumnFormatter(integer(), DASH));
         StringColumn extractor = StringColumn.create("extractor");
         List<DoubleColumn> metricColumns = new ArrayList<>();
@@ -78,13 +82,14 @@ final class SummaryTables {
                 step.append(e.step());
                 epoch.append(e.epoch());
                 images.append(e.images());
+                appendLong(referenceImages, e.referenceImages());
                 extractor.append(e.extractorName());
                 for (DoubleColumn c : metricColumns) {
                     c.append(e.metrics().get(c.name()));
                 }
             }
         }
-        Table t = Table.create("evaluations", id, name, point, step, epoch, images, extractor);
+        Table t = Table.create("evaluations", id, name, point, step, epoch, images, referenceImages, extractor);
         metricColumns.forEach(t::addColumns);
         return t;
     }

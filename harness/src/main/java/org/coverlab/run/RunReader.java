@@ -121,7 +121,7 @@ public final class RunReader {
     public List<StoredRecord> grids() throws IOException {
         List<StoredRecord> out = new ArrayList<>();
         for (Path folder : subfolders(dir.samples())) {
-            Path file = folder.resolve("grid.json");
+            Path file = folder.resolve(GridRecord.JSON);
             if (Files.isRegularFile(file)) {
                 out.add(record(folder, file));
             }

@@ -17,6 +17,10 @@ import java.util.stream.Stream;
  * absent or complete. Processes that find the lock taken wait and then use what the holder built. Partial siblings
  * left by dead processes are removed before building. For caches that many runs share: the tiny base model, latent
  * caches, FID statistics, cover features.
+ *
+ * <p>A long build can keep its progress across kills in a work folder ({@code .<name>.work/} beside the target, see
+ * {@link ResumableBuilder}): only the lock holder touches it, a killed build leaves it for the next one to continue
+ * from, and it is removed once the target is in place.
  */
 public final class FolderBuild {
 
@@ -24,6 +28,15 @@ public final class FolderBuild {
     @FunctionalInterface
     public interface Builder {
         void build(Path into) throws IOException;
+    }
+
+    /**
+     * Writes the folder's content into {@code into}, keeping whatever lets a later attempt continue in {@code work}
+     * (kept across kills and failures, removed after the folder is in place).
+     */
+    @FunctionalInterface
+    public interface ResumableBuilder {
+        void build(Path into, Path work) throws IOException;
     }
 
     private static final long POLL_MILLIS = 200;
@@ -43,6 +56,12 @@ public final class FolderBuild {
      */
     public static boolean ensure(Path target, Predicate<Path> complete, Builder builder, Runnable betweenPolls)
             throws IOException, InterruptedException {
+        return ensure(target, complete, (into, work) -> builder.build(into), betweenPolls);
+    }
+
+    /** As {@link #ensure(Path, Predicate, Builder, Runnable)}, with a work folder that survives an interrupted build. */
+    public static boolean ensure(Path target, Predicate<Path> complete, ResumableBuilder builder, Runnable betweenPolls)
+            throws IOException, InterruptedException {
         Path folder = target.toAbsolutePath().normalize();
         if (complete.test(folder)) {
             return false;
@@ -52,7 +71,7 @@ public final class FolderBuild {
         }
     }
 
-    private static boolean ensureLocked(Path folder, Predicate<Path> complete, Builder builder, Runnable betweenPolls)
+    private static boolean ensureLocked(Path folder, Predicate<Path> complete, ResumableBuilder builder, Runnable betweenPolls)
             throws IOException, InterruptedException {
         Path parent = folder.getParent();
         Files.createDirectories(parent);
@@ -67,10 +86,12 @@ public final class FolderBuild {
             Path partial = parent.resolve("." + name + ".partial-" + ProcessHandle.current().pid());
             AtomicFiles.deleteTree(partial);
             Files.createDirectories(partial);
-            builder.build(partial);
+            Path work = parent.resolve("." + name + ".work");
+            builder.build(partial, work);
             AtomicFiles.fsyncTree(partial);
             AtomicFiles.deleteTree(folder); // an incomplete folder from before this helper existed
             AtomicFiles.move(partial, folder);
+            AtomicFiles.deleteTree(work);
             return true;
         }
     }

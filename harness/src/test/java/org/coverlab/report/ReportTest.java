@@ -47,7 +47,7 @@ class ReportTest {
     }
 
     private String write(List<RunSnapshot> runs, Path page) throws Exception {
-        Report.write(runs, page, new Report.Options("Study test", null, Instant.parse("2026-11-30T12:00:00Z")));
+        Report.write(runs, page, new Report.Options("Study test", null));
         return Files.readString(page);
     }
 
@@ -69,7 +69,8 @@ class ReportTest {
         assertEquals(0.4321, t.doubleColumn("final loss").get(0));
         assertEquals(320L, t.longColumn("images seen").get(0));
         assertEquals(40L, t.longColumn("optimizer steps").get(0));
-        assertEquals(61.5, t.doubleColumn("wall time (s)").get(0));
+        assertEquals(61.5, t.doubleColumn("training time (s)").get(0));
+        assertEquals(a.wallSeconds(), t.doubleColumn("wall time (s)").get(0), "the run's own wall time, not training's");
         assertEquals(8.0, t.doubleColumn("examples/s").get(0));
         assertEquals(1234.0, t.doubleColumn("peak memory (MB)").get(0));
         String page = write(List.of(a), tmp.resolve("r.html"));
@@ -83,9 +84,10 @@ class ReportTest {
         RunSnapshot a = trained("te-2ep-500", 5e-6, 40.0);
         Table t = SummaryTables.evaluations(List.of(a));
         assertEquals(2, t.rowCount());
-        assertEquals(List.of("run", "spec name", "point", "step", "epoch", "images", "extractor",
+        assertEquals(List.of("run", "spec name", "point", "step", "epoch", "images", "reference images", "extractor",
                 "fid", "kid", "fid_cover", "kid_cover", "kid_cover_std", "kid_std"), t.columnNames());
         assertEquals(100L, t.longColumn("images").get(0));
+        assertEquals(50L, t.longColumn("reference images").get(0));
         String page = write(List.of(a), tmp.resolve("r.html"));
         assertTrue(page.contains(">40.000</td>"), "fid value in the evaluation table");
         assertTrue(page.contains("title=\"cover-feature score, not FID\">fid_cover</th>"), page);
@@ -115,7 +117,8 @@ class ReportTest {
         RunSnapshot a = trained("a", 5e-6, 40.0);
         RunSnapshot b = trained("b", 1e-5, 35.0);
         var labels = new java.util.IdentityHashMap<RunSnapshot, String>(Map.of(a, "A", b, "B"));
-        List<GridComparison.Section> sections = GridComparison.build(List.of(a, b), labels, p -> p.getFileName().toString());
+        List<GridComparison.Section> sections = GridComparison.build(List.of(a, b), labels, p -> p.getFileName().toString(),
+                new Thumbnails(tmp.resolve("thumbs"), p -> p.getFileName().toString(), Thumbnails.EMBED_BUDGET));
         assertEquals(RunFolderFixture.PROMPTS, sections.stream().map(GridComparison.Section::prompt).toList());
         GridComparison.Section first = sections.get(0);
         assertEquals(RunFolderFixture.SEEDS, first.seeds());
@@ -195,6 +198,89 @@ class ReportTest {
         }
         assertFalse(srcs.isEmpty());
         assertTrue(srcs.stream().allMatch(src -> src.startsWith("data:image/")), "every image is embedded: " + srcs);
+    }
+
+    @Test
+    void writingThePageAgainGivesTheSameBytesAndItsTimeComesFromTheRecordNotTheClock() throws Exception {
+        RunSnapshot a = trained("a", 5e-6, 40.0);
+        RunSnapshot b = trained("b", 1e-5, 35.0);
+        Path page = tmp.resolve("study.html");
+        byte[] first = write(List.of(a, b), page).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Thread.sleep(1100); // a clock-read minute or second would now differ
+        byte[] again = write(List.of(RunSnapshot.read(a.dir()), RunSnapshot.read(b.dir())), page)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(java.util.Arrays.equals(first, again), "the page changed although the runs did not");
+        String text = new String(again, java.nio.charset.StandardCharsets.UTF_8);
+        String lastEvent = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+                .withZone(java.time.ZoneOffset.UTC).format(b.lastEvent());
+        assertTrue(text.contains("as their records stood at " + lastEvent), text.substring(0, 3000));
+    }
+
+    @Test
+    void theRunWritingItsOwnReportIsShownFinishedNotRunning() throws Exception {
+        RunFolderFixture.Run run = fixture.start("self", Map.of());
+        run.grid("base", 0, RunFolderFixture.PROMPTS).train(10, 20, 2.0, 5e-6).leaveRunning("report", 10);
+        try {
+            RunSnapshot s = RunSnapshot.read(run.dir());
+            Path page = tmp.resolve("self.html");
+            Report.write(List.of(s), page, new Report.Options("Run", s.id()));
+            String html = Files.readString(page);
+            assertFalse(html.contains("still running"), html);
+            assertTrue(html.contains(">finished</td>"), "summary status");
+            assertFalse(html.contains("running (live)"));
+        } finally {
+            run.close();
+        }
+    }
+
+    @Test
+    void mlflowAndWandbRunsAreLinkedFromTheRunsLog() throws Exception {
+        RunFolderFixture.Run run = fixture.start("tracked", Map.of("tracking.tracking_uri", "http://127.0.0.1:5000/",
+                "tracking.project", "covers"));
+        run.train(5, 5, 1.0, 1e-5).finish();
+        Files.writeString(run.dir().log(), String.join("\n",
+                "2026-11-30 10:00:01 INFO  [run] mlflow: created run 0f3a9c in experiment 'covers' (id 7) for coverlab run " + run.id(),
+                "2026-11-30 10:00:01 INFO  [run] wandb: created run me/covers/" + run.id() + " (https://wandb.ai/me/covers/runs/"
+                        + run.id() + ")", ""));
+        RunSnapshot s = RunSnapshot.read(run.dir());
+        assertEquals("http://127.0.0.1:5000/#/experiments/7/runs/0f3a9c", s.trackers().mlflowRunUrl());
+        String page = write(List.of(s), tmp.resolve("t.html"));
+        assertTrue(page.contains("href=\"http://127.0.0.1:5000/#/experiments/7/runs/0f3a9c\""), "MLflow deep link");
+        assertTrue(page.contains("href=\"https://wandb.ai/me/covers/runs/" + run.id() + "\""), "W&B link");
+    }
+
+    @Test
+    void pastTheEmbeddingBudgetThumbnailsBecomeFilesAndLongStripsAreThinned() throws Exception {
+        RunFolderFixture.Run run = fixture.start("long", Map.of());
+        run.grid("base", 0, RunFolderFixture.PROMPTS);
+        for (int step = 10; step <= 120; step += 10) {
+            run.grid("step-" + step, step, RunFolderFixture.PROMPTS);
+        }
+        run.finish();
+        RunSnapshot s = RunSnapshot.read(run.dir());
+        Path page = tmp.resolve("big.html");
+        Report.write(List.of(s), page, new Report.Options("Budget", null, 20_000));
+        String html = Files.readString(page);
+        Matcher img = Pattern.compile("<img src=\"([^\"]*)\" alt=\"Run ").matcher(html);
+        int embedded = 0;
+        int linked = 0;
+        while (img.find()) {
+            if (img.group(1).startsWith("data:")) {
+                embedded++;
+            } else {
+                assertTrue(img.group(1).startsWith("big_files/thumbs/thumb-"), img.group(1));
+                assertTrue(Files.isRegularFile(tmp.resolve(img.group(1))), img.group(1));
+                linked++;
+            }
+        }
+        assertTrue(embedded > 0 && linked > 0, embedded + " embedded, " + linked + " linked");
+        long files;
+        try (var listed = Files.list(tmp.resolve("big_files/thumbs"))) {
+            files = listed.count();
+        }
+        assertTrue(html.contains("the other " + files + " are files in big_files/thumbs/"), "the page says where they are");
+        assertTrue(html.contains("8 of 13 grids"), "the evolution strip shows 8 of the 13 grids");
+        assertEquals(List.of(0, 2, 3, 5, 7, 9, 10, 12), GridComparison.evenly(java.util.stream.IntStream.range(0, 13).boxed().toList(), 8));
     }
 
     @Test

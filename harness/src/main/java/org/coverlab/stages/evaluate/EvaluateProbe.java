@@ -160,6 +160,13 @@ public final class EvaluateProbe implements TrainingProbe {
              FeatureExtractor extractor = Extractors.open(eval.extractor(), eval.inceptionWeights(), manager, ctx.log()::info)) {
             ctx.log().info("evaluate {}: features from {}", point.label(), extractor.description());
             ActivationStatistics reference = referenceStatistics(ctx, dataset, extractor);
+            if (reference.count() > 0 && reference.count() < n) {
+                // The synthetic set is generated once, sized by the first spec that needs it: a small one leaves few
+                // validation covers for every later spec.
+                ctx.log().warn("evaluate {}: the reference has only {} images, fewer than the {} generated; scores from so"
+                        + " few reference images are noisy (a larger dataset.validation_split or dataset gives more)",
+                        point.label(), reference.count(), n);
+            }
             ImageSet generated = ImageSet.folder(imagesDir).first(n);
             float[][] features = StatisticsCache.extract(generated, extractor, 0, n, extractor.batchSize(), ctx::checkCancelled);
             ActivationStatistics fake = ActivationStatistics.of(features);
@@ -223,7 +230,7 @@ public final class EvaluateProbe implements TrainingProbe {
         }
         ImageSet images = ImageSet.validation(dataset);
         Path cache = Extractors.statisticsCache();
-        Path file = cache.resolve(StatisticsCache.fileName(images, extractor));
+        Path file = StatisticsCache.file(cache, images, extractor);
         if (Files.isRegularFile(file)) {
             ctx.log().info("reference statistics: {} ({} validation covers, cached)", file, images.size());
         } else {

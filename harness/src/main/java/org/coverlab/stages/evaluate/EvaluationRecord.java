@@ -1,5 +1,6 @@
 package org.coverlab.stages.evaluate;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Map;
 import org.coverlab.stages.ModelProvenance;
 
@@ -17,5 +18,6 @@ public record EvaluationRecord(String label, long step, long epoch, Map<String, 
 
     public record Reference(String source, long images, String sha256) {}
 
-    public record Extractor(String name, String weightsSha256, int dims) {}
+    /** Named as in CONTRACTS.md ({@code weights_sha256}), like the rest of the record's keys there. */
+    public record Extractor(String name, @JsonProperty("weights_sha256") String weightsSha256, int dims) {}
 }

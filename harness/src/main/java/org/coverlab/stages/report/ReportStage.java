@@ -46,7 +46,7 @@ public final class ReportStage implements Stage {
         RunSnapshot run = RunSnapshot.read(ctx.runDir());
         Path page = ctx.runDir().path().resolve(PAGE);
         Report.Written written = Report.write(java.util.List.of(run), page,
-                new Report.Options("Run " + run.id() + " · " + run.name(), run.id(), ctx.clock().instant()));
+                new Report.Options("Run " + run.id() + " · " + run.name(), run.id()));
         // Media at a step below what a remote tracker already has would be skipped as a repeat: log at the last step.
         long step = run.metrics().values().stream().filter(s -> !s.isEmpty()).mapToLong(s -> s.lastKey()).max().orElse(0);
         Path root = ctx.runDir().path();

@@ -20,6 +20,7 @@ import org.coverlab.model.pipeline.GeneratedImage;
 import org.coverlab.model.pipeline.GenerationRequest;
 import org.coverlab.model.pipeline.ImageGrid;
 import org.coverlab.model.pipeline.TextToImagePipeline;
+import org.coverlab.run.GridRecord;
 import org.coverlab.run.RunJson;
 import org.coverlab.diffusion.InitialLatents;
 import org.coverlab.spec.Resolution;
@@ -37,7 +38,7 @@ import org.coverlab.util.Sha256;
 final class GridSampler {
 
     static final String GRID_PNG = "grid.png";
-    static final String GRID_JSON = "grid.json";
+    static final String GRID_JSON = GridRecord.JSON;
     /** Images per UNet call (doubled by classifier-free guidance); fixed so the same spec gives the same bytes. */
     static final int MAX_BATCH = 4;
 
@@ -52,6 +53,10 @@ final class GridSampler {
     private final int clipSkip;
     private final TextToImagePipeline pipeline;
     private final ModelProvenance model;
+
+    ModelProvenance provenance() {
+        return model;
+    }
 
     GridSampler(SampleSpec sample, Resolution resolution, int clipSkip, TextToImagePipeline pipeline, ModelProvenance model) {
         this.sample = sample;
@@ -115,7 +120,7 @@ final class GridSampler {
         int count = rows() * sample.seeds().size();
         GridRecord record = new GridRecord(label, step, sample.prompts(), sample.seeds(), sample.scheduler().key(),
                 sample.steps(), sample.guidanceScale(), resolution.width(), resolution.height(), clipSkip, batchSize(),
-                List.of(1L, (long) channels, (long) latentH, (long) latentW), latents, model, files, GRID_PNG,
+                List.of(1L, (long) channels, (long) latentH, (long) latentW), latents, RunJson.mapper().valueToTree(model), files, GRID_PNG,
                 seconds, seconds / count);
         AtomicFiles.write(dir.resolve(GRID_JSON), RunJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(record));
         return record;

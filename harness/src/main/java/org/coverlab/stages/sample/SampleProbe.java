@@ -1,5 +1,6 @@
 package org.coverlab.stages.sample;
 
+import org.coverlab.run.GridRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.coverlab.model.pipeline.TextToImagePipeline;
@@ -52,7 +53,7 @@ public final class SampleProbe implements TrainingProbe {
             seconds += sampler.drawRow(dir, row, ctx::checkCancelled);
         }
         GridRecord grid = sampler.finish(dir, point.label(), point.step(), seconds);
-        SampleStage.report(ctx, grid, dir);
+        SampleStage.report(ctx, grid, provenance, dir);
     }
 
     private static boolean rowOnDisk(Path dir, SampleSpec sample, int row) {

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.coverlab.run.Checkpoint;
+import org.coverlab.run.GridRecord;
 import org.coverlab.run.Progress;
 import org.coverlab.run.RunSettings;
 import org.coverlab.run.Stage;
@@ -118,14 +119,13 @@ public final class SampleStage implements Stage {
                     }
                 }
                 GridRecord grid = sampler.finish(dir, label, 0, seconds);
-                report(ctx, grid, dir);
+                report(ctx, grid, sampler.provenance(), dir);
             }
         }
     }
 
-    static void report(StageContext ctx, GridRecord grid, Path dir) {
+    static void report(StageContext ctx, GridRecord grid, ModelProvenance model, Path dir) {
         String rel = ctx.runDir().path().relativize(dir.resolve(GridSampler.GRID_PNG)).toString().replace('\\', '/');
-        ModelProvenance model = grid.model();
         String caption = String.format(Locale.ROOT, "%s: %d prompts x %d seeds, %s %d steps, guidance %s, %dx%d; model %s",
                 grid.label(), grid.prompts().size(), grid.seeds().size(), grid.scheduler(), grid.steps(),
                 grid.guidanceScale(), grid.width(), grid.height(), model.description());

@@ -116,11 +116,11 @@ public final class MlflowSink implements RemoteSink {
                     .addTags(tag("mlflow.source.name", MlflowNames.tagValue(source.commandLine())))
                     .addTags(tag("mlflow.source.type", "LOCAL"))
                     .build());
-            LOG.info("mlflow: created run {} in experiment '{}' for coverlab run {}", found.getRunId(),
-                    endpoint.experiment(), runId);
+            LOG.info("mlflow: created run {} in experiment '{}' (id {}) for coverlab run {}", found.getRunId(),
+                    endpoint.experiment(), experimentId, runId);
         } else {
-            LOG.info("mlflow: continuing run {} in experiment '{}' for coverlab run {}", found.getRunId(),
-                    endpoint.experiment(), runId);
+            LOG.info("mlflow: continuing run {} in experiment '{}' (id {}) for coverlab run {}", found.getRunId(),
+                    endpoint.experiment(), experimentId, runId);
         }
         this.run = found;
         this.batch = new LogBatchBuffer((m, p, t) -> api.logBatch(run.getRunId(), m, p, t));
