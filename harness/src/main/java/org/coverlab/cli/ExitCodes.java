@@ -18,6 +18,11 @@ public final class ExitCodes {
     public static final int INTERRUPTED = 130;
     /** Stopped by SIGTERM (kill, a scheduler's stop); the run is marked killed and can be resumed. */
     public static final int TERMINATED = 143;
+    /**
+     * Stopped by SIGUSR1 (a batch scheduler's warning before its time limit) after saving a checkpoint; the run is
+     * marked killed and its requeued job resumes it.
+     */
+    public static final int PREEMPTED = 138;
 
     static final String HELP_SECTION = """
             Exit codes:
@@ -30,6 +35,8 @@ public final class ExitCodes {
                    nothing created
               70   internal error (a bug)
               130  stopped by Ctrl-C (SIGINT); the run is marked killed and can be resumed
+              138  stopped by SIGUSR1 (a scheduler's time limit is near) after a checkpoint;
+                   marked killed, resumable
               143  stopped by SIGTERM; the run is marked killed and can be resumed""";
 
     private ExitCodes() {}

@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Cooperative stop request (Ctrl-C, SIGTERM): a flag set from a signal handler and polled by stages between steps,
  * batches and rows. It never interrupts a thread, so a stop cannot tear a file being written; every long loop calls
- * {@link #throwIfCancelled()} often enough that a stop takes at most a second or two.
+ * {@link #throwIfCancelled()} often enough that a stop takes at most a second or two. A stop may ask for a checkpoint
+ * first ({@link #preempt}): a scheduler's warning before its time limit, after which the job is requeued and resumes.
  */
 public final class Cancellation {
 
@@ -13,8 +14,10 @@ public final class Cancellation {
     public static final int SIGINT_EXIT = 130;
     /** Exit code of a run stopped by SIGTERM: 128 + 15. */
     public static final int SIGTERM_EXIT = 143;
+    /** Exit code of a run stopped by SIGUSR1 (a batch scheduler's warning before its time limit): 128 + 10. */
+    public static final int SIGUSR1_EXIT = 138;
 
-    private record Request(String why, int exitCode) {}
+    private record Request(String why, int exitCode, boolean checkpointFirst) {}
 
     private final AtomicReference<Request> request = new AtomicReference<>();
 
@@ -25,7 +28,21 @@ public final class Cancellation {
 
     /** Asks the run to stop and exit with {@code exitCode} (the signal's 128 + n). Only the first request counts. */
     public void cancel(String why, int exitCode) {
-        request.compareAndSet(null, new Request(why, exitCode));
+        request.compareAndSet(null, new Request(why, exitCode, false));
+    }
+
+    /**
+     * Asks the run to save a checkpoint at its current step and stop, exiting with {@code exitCode}: the job is about
+     * to be ended and will run again. Only the first request counts.
+     */
+    public void preempt(String why, int exitCode) {
+        request.compareAndSet(null, new Request(why, exitCode, true));
+    }
+
+    /** The stop asked for (if any) wants a checkpoint at the current step before the run stops. */
+    public boolean wantsCheckpoint() {
+        Request r = request.get();
+        return r != null && r.checkpointFirst();
     }
 
     /** Why the run was asked to stop, or null. */

@@ -95,6 +95,15 @@ public final class StageContext {
         return new Progress(log, progressStyle, clock, progressInterval, label, total, alreadyDone);
     }
 
+    /**
+     * True when the run was asked to stop with a checkpoint first (SIGUSR1: a batch scheduler's time limit is near and
+     * the job will be requeued). A stage with checkpoints then saves one at its current step, unless it just did, before
+     * its next {@link #checkCancelled()}; a stage without checkpoints simply stops there.
+     */
+    public boolean checkpointBeforeStop() {
+        return cancellation.wantsCheckpoint();
+    }
+
     /** Throws {@link Cancellation.RunCancelledException} when the run was asked to stop; call it between steps. */
     public void checkCancelled() {
         cancellation.throwIfCancelled();

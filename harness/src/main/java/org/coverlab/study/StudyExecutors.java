@@ -19,7 +19,8 @@ public final class StudyExecutors {
 
     public static StudyExecutors standard() {
         return new StudyExecutors(List.of(
-                new LocalExecutor()));
+                new LocalExecutor(),
+                new org.coverlab.study.slurm.SlurmExecutor()));
     }
 
     public Optional<StudyExecutor> get(StudySpec.Kind kind) {

@@ -20,7 +20,8 @@ import org.coverlab.run.RunEvent;
  * progress) in seconds and without a model: selected only with {@code --stages test}, never part of a spec's own
  * pipeline. It runs {@code max(1, train.epochs)} epochs of N steps, logs {@code loss}, {@code loss_ema}, {@code lr}
  * and {@code epoch} at every step, and checkpoints every {@code train.checkpoint_every} steps (0 = at epoch ends) and
- * at the last step, keeping {@code train.keep_last}.
+ * at the last step, keeping {@code train.keep_last}; asked to stop with a checkpoint first (SIGUSR1), it saves one
+ * at the step it stopped at.
  *
  * <p>The loss at a step is a pure function of (seed, step); {@code loss_ema} depends on the whole history and is carried
  * across checkpoints in a file ({@code ema.bin}), so a resumed run reproduces an uninterrupted run's metrics exactly
@@ -90,8 +91,13 @@ public final class TestStage implements Stage {
         long total = epochs * stepsPerEpoch;
         ctx.log().info("test loop: {} epoch(s) x {} steps, checkpoint every {}, {} ms per step",
                 epochs, stepsPerEpoch, checkpointEvery == 0 ? "epoch" : checkpointEvery + " steps", sleepMillis);
+        long saved = step;
         try (Progress progress = ctx.progress("test", total, step)) {
             while (step < total) {
+                if (ctx.checkpointBeforeStop() && step > saved) {
+                    saveCheckpoint(ctx, step, stepsPerEpoch, epochs, ema); // the job is requeued and resumes here
+                    saved = step;
+                }
                 ctx.checkCancelled();
                 if (sleepMillis > 0) {
                     Thread.sleep(sleepMillis);
@@ -110,10 +116,8 @@ public final class TestStage implements Stage {
                 boolean epochEnd = step % stepsPerEpoch == 0;
                 boolean due = checkpointEvery > 0 ? step % checkpointEvery == 0 : epochEnd;
                 if (due || step == total) {
-                    double emaNow = ema;
-                    ctx.checkpoint(epochEnd ? epoch + 1 : epoch, step,
-                            Map.of("steps_per_epoch", stepsPerEpoch, "epochs", epochs),
-                            dir -> Files.write(dir.resolve(EMA_FILE), ByteBuffer.allocate(8).putDouble(emaNow).array()));
+                    saveCheckpoint(ctx, step, stepsPerEpoch, epochs, ema);
+                    saved = step;
                 }
                 if (step == ctx.settings().testHoldAtStep()) {
                     holdUntilReleased(ctx, step);
@@ -134,6 +138,14 @@ public final class TestStage implements Stage {
             Thread.sleep(50);
         }
         ctx.log().info("test loop released at step {}", step);
+    }
+
+    private static void saveCheckpoint(StageContext ctx, long step, long stepsPerEpoch, long epochs, double ema)
+            throws IOException {
+        long epoch = (step - 1) / stepsPerEpoch;
+        boolean epochEnd = step % stepsPerEpoch == 0;
+        ctx.checkpoint(epochEnd ? epoch + 1 : epoch, step, Map.of("steps_per_epoch", stepsPerEpoch, "epochs", epochs),
+                dir -> Files.write(dir.resolve(EMA_FILE), ByteBuffer.allocate(8).putDouble(ema).array()));
     }
 
     private static double readEma(Path checkpointDir) throws IOException {

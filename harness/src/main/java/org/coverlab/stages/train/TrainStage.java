@@ -175,6 +175,9 @@ public final class TrainStage implements Stage {
         private double trainSeconds;
         private double lastLoss = Double.NaN;
         private long lastCheckpoint = -1;
+        /** The last update this process made, and whether micro-batches of the next one have run since. */
+        private UpdateResult lastUpdate;
+        private boolean inWindow;
 
         Session(StageContext ctx, ExperimentSpec spec, TextToImagePipeline pipeline, ModelProvenance base, int examples,
                 NDManager manager, Device device) {
@@ -309,7 +312,19 @@ public final class TrainStage implements Stage {
         }
 
         @Override
-        public void onMicroBatch(Trainer tr, TrainingState state) {
+        public void onMicroBatch(Trainer tr, TrainingState state) throws IOException {
+            boolean boundary = !inWindow;
+            inWindow = true;
+            if (ctx.checkpointBeforeStop()) {
+                // SIGUSR1: the scheduler's time limit is near. A checkpoint exists only between updates, so a window
+                // already begun is finished first; then the requeued job resumes after the last update.
+                if (!boundary) {
+                    return;
+                }
+                if (lastUpdate != null && lastCheckpoint != lastUpdate.step()) {
+                    checkpoint(state, lastUpdate, EnumSet.noneOf(ProbePoint.Kind.class));
+                }
+            }
             ctx.checkCancelled();
         }
 
@@ -342,6 +357,8 @@ public final class TrainStage implements Stage {
                     kinds.add(ProbePoint.Kind.END);
                 }
             }
+            lastUpdate = u;
+            inWindow = false;
             if (kinds.isEmpty()) {
                 return;
             }

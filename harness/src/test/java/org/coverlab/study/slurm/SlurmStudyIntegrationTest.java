@@ -1,0 +1,284 @@
+package org.coverlab.study.slurm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.coverlab.cli.CliContext;
+import org.coverlab.cli.CoverlabCommand;
+import org.coverlab.cli.RemoteTrackers;
+import org.coverlab.run.Journal;
+import org.coverlab.run.JournalRecord;
+import org.coverlab.run.RunDir;
+import org.coverlab.run.RunEvent;
+import org.coverlab.run.RunState;
+import org.coverlab.run.RunStatus;
+import org.coverlab.stages.Pipeline;
+import org.coverlab.study.StudyDir;
+import org.coverlab.study.StudyMember;
+import org.coverlab.study.StudyRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A study of three harness-demo members submitted to a real Slurm cluster ({@code scripts/slurm-local start}; skipped
+ * without one, failed under CI=true). While they run, one task is requeued with {@code scontrol requeue} and another
+ * gets the time-limit warning ({@code scancel --batch --signal=USR1}), which makes its run checkpoint and the task
+ * requeue itself. Both come back (the test lifts Slurm's fixed two-minute hold on requeued jobs) and resume; in the
+ * end every member is finished with every step journaled exactly once, and {@code study status} shows the job states
+ * squeue and sacct (here scontrol: the local cluster keeps no accounting) show.
+ */
+class SlurmStudyIntegrationTest {
+
+    private static final int STEPS = 300;
+    private static final long WAIT_MILLIS = 150_000;
+
+    @TempDir
+    Path dir;
+
+    private final SlurmCommands slurm = new SlurmCommands(System.getenv());
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @Test
+    void threeDemoMembersFinishOnSlurmWithARequeuedAndAPreemptedMemberResumed() throws Exception {
+        requireCluster();
+        Files.writeString(dir.resolve("demo.yaml"), """
+                name: slurm-demo
+                seed: 1
+                train:
+                  checkpoint_every: 25
+                sample:
+                  every: never
+                eval:
+                  metrics: []
+                """);
+        Path studyFile = Files.writeString(dir.resolve("study.yaml"), """
+                name: slurm-it
+                specs: [demo.yaml]
+                stages: [test]
+                sweep:
+                  seeds: [1, 2, 3]
+                executor:
+                  kind: slurm
+                  slurm:
+                    time: "00:10:00"
+                """);
+        Path runs = dir.resolve("runs");
+        Path studies = dir.resolve("studies");
+
+        assertEquals(0, coverlab("study", "run", studyFile.toString(), "--runs-dir", runs.toString(),
+                "--studies-dir", studies.toString()), output());
+        StudyDir study = onlyStudy(studies);
+        StudyRecord record = study.read();
+        assertEquals(3, record.members().size());
+        List<RunDir> members = record.members().stream().map(m -> new RunDir(m.runId(), runs.resolve(m.runId()))).toList();
+        Map<String, String> tasks = SlurmExecutor.latestTasks(
+                SlurmExecutor.submissions(study.path().resolve("executor").resolve(SlurmExecutor.FOLDER)),
+                record.members());
+
+        // Member 0: requeued by hand in the middle; its run gets Slurm's SIGTERM and records the stop.
+        String task0 = tasks.get(members.get(0).id());
+        await("member 0 past step 60", () -> steps(members.get(0)) > 60);
+        assertTrue(slurm.run("scontrol", List.of("requeue", task0)).ok());
+        // Member 1: the warning before the time limit; its run checkpoints, exits 138, and the task requeues itself.
+        String task1 = tasks.get(members.get(1).id());
+        await("member 1 past step 60", () -> steps(members.get(1)) > 60);
+        SlurmCommands.Result usr1 = slurm.run("scancel", List.of("--batch", "--signal=USR1", task1));
+        assertTrue(usr1.ok(), usr1.err());
+
+        for (String task : List.of(task0, task1)) {
+            // Requeued, the task waits out Slurm's requeue delay: a steady PENDING that study status must show too.
+            await(task + " pending after its requeue", () -> "PENDING".equals(squeue().get(task)));
+            Map<String, String> shown = statusTable();
+            assertEquals("PENDING", shown.get(task), "study status of " + task + ": " + shown + "\n" + output());
+            // Lift the two-minute hold Slurm puts on a requeued job, to keep the test short.
+            SlurmCommands.Result r = slurm.run("scontrol", List.of("update", "JobId=" + task, "StartTime=now"));
+            assertTrue(r.ok(), r.err());
+        }
+
+        await("all members finished and out of squeue", () -> members.stream().allMatch(m -> status(m) == RunStatus.FINISHED)
+                && squeue().keySet().stream().noneMatch(tasks::containsValue));
+
+        Map<String, String> slurmSays = SlurmExecutor.states(slurm, tasks);
+        Map<String, String> shown = statusTable();
+        for (StudyMember m : record.members()) {
+            String task = tasks.get(m.runId());
+            assertEquals("COMPLETED", slurmSays.get(task), task + ": " + slurmSays);
+            assertEquals(slurmSays.get(task), shown.get(task), "study status shows Slurm's state of " + task);
+        }
+
+        for (RunDir run : members) {
+            assertEveryStepOnce(run);
+        }
+        assertTrue(resumed(members.get(0)) && resumed(members.get(1)), "members 0 and 1 ran again from a checkpoint");
+        assertTrue(Files.readString(members.get(0).log()).contains("SIGTERM"), "member 0 recorded its stop");
+        assertTrue(Files.readString(members.get(1).log()).contains("SIGUSR1"), "member 1 recorded its stop");
+        String slurmOut1 = Files.readString(SlurmBatchScript.outputOf(study.path().resolve("executor/slurm"),
+                task1.substring(0, task1.indexOf('_')), 1));
+        assertTrue(slurmOut1.contains("SIGUSR1: the time limit is near") && slurmOut1.contains("requeueing job"), slurmOut1);
+    }
+
+    /** Whatever this test submitted and is still queued or running (a failed assertion) is cancelled. */
+    @AfterEach
+    void cancelLeftovers() throws Exception {
+        Path studies = dir.resolve("studies");
+        if (!Files.isDirectory(studies)) {
+            return;
+        }
+        List<String> jobs = SlurmExecutor.submissions(onlyStudy(studies).path().resolve("executor")
+                .resolve(SlurmExecutor.FOLDER)).stream().map(SlurmExecutor.Submission::arrayJobId).toList();
+        if (!jobs.isEmpty()) {
+            slurm.run("scancel", jobs);
+        }
+    }
+
+    private void requireCluster() throws Exception {
+        String why;
+        if (System.getenv("SLURM_CONF") == null) {
+            why = "no Slurm cluster: SLURM_CONF is not set (scripts/slurm-local start, then eval \"$(scripts/slurm-local env)\")";
+        } else if (!SlurmCommands.onPath("sinfo", System.getenv()).isPresent() || !slurm.run("sinfo", List.of("-h")).ok()) {
+            why = "no Slurm cluster answers sinfo with SLURM_CONF=" + System.getenv("SLURM_CONF")
+                    + " (scripts/slurm-local status)";
+        } else {
+            return;
+        }
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            fail(why + ", but CI=true: .ci/run starts the cluster and the Slurm test must run there");
+        }
+        assumeTrue(false, why);
+    }
+
+    private int coverlab(String... args) {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        // the members' pace: sbatch passes this environment on to the tasks
+        env.put("COVERLAB_TEST_STEPS", Integer.toString(STEPS));
+        env.put("COVERLAB_TEST_STEP_MILLIS", "30");
+        env.remove("COVERLAB_RUNS_DIR");
+        env.remove("COVERLAB_STUDIES_DIR");
+        CliContext ctx = new CliContext(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), env, dir, false, Pipeline.standard(),
+                RemoteTrackers.NONE, Clock.systemUTC(), false);
+        return CoverlabCommand.execute(ctx, args);
+    }
+
+    /** study status's JOB -> JOB STATE, read from the summary.csv it writes. */
+    private Map<String, String> statusTable() throws Exception {
+        Path studies = dir.resolve("studies");
+        StudyDir study = onlyStudy(studies);
+        assertEquals(0, coverlab("study", "status", study.id(), "--runs-dir", dir.resolve("runs").toString(),
+                "--studies-dir", studies.toString()), output());
+        List<String> lines = Files.readAllLines(study.summaryCsv());
+        List<String> header = csv(lines.get(0));
+        int job = header.indexOf("job_id");
+        int state = header.indexOf("job_state");
+        assertTrue(job >= 0 && state >= 0, "summary.csv columns: " + header);
+        Map<String, String> shown = new HashMap<>();
+        for (String line : lines.subList(1, lines.size())) {
+            List<String> f = csv(line);
+            shown.put(f.get(job), f.get(state));
+        }
+        return shown;
+    }
+
+    /** Fields of one CSV line (quoted fields may hold commas and doubled quotes). */
+    private static List<String> csv(String line) {
+        List<String> fields = new ArrayList<>();
+        StringBuilder f = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted && c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                f.append('"');
+                i++;
+            } else if (c == '"') {
+                quoted = !quoted;
+            } else if (c == ',' && !quoted) {
+                fields.add(f.toString());
+                f.setLength(0);
+            } else {
+                f.append(c);
+            }
+        }
+        fields.add(f.toString());
+        return fields;
+    }
+
+    private Map<String, String> squeue() {
+        try {
+            SlurmCommands.Result r = slurm.run("squeue", List.of("-h", "-r", "-o", SlurmTasks.SQUEUE_FORMAT));
+            assertTrue(r.ok(), r.err());
+            return SlurmTasks.parseSqueue(r.out());
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void assertEveryStepOnce(RunDir run) throws IOException {
+        List<Long> steps = Journal.read(run.journal()).stream().map(JournalRecord::event)
+                .filter(RunEvent.Metrics.class::isInstance).map(e -> ((RunEvent.Metrics) e).step()).toList();
+        List<Long> expected = java.util.stream.LongStream.rangeClosed(1, STEPS).boxed().toList();
+        assertEquals(expected, steps, "run " + run.id() + ": every step journaled exactly once, in order");
+    }
+
+    private static boolean resumed(RunDir run) throws IOException {
+        return Journal.read(run.journal()).stream()
+                .anyMatch(r -> r.event() instanceof RunEvent.Started s && s.resumed());
+    }
+
+    private static long steps(RunDir run) {
+        try {
+            if (!Files.exists(run.journal())) {
+                return 0;
+            }
+            return Journal.read(run.journal()).stream().filter(r -> r.event() instanceof RunEvent.Metrics).count();
+        } catch (IOException e) {
+            return 0; // read while the run writes; the next poll sees it
+        }
+    }
+
+    private static RunStatus status(RunDir run) {
+        try {
+            RunState s = run.readState();
+            return s == null ? null : s.status();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private void await(String what, BooleanSupplier condition) throws Exception {
+        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                fail("waited " + WAIT_MILLIS / 1000 + " s for " + what + "; squeue: " + squeue() + "\n" + output());
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static StudyDir onlyStudy(Path studies) throws IOException {
+        try (Stream<Path> found = Files.list(studies)) {
+            Path p = found.filter(Files::isDirectory).findFirst().orElseThrow();
+            return new StudyDir(p.getFileName().toString(), p);
+        }
+    }
+
+    private String output() {
+        return out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+    }
+}
