@@ -74,18 +74,21 @@ final class ParallelWriter {
             }
             for (Future<List<List<String>>> f : futures) {
                 while (true) {
+                    // polled before every wait too, not only when one times out: on a fast machine the chunks may
+                    // all finish within the poll interval and a stop would otherwise wait for the whole set
+                    try {
+                        checkCancelled.run();
+                    } catch (RuntimeException stopped) {
+                        stop.set(true);
+                        pool.shutdown();
+                        pool.awaitTermination(30, TimeUnit.SECONDS); // one cover each, milliseconds
+                        throw stopped;
+                    }
                     try {
                         rows.addAll(f.get(POLL_MILLIS, TimeUnit.MILLISECONDS));
                         break;
                     } catch (TimeoutException e) {
-                        try {
-                            checkCancelled.run();
-                        } catch (RuntimeException stopped) {
-                            stop.set(true);
-                            pool.shutdown();
-                            pool.awaitTermination(30, TimeUnit.SECONDS); // one cover each, milliseconds
-                            throw stopped;
-                        }
+                        // not done yet: poll the stop again
                     }
                 }
             }
