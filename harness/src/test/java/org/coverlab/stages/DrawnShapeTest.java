@@ -28,18 +28,6 @@ class DrawnShapeTest {
     }
 
     static GeneratedImage image(BufferedImage img) {
-        int w = img.getWidth();
-        int h = img.getHeight();
-        float[] rgb = new float[w * h * 3];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int p = img.getRGB(x, y);
-                int i = (y * w + x) * 3;
-                rgb[i] = ((p >> 16) & 0xff) / 255f;
-                rgb[i + 1] = ((p >> 8) & 0xff) / 255f;
-                rgb[i + 2] = (p & 0xff) / 255f;
-            }
-        }
-        return new GeneratedImage("", 0, w, h, rgb);
+        return GeneratedImage.fromBufferedImage("", 0, img);
     }
 }

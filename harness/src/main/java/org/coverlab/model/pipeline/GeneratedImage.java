@@ -36,6 +36,23 @@ public record GeneratedImage(String prompt, long seed, int width, int height, fl
         return img;
     }
 
+    /** An 8-bit image read back (a PNG written by {@link #toBufferedImage}), values v / 255. */
+    public static GeneratedImage fromBufferedImage(String prompt, long seed, BufferedImage img) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        float[] rgb = new float[w * h * 3];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int p = img.getRGB(x, y);
+                int i = (y * w + x) * 3;
+                rgb[i] = ((p >> 16) & 0xFF) / 255f;
+                rgb[i + 1] = ((p >> 8) & 0xFF) / 255f;
+                rgb[i + 2] = (p & 0xFF) / 255f;
+            }
+        }
+        return new GeneratedImage(prompt, seed, w, h, rgb);
+    }
+
     private static int to8(float v) {
         return Math.max(0, Math.min(255, Math.round(v * 255f)));
     }

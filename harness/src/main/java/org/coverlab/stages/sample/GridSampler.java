@@ -153,19 +153,7 @@ final class GridSampler {
         if (img == null) {
             throw new IOException(file + " is not a readable PNG");
         }
-        int w = img.getWidth();
-        int h = img.getHeight();
-        float[] rgb = new float[w * h * 3];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int p = img.getRGB(x, y);
-                int i = (y * w + x) * 3;
-                rgb[i] = ((p >> 16) & 0xFF) / 255f;
-                rgb[i + 1] = ((p >> 8) & 0xFF) / 255f;
-                rgb[i + 2] = (p & 0xFF) / 255f;
-            }
-        }
-        return new GeneratedImage(prompt, seed, w, h, rgb);
+        return GeneratedImage.fromBufferedImage(prompt, seed, img);
     }
 
     private static byte[] png(BufferedImage image) throws IOException {
