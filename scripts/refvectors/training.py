@@ -4,7 +4,8 @@ build(out) writes out/training/training.json and out/training/training.safetenso
   adamw_*     torch.optim.AdamW on two seeded tensors for a few steps (default and non-default settings): the
               initial values, the gradient of each step, and the parameters and both moments after the last step;
   lr_*        diffusers.optimization.get_scheduler learning rates per update (constant_with_warmup, linear, cosine);
-  ema_*       diffusers.training_utils.EMAModel shadow values after a few steps of changing weights.
+  ema_*       diffusers.training_utils.EMAModel shadow values after a few steps of changing weights;
+and out/training/backward.safetensors (see backward()).
 Everything is seeded; reruns give identical files.
 """
 import json
@@ -79,4 +80,49 @@ def build(out):
 
     save_file({k: v.contiguous() for k, v in tensors.items()}, str(out / "training.safetensors"))
     (out / "training.json").write_text(json.dumps(cases, indent=1) + "\n")
+    backward(out.parent, out.parent / "models" / "pipeline")
     print(f"wrote {out}")
+
+
+def backward(out, model_dir):
+    """Gradients of the denoising loss through the whole model, from diffusers and transformers.
+
+    The committed tiny pipeline folder (conformance/models/pipeline): token ids -> CLIPTextModel -> last hidden state
+    -> UNet2DConditionModel(noisy latents, timesteps, states) -> MSE to the noise; then loss.backward(). Writes the
+    inputs, the loss and the full gradients of a few UNet and text-encoder tensors (cross-attention keys and values,
+    the input convolution, a transformer's output projection, the token embedding, a self-attention projection, the
+    final layer norm) to out/training/backward.safetensors. A Java test replays the same forward and compares its
+    autograd gradients: text-encoder training relies on them passing through the frozen UNet.
+    """
+    from diffusers import UNet2DConditionModel
+    from transformers import CLIPTextModel
+
+    out = pathlib.Path(out) / "training"
+    unet = UNet2DConditionModel.from_pretrained(model_dir / "unet").float()
+    te = CLIPTextModel.from_pretrained(model_dir / "text_encoder").float()
+    g = torch.Generator().manual_seed(7)
+    vocab = te.config.vocab_size
+    ids = torch.randint(0, vocab - 2, (2, 77), generator=g)
+    ids[:, 0] = te.config.bos_token_id
+    ids[:, 9:] = te.config.eos_token_id
+    size = unet.config.sample_size
+    lat = torch.randn(2, unet.config.in_channels, size, size, generator=g)
+    noise = torch.randn(2, unet.config.in_channels, size, size, generator=g)
+    t = torch.tensor([911, 87])
+    states = te(ids)[0]
+    eps = unet(lat, t, states).sample
+    loss = ((eps - noise) ** 2).mean()
+    loss.backward()
+    tensors = {"ids": ids.float(), "latents": lat, "noise": noise, "timesteps": t.float(),
+               "loss": loss.detach().reshape(1)}
+    unet_params = dict(unet.named_parameters())
+    for n in ["conv_in.weight", "down_blocks.0.attentions.0.transformer_blocks.0.attn2.to_k.weight",
+              "down_blocks.0.attentions.0.transformer_blocks.0.attn2.to_v.weight",
+              "down_blocks.0.attentions.0.proj_out.weight", "conv_out.bias"]:
+        if n in unet_params:
+            tensors["unet." + n] = unet_params[n].grad.detach().contiguous()
+    te_params = {n.replace("text_model.", ""): p for n, p in te.named_parameters()}
+    for n in ["embeddings.token_embedding.weight", "encoder.layers.0.self_attn.q_proj.weight",
+              "encoder.layers.1.mlp.fc2.weight", "final_layer_norm.weight"]:
+        tensors["text_encoder." + n] = te_params[n].grad.detach().contiguous()
+    save_file(tensors, str(out / "backward.safetensors"))
