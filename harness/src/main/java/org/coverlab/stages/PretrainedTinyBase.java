@@ -127,9 +127,9 @@ public final class PretrainedTinyBase {
                 removeStaleBuilds(folder);
                 Path tmp = folder.resolveSibling("." + folder.getFileName() + ".tmp-" + ProcessHandle.current().pid());
                 say.accept(String.format(Locale.ROOT, "pretraining the tiny base model into %s (first use on this "
-                        + "machine; %d VAE steps, then %d UNet + text encoder steps on %d generic images; a few minutes "
-                        + "on two cores, then cached for every run)", folder, config.vaeSteps(), config.unetSteps(),
-                        config.images()));
+                        + "machine; %d VAE steps, %d text-encoder steps, then %d UNet steps on %d generic images; "
+                        + "about 10 minutes on two idle cores, then cached for every run)", folder, config.vaeSteps(),
+                        config.textSteps(), config.unetSteps(), config.images()));
                 TinyPretraining.Result r;
                 try {
                     r = TinyPretraining.build(config, vocabulary, tmp, progress);

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PretrainedTinyBaseCacheTest {
 
-    static final TinyPretrainConfig SMALL = new TinyPretrainConfig(5, 8, 2, 2, 16, 2e-3f, 1e-5f, 2, 2, 6e-4f, 0.5f);
+    static final TinyPretrainConfig SMALL = new TinyPretrainConfig(5, 8, 2, 2, 16, 2e-3f, 1e-5f, 2, 2, 6e-4f, 0.5f, 2, 2, 1e-3f, 5f, 0.3f);
 
     @TempDir
     Path dir;

@@ -25,18 +25,30 @@ import org.coverlab.util.Sha256;
  * @param unetLr         UNet + text encoder AdamW learning rate
  * @param captionDropout share of captions replaced by the empty prompt, so classifier-free guidance has an
  *                       unconditional prediction to push against
+ * @param textSteps      text-encoder alignment steps before the denoising phase (0: none), see
+ *                       {@link TinyPretraining}: SD's text encoder comes pretrained on images (CLIP), this one learns
+ *                       to predict an image's latent from its caption first
+ * @param textBatch      alignment batch size
+ * @param textLr         alignment AdamW learning rate
+ * @param minSnrGamma    min-SNR-gamma weighting of the denoising loss (0: plain MSE)
+ * @param noiseOffset    noise offset of the denoising phase (Guttenberg 2023), see {@link TinyPretraining}: without
+ *                       it a 24x16 latent keeps its colour visible through SD's noise schedule at every timestep,
+ *                       and the model takes the colour from the starting noise instead of from the prompt
  */
 public record TinyPretrainConfig(long seed, int images, int vaeSteps, int vaeBatch, int vaeCrop, float vaeLr,
-                                 float klWeight, int unetSteps, int unetBatch, float unetLr, float captionDropout) {
+                                 float klWeight, int unetSteps, int unetBatch, float unetLr, float captionDropout,
+                                 int textSteps, int textBatch, float textLr, float minSnrGamma,
+                                 float noiseOffset) {
 
     /** Version of the training procedure; part of the cache key. */
-    public static final int ALGORITHM = 1;
+    public static final int ALGORITHM = 2;
 
     public static final TinyPretrainConfig DEFAULT =
-            new TinyPretrainConfig(0, 2000, 600, 8, 32, 2e-3f, 1e-5f, 300, 32, 6e-4f, 0.1f);
+            new TinyPretrainConfig(0, 2000, 1200, 16, 32, 2e-4f, 1e-5f, 800, 32, 1e-3f, 0.1f, 300, 64, 1e-3f, 5f, 0.3f);
 
     public TinyPretrainConfig {
-        if (images < 1 || vaeSteps < 0 || unetSteps < 0 || vaeBatch < 1 || unetBatch < 1) {
+        if (images < 1 || vaeSteps < 0 || unetSteps < 0 || textSteps < 0 || vaeBatch < 1 || unetBatch < 1
+                || textBatch < 1 || !(minSnrGamma >= 0) || !(noiseOffset >= 0)) {
             throw new IllegalArgumentException("images and batch sizes must be >= 1 and step counts >= 0");
         }
         if (vaeCrop < 8 || vaeCrop % 4 != 0) {
@@ -50,7 +62,8 @@ public record TinyPretrainConfig(long seed, int images, int vaeSteps, int vaeBat
     /** The same procedure with fewer steps and images: for tests of the machinery, never for the cached base. */
     public TinyPretrainConfig scaledDown(int images, int vaeSteps, int unetSteps) {
         return new TinyPretrainConfig(seed, images, vaeSteps, vaeBatch, vaeCrop, vaeLr, klWeight, unetSteps, unetBatch,
-                unetLr, captionDropout);
+                unetLr, captionDropout, Math.min(textSteps, unetSteps), textBatch, textLr, minSnrGamma,
+                noiseOffset);
     }
 
     /** Ordered key/value view, written into pretrain.json and hashed. */
@@ -68,6 +81,11 @@ public record TinyPretrainConfig(long seed, int images, int vaeSteps, int vaeBat
         m.put("unet_batch", unetBatch);
         m.put("unet_lr", unetLr);
         m.put("caption_dropout", captionDropout);
+        m.put("text_steps", textSteps);
+        m.put("text_batch", textBatch);
+        m.put("text_lr", textLr);
+        m.put("min_snr_gamma", minSnrGamma);
+        m.put("noise_offset", noiseOffset);
         return m;
     }
 
