@@ -47,7 +47,9 @@ final class RunPlanner {
                 try {
                     stage.checkInputs(spec, ctx.settings());
                 } catch (BadInputException e) {
-                    problems.add(e.getMessage());
+                    if (!problems.contains(e.getMessage())) { // stages reading the same model say the same thing
+                        problems.add(e.getMessage());
+                    }
                 }
             }
             if (!problems.isEmpty()) {

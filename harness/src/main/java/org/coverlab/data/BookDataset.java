@@ -25,6 +25,8 @@ public final class BookDataset {
     public static final int DEFAULT_SYNTHETIC_COUNT = 10_000;
     /** Synthetic sets generated on first use always use this generator seed, so every experiment sees the same set. */
     public static final long SYNTHETIC_SEED = 0;
+    /** Where the generator writes cover i. */
+    static final String SYNTHETIC_PATTERN = "images/images/{i}.jpg";
 
     private final DatasetSpec spec;
     private final long seed;
@@ -111,10 +113,28 @@ public final class BookDataset {
         Path root = baseDir.resolve(spec.path()).normalize();
         Path csv = root.resolve(spec.csv());
         if (spec.source() == DatasetSpec.Source.SYNTHETIC && !Files.exists(csv)) {
+            generatorOptions(spec, syntheticCount(spec));
             return;
         }
         checkFolders(spec, root);
         BookTableReader.check(csv);
+    }
+
+    /** How a synthetic set for {@code spec} is generated; refuses what the generator cannot write. */
+    private static GeneratorOptions generatorOptions(DatasetSpec spec, int count) {
+        if (!spec.imagePattern().equals(SYNTHETIC_PATTERN)) {
+            throw new DataException("dataset.image_pattern: synthetic covers are written as " + SYNTHETIC_PATTERN
+                    + ", not " + spec.imagePattern() + "; use the default pattern with source: synthetic");
+        }
+        if (!spec.csv().equals(SyntheticCoverSet.CSV)) {
+            throw new DataException("dataset.csv: synthetic covers are listed in " + SyntheticCoverSet.CSV + ", not "
+                    + spec.csv() + "; use the default csv with source: synthetic");
+        }
+        try {
+            return new GeneratorOptions(count, SYNTHETIC_SEED, spec.resolution().width(), spec.resolution().height(), 0);
+        } catch (IllegalArgumentException e) {
+            throw new DataException("dataset.resolution: cannot generate synthetic covers: " + e.getMessage());
+        }
     }
 
     /** The dataset folder and the folder the image pattern points into must exist (not "47 image files missing"). */
@@ -142,16 +162,7 @@ public final class BookDataset {
      */
     private static void generateOnFirstUse(Path root, DatasetSpec spec, Runnable checkCancelled) {
         int count = syntheticCount(spec);
-        GeneratorOptions options;
-        try {
-            options = new GeneratorOptions(count, SYNTHETIC_SEED, spec.resolution().width(), spec.resolution().height(), 0);
-        } catch (IllegalArgumentException e) {
-            throw new DataException("dataset.resolution: cannot generate synthetic covers: " + e.getMessage());
-        }
-        if (!spec.imagePattern().equals("images/images/{i}.jpg")) {
-            throw new DataException("dataset.image_pattern: synthetic covers are written as images/images/{i}.jpg, not "
-                    + spec.imagePattern() + "; use the default pattern with source: synthetic");
-        }
+        GeneratorOptions options = generatorOptions(spec, count);
         LOG.info("generating {} synthetic covers at {}x{} into {} (first use)", count,
                 spec.resolution().width(), spec.resolution().height(), root);
         Path tmp = root.resolveSibling(root.getFileName() + ".partial-" + ProcessHandle.current().pid());

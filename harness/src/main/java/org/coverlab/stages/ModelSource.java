@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.coverlab.model.ConfigJson;
+import org.coverlab.model.TinyPreset;
+import org.coverlab.model.clip.ClipTextConfig;
 import org.coverlab.model.pipeline.TextToImagePipeline;
 import org.coverlab.model.tokenizer.TrainedVocabulary;
 import org.coverlab.run.RunLog;
@@ -14,6 +17,7 @@ import org.coverlab.run.RunProvenance;
 import org.coverlab.run.RunSettings;
 import org.coverlab.spec.ModelSpec;
 import org.coverlab.training.pretrain.PretrainProgress;
+import org.coverlab.util.BadInputException;
 import org.coverlab.util.FolderBuild;
 import org.coverlab.util.Sha256;
 
@@ -90,12 +94,18 @@ public final class ModelSource {
      * weights; the embedded tiny initialisation has no folder to check. Throws the loaders' bad-input exceptions.
      */
     public static void checkFiles(ModelSpec model, Optional<String> tinyFolder) {
-        if (model.isTiny()) {
-            tinyFolder.filter(f -> !f.equals(TINY_INIT))
-                    .ifPresent(f -> TextToImagePipeline.checkFiles(Path.of(f).toAbsolutePath().normalize()));
-            return;
+        Optional<Path> folder = model.isTiny()
+                ? tinyFolder.filter(f -> !f.equals(TINY_INIT)).map(f -> Path.of(f).toAbsolutePath().normalize())
+                : Optional.of(Path.of(model.base()));
+        folder.ifPresent(TextToImagePipeline::checkFiles);
+        // the harness's own tiny models (its random initialisation, the pretrained base) have the tiny preset's layers
+        int layers = folder.map(f -> ClipTextConfig.from(ConfigJson.read(f.resolve("text_encoder").resolve("config.json")))
+                .numLayers()).orElse(TinyPreset.TEXT_LAYERS);
+        if (model.clipSkip() >= layers) {
+            throw new BadInputException("model.clip_skip is " + model.clipSkip() + " but the text encoder of "
+                    + folder.map(Path::toString).orElse("the tiny model") + " has " + layers + " layers; use 0 to "
+                    + (layers - 1));
         }
-        TextToImagePipeline.checkFiles(Path.of(model.base()));
     }
 
     /**

@@ -20,6 +20,7 @@ import org.coverlab.data.Seeds;
 import org.coverlab.data.SkipLog;
 import org.coverlab.metrics.ActivationStatistics;
 import org.coverlab.metrics.Extractors;
+import org.coverlab.util.BadInputException;
 import org.coverlab.metrics.FrechetDistance;
 import org.coverlab.metrics.ImageSet;
 import org.coverlab.metrics.KernelDistance;
@@ -83,6 +84,19 @@ public final class EvaluateProbe implements TrainingProbe {
             case EPOCH -> end || kinds.contains(ProbePoint.Kind.EPOCH_END);
             case CHECKPOINT -> end || kinds.contains(ProbePoint.Kind.CHECKPOINT);
         };
+    }
+
+    /** The feature extractor eval.extractor names must be there (inception: its converted weights). */
+    @Override
+    public void checkInputs(ExperimentSpec spec) {
+        if (!enabled(spec)) {
+            return;
+        }
+        try {
+            Extractors.resolve(spec.eval().extractor(), spec.eval().inceptionWeights());
+        } catch (MetricsException e) {
+            throw new BadInputException("eval.extractor is " + spec.eval().extractor().key() + " but " + e.getMessage());
+        }
     }
 
     /** The seed of evaluation image i: a pure function of (run seed, i), in torch.manual_seed's range. */
