@@ -256,7 +256,7 @@ abstract class Workload implements AutoCloseable {
         Data(Path covers, Resolution size, int threads) {
             DatasetSpec d = DatasetSpec.DEFAULT;
             DatasetSpec spec = new DatasetSpec(DatasetSpec.Source.GOODREADS, covers.toString(), d.csv(),
-                    d.imagePattern(), 0, d.subset(), size, d.resize(), false, 0, DatasetSpec.Cleaning.NONE,
+                    d.imagePattern(), 0, 0, d.subset(), size, d.resize(), false, 0, DatasetSpec.Cleaning.NONE,
                     d.englishRatio(), d.captions());
             dataset = BookDataset.open(spec, covers, 42, new SkipLog());
             this.threads = threads;

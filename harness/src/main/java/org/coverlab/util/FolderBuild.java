@@ -39,6 +39,16 @@ public final class FolderBuild {
         void build(Path into, Path work) throws IOException;
     }
 
+    /**
+     * Brings a folder that is there but not complete up to date in place (under the lock, instead of building a new
+     * one), for a folder that readers may hold open: it must only add files no reader looks at yet and replace its
+     * index files atomically (e.g. a synthetic set grown by covers that its CSV lists only once they are written).
+     */
+    @FunctionalInterface
+    public interface Updater {
+        void update(Path folder) throws IOException;
+    }
+
     private static final long POLL_MILLIS = 200;
     /** Threads of one JVM take turns here first: a JVM cannot hold two OS locks on one file. */
     private static final ConcurrentHashMap<Path, Object> IN_PROCESS = new ConcurrentHashMap<>();
@@ -62,17 +72,32 @@ public final class FolderBuild {
     /** As {@link #ensure(Path, Predicate, Builder, Runnable)}, with a work folder that survives an interrupted build. */
     public static boolean ensure(Path target, Predicate<Path> complete, ResumableBuilder builder, Runnable betweenPolls)
             throws IOException, InterruptedException {
+        return ensure(target, complete, builder, null, betweenPolls);
+    }
+
+    /**
+     * As {@link #ensure(Path, Predicate, Builder, Runnable)}, but a folder that exists and is not complete is
+     * {@code updater}'s to bring up to date in place (under the same lock); only a missing folder is built into a
+     * private sibling and renamed.
+     */
+    public static boolean ensure(Path target, Predicate<Path> complete, Builder builder, Updater updater,
+                                 Runnable betweenPolls) throws IOException, InterruptedException {
+        return ensure(target, complete, (into, work) -> builder.build(into), updater, betweenPolls);
+    }
+
+    private static boolean ensure(Path target, Predicate<Path> complete, ResumableBuilder builder, Updater updater,
+                                  Runnable betweenPolls) throws IOException, InterruptedException {
         Path folder = target.toAbsolutePath().normalize();
         if (complete.test(folder)) {
             return false;
         }
         synchronized (IN_PROCESS.computeIfAbsent(folder, k -> new Object())) {
-            return ensureLocked(folder, complete, builder, betweenPolls);
+            return ensureLocked(folder, complete, builder, updater, betweenPolls);
         }
     }
 
-    private static boolean ensureLocked(Path folder, Predicate<Path> complete, ResumableBuilder builder, Runnable betweenPolls)
-            throws IOException, InterruptedException {
+    private static boolean ensureLocked(Path folder, Predicate<Path> complete, ResumableBuilder builder, Updater updater,
+                                        Runnable betweenPolls) throws IOException, InterruptedException {
         Path parent = folder.getParent();
         Files.createDirectories(parent);
         String name = folder.getFileName().toString();
@@ -83,6 +108,10 @@ public final class FolderBuild {
                 return false; // built by the process that held the lock
             }
             removeDeadPartials(parent, name);
+            if (updater != null && Files.isDirectory(folder)) {
+                updater.update(folder);
+                return true;
+            }
             Path partial = parent.resolve("." + name + ".partial-" + ProcessHandle.current().pid());
             AtomicFiles.deleteTree(partial);
             Files.createDirectories(partial);

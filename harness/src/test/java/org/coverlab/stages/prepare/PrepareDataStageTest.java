@@ -40,7 +40,7 @@ class PrepareDataStageTest {
     @Test
     void generatesTheSyntheticSetOnceAtomicallyAndRecordsItsProvenance() throws Exception {
         ExperimentSpec spec = StageRuns.spec(dir, StageRuns.gridYaml("synth", 1));
-        Path stale = Files.createDirectories(dir.resolve("synth.partial-2147483646")); // a killed generation's leftover
+        Path stale = Files.createDirectories(dir.resolve(".synth.partial-2147483646")); // a killed generation's leftover (FolderBuild names it)
         Files.writeString(stale.resolve("book_data.csv"), "half");
         StageRuns runs = new StageRuns(dir.resolve("runs"));
 
@@ -78,7 +78,7 @@ class PrepareDataStageTest {
         Path ready = dir.resolve("locked");
         Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), HoldGenerationLock.class.getName(),
-                dir.resolve(".synth.generate.lock").toString(), ready.toString(), "2500").inheritIO().start();
+                dir.resolve(".synth.lock").toString(), ready.toString(), "2500").inheritIO().start();
         try {
             for (int i = 0; i < 200 && !Files.exists(ready); i++) {
                 Thread.sleep(50);
@@ -90,7 +90,6 @@ class PrepareDataStageTest {
             assertTrue(Files.readString(runs.store.find(outcome.runId()).log()).contains("another process is generating"));
             assertTrue(Files.isRegularFile(dir.resolve("synth/book_data.csv")));
             holder.waitFor();
-            assertFalse(Files.exists(dir.resolve(".synth.generate.lock")), "no lock file left beside the dataset");
         } finally {
             holder.destroyForcibly();
         }
