@@ -4,6 +4,7 @@ import org.coverlab.data.synth.GeneratorOptions;
 import org.coverlab.data.synth.SyntheticCoverSet;
 import org.coverlab.spec.DatasetSpec;
 import org.coverlab.util.FolderBuild;
+import org.coverlab.util.Sha256;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,9 +38,11 @@ public final class BookDataset {
     private final List<BookRecord> train;
     private final ImageLocator images;
     private final SkipLog log;
+    /** For a generated synthetic set, the covers of it this dataset uses; null otherwise. */
+    private final GeneratorOptions syntheticUsed;
 
     private BookDataset(DatasetSpec spec, long seed, BookTable table, List<BookRecord> cleaned, DataSplit split,
-                        List<BookRecord> train, ImageLocator images, SkipLog log) {
+                        List<BookRecord> train, ImageLocator images, SkipLog log, GeneratorOptions syntheticUsed) {
         this.spec = spec;
         this.seed = seed;
         this.table = table;
@@ -48,6 +51,28 @@ public final class BookDataset {
         this.train = train;
         this.images = images;
         this.log = log;
+        this.syntheticUsed = syntheticUsed;
+    }
+
+    /**
+     * SHA-256 of the CSV bytes this dataset reads: the whole file, or for a generated synthetic set the header and the
+     * rows of the covers it uses, the file's prefix, which a folder grown for other specs keeps (so the hash names the
+     * data, not the folder's size).
+     */
+    public String csvSha256() throws java.io.IOException {
+        if (syntheticUsed == null) {
+            return Sha256.ofFile(table.file());
+        }
+        byte[] expected = SyntheticCoverSet.csv(syntheticUsed);
+        byte[] prefix;
+        try (java.io.InputStream in = Files.newInputStream(table.file())) {
+            prefix = in.readNBytes(expected.length);
+        }
+        if (!java.util.Arrays.equals(expected, prefix)) {
+            throw new DataException(table.file() + ": the first " + syntheticUsed.count() + " rows are not the ones "
+                    + "the synthetic generator writes (edited by hand?); delete the folder to generate it again");
+        }
+        return Sha256.ofBytes(prefix);
     }
 
     /**
@@ -75,9 +100,12 @@ public final class BookDataset {
             checkFolders(spec, root);
         }
         BookTable table = BookTableReader.read(csv, log);
+        GeneratorOptions uses = null;
         if (generated) {
             // the spec's covers, whatever larger size other specs grew the shared folder to
-            table = table.first(syntheticCount(spec));
+            GeneratorOptions set = SyntheticCoverSet.manifest(root);
+            uses = new GeneratorOptions(syntheticCount(spec), set.seed(), set.width(), set.height(), 0);
+            table = table.first(uses.count());
         }
         CleaningPolicy policy = CleaningPolicy.of(spec.cleaning(), spec.englishRatio());
         String name = csv.getFileName().toString();
@@ -104,7 +132,7 @@ public final class BookDataset {
         }
         // describe() is left to the caller: the prepare_data stage puts it in the run log, so logging it here too
         // printed every dataset summary twice on the console.
-        return new BookDataset(spec, seed, table, List.copyOf(cleaned), split, train, images, log);
+        return new BookDataset(spec, seed, table, List.copyOf(cleaned), split, train, images, log, uses);
     }
 
     /**

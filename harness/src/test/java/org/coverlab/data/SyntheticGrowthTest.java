@@ -83,6 +83,8 @@ class SyntheticGrowthTest {
         SkipLog quiet = new SkipLog();
         BookDataset first = BookDataset.open(spec(8), dir, 42, quiet);
         assertEquals(BookDataset.syntheticCount(spec(8)), SyntheticCoverSet.manifest(dir.resolve("covers")).count());
+        String firstCsv = first.csvSha256();
+        assertEquals(Sha256.ofFile(dir.resolve("covers").resolve("book_data.csv")), firstCsv, "the whole file, so far");
         List<String> firstTrain = imageHashes(first, first.train());
         List<String> firstValidation = imageHashes(first, first.validation());
 
@@ -99,6 +101,7 @@ class SyntheticGrowthTest {
         assertEquals(firstTrain, imageHashes(again, again.train()), "same training covers, same bytes");
         assertEquals(firstValidation, imageHashes(again, again.validation()), "same validation split");
         assertEquals(BookDataset.syntheticCount(spec(8)), again.cleaned().size());
+        assertEquals(firstCsv, again.csvSha256(), "the rows it reads, whatever the folder grew to");
 
         GeneratorOptions fresh = new GeneratorOptions(grown.covers(), BookDataset.SYNTHETIC_SEED, 16, 24, 1);
         SyntheticCoverSet.write(dir.resolve("fresh"), fresh);

@@ -135,16 +135,18 @@ final class ParallelWriter {
                     }
                 }
             }
-            AtomicFiles.write(csv, stream -> {
-                BufferedWriter out = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
-                CsvWriter w = new CsvWriter(out);
-                w.write(header);
-                rows.forEach(w::write);
-                out.flush();
-            });
+            AtomicFiles.write(csv, stream -> writeCsv(stream, header, rows));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + csv + ": " + e.getMessage(), e);
         }
+    }
+
+    static void writeCsv(java.io.OutputStream stream, List<String> header, List<List<String>> rows) throws IOException {
+        BufferedWriter out = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
+        CsvWriter w = new CsvWriter(out);
+        w.write(header);
+        rows.forEach(w::write);
+        out.flush();
     }
 
     static void manifest(Path root, String generator, GeneratorOptions o) {

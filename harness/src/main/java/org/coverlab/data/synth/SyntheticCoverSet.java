@@ -49,6 +49,21 @@ public final class SyntheticCoverSet {
         ParallelWriter.manifest(root, GENERATOR, options);
     }
 
+    /** The CSV bytes a set of {@code options} has (rows from the books' facts; no cover is painted). */
+    public static byte[] csv(GeneratorOptions options) {
+        List<List<String>> rows = new java.util.ArrayList<>(options.count());
+        for (int i = 0; i < options.count(); i++) {
+            rows.add(row(i, facts(i, options)));
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            ParallelWriter.writeCsv(out, BookTableReader.KAGGLE_COLUMNS, rows);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // in memory
+        }
+        return out.toByteArray();
+    }
+
     /** What generator.json says of a set this generator wrote, or null when the folder has none (or another's). */
     public static GeneratorOptions manifest(Path root) {
         Path file = root.resolve(ParallelWriter.MANIFEST);

@@ -181,8 +181,7 @@ public final class EvaluateProbe implements TrainingProbe {
             ctx.log().info("evaluate {}: features from {}", point.label(), extractor.description());
             ActivationStatistics reference = referenceStatistics(ctx, dataset, extractor);
             if (reference.count() > 0 && reference.count() < n) {
-                // The synthetic set is generated once, sized by the first spec that needs it: a small one leaves few
-                // validation covers for every later spec.
+                // A small dataset (a synthetic spec using few covers: quickstart's 73) leaves few validation covers.
                 ctx.log().warn("evaluate {}: the reference has only {} images, fewer than the {} generated; scores from so"
                         + " few reference images are noisy (a larger dataset.validation_split or dataset gives more)",
                         point.label(), reference.count(), n);

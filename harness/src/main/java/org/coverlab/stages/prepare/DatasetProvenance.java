@@ -9,7 +9,8 @@ import java.util.TreeMap;
  * What a run's dataset was, written to {@code data/dataset.json} and journaled as a Summary: enough to tell whether two
  * runs trained and evaluated on the same examples (same CSV bytes, same dataset settings and seed, same counts).
  *
- * @param csvSha256         SHA-256 of the CSV file's bytes
+ * @param csvSha256         SHA-256 of the CSV bytes the run read: the file, or for a generated synthetic set the header
+ *                          and the rows of the covers the spec uses (the same however far the folder has grown)
  * @param datasetSpecSha256 SHA-256 of the flattened {@code dataset} section plus the experiment seed (the split and
  *                          subset depend on it)
  * @param generated         whether this run generated the synthetic set (first use) rather than finding it

@@ -80,7 +80,6 @@ public final class PrepareDataStage implements Stage {
         }
         // Loaded specs hold absolute paths; resolving against the run folder only matters for hand-built specs.
         Path root = ctx.runDir().path().resolve(data.path()).normalize();
-        Path csv = root.resolve(data.csv());
         if (data.source() == DatasetSpec.Source.GOODREADS && !Files.isDirectory(root)) {
             throw new DataException("dataset.path: folder " + root + " does not exist; download the Kaggle "
                     + "goodreads-best-books set there (book_data.csv and images/images/), or point dataset.path at it");
@@ -115,7 +114,7 @@ public final class PrepareDataStage implements Stage {
         }
 
         DatasetProvenance provenance = new DatasetProvenance(data.source().key(), root.toString(), data.csv(),
-                ds.layout().name().toLowerCase(java.util.Locale.ROOT), Sha256.ofFile(csv), datasetSpecHash(spec),
+                ds.layout().name().toLowerCase(java.util.Locale.ROOT), ds.csvSha256(), datasetSpecHash(spec),
                 ds.cleaned().size() + skips.dropped(), ds.cleaned().size(), ds.train().size(),
                 ds.validation().size(), skips.dropped(), skips.converted(), DatasetProvenance.counts(skips.counts()),
                 generated, generator, ds.describe());
