@@ -17,7 +17,7 @@ public interface TrainingProbe {
      * Cheap checks of what the probe will need when the spec enables it (an extractor's weights), run before a run
      * exists by the stage that calls the probe; throws a {@link org.coverlab.util.BadInputException}. None by default.
      */
-    default void checkInputs(org.coverlab.spec.ExperimentSpec spec) {
+    default void checkInputs(org.coverlab.spec.ExperimentSpec spec, org.coverlab.run.RunSettings settings) {
     }
 
     void run(org.coverlab.run.StageContext ctx, org.coverlab.model.pipeline.TextToImagePipeline model,

@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.coverlab.metrics.Extractors;
+import org.coverlab.model.Reference;
 import org.coverlab.util.ModelsDir;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -89,6 +91,44 @@ class PlanTimeRefusalTest {
         }
         assertFalse(Files.exists(cwd.resolve("runs")), "no run folder");
         assertFalse(Files.exists(cwd.resolve("covers")), "no dataset generated");
+    }
+
+    /** A copy of the reference pipeline folder whose scheduler_config.json has {@code key} set to {@code value}. */
+    private Path modelWithScheduler(String key, String value) throws IOException {
+        Path source = Reference.model("pipeline");
+        Path target = cwd.resolve("model");
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path p : files.toList()) {
+                Path dest = target.resolve(source.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(dest);
+                } else {
+                    Files.copy(p, dest);
+                }
+            }
+        }
+        Path config = target.resolve("scheduler/scheduler_config.json");
+        Files.writeString(config, Files.readString(config).replaceFirst("\"" + key + "\": [^,\n]+", "\"" + key + "\": " + value));
+        return target;
+    }
+
+    @ParameterizedTest(name = "{0}={1} with {2}")
+    @CsvSource(delimiter = '|', value = {
+            // the model cannot honour the sampler: PNDM on a sample-predicting model, more steps than it was trained with
+            "prediction_type     | '\"sample\"' | sample.scheduler=pndm | sample.scheduler pndm with sample.steps | PNDM supports prediction_type epsilon or v_prediction",
+            "num_train_timesteps | 10            | sample.steps=50       | sample.scheduler ddim with sample.steps 50 | inference steps must be in 1..10",
+    })
+    void aSamplerTheModelCannotRunIsRefusedBeforeARunExists(String key, String value, String set, String what,
+                                                           String reason) throws IOException {
+        Path model = modelWithScheduler(key, value);
+        for (List<String> command : List.of(List.of("spec", "check"), List.of("run"))) {
+            List<String> args = new ArrayList<>(command);
+            args.addAll(List.of("spec.yaml", "--set", "model.base=" + model, "--set", set));
+            InProcessCli.Result r = InProcessCli.coverlab(cwd, args.toArray(String[]::new));
+            assertEquals(2, r.code(), r.all());
+            assertTrue(r.err().contains(what) && r.err().contains(reason), "'" + what + "' / '" + reason + "' in\n" + r.all());
+        }
+        assertFalse(Files.exists(cwd.resolve("runs")), "no run folder");
     }
 
     @org.junit.jupiter.api.Test

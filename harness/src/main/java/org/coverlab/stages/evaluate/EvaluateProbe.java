@@ -20,6 +20,8 @@ import org.coverlab.data.Seeds;
 import org.coverlab.data.SkipLog;
 import org.coverlab.metrics.ActivationStatistics;
 import org.coverlab.metrics.Extractors;
+import org.coverlab.stages.ModelSource;
+import org.coverlab.run.RunSettings;
 import org.coverlab.util.BadInputException;
 import org.coverlab.metrics.FrechetDistance;
 import org.coverlab.metrics.ImageSet;
@@ -86,9 +88,12 @@ public final class EvaluateProbe implements TrainingProbe {
         };
     }
 
-    /** The feature extractor eval.extractor names must be there (inception: its converted weights). */
+    /**
+     * The feature extractor eval.extractor names must be there (inception: its converted weights), and the model's
+     * scheduler config must take sample.scheduler with eval.steps.
+     */
     @Override
-    public void checkInputs(ExperimentSpec spec) {
+    public void checkInputs(ExperimentSpec spec, RunSettings settings) {
         if (!enabled(spec)) {
             return;
         }
@@ -97,6 +102,10 @@ public final class EvaluateProbe implements TrainingProbe {
         } catch (MetricsException e) {
             throw new BadInputException("eval.extractor is " + spec.eval().extractor().key() + " but " + e.getMessage());
         }
+        ModelSource.checkScheduler(spec.model(), settings.tinyModel(),
+                SchedulerKind.fromKey(spec.sample().scheduler().key()).orElseThrow(),
+                spec.eval().steps(), "sample.scheduler " + spec.sample().scheduler().key() + " with eval.steps "
+                        + spec.eval().steps());
     }
 
     /** The seed of evaluation image i: a pure function of (run seed, i), in torch.manual_seed's range. */

@@ -38,7 +38,7 @@ public final class EvaluateStage implements Stage {
     @Override
     public void checkInputs(ExperimentSpec spec, RunSettings settings) {
         ModelSource.checkFiles(spec.model(), settings.tinyModel());
-        probe.checkInputs(spec);
+        probe.checkInputs(spec, settings);
     }
 
     @Override

@@ -151,7 +151,7 @@ public final class TrainStage implements Stage {
         ComputeDevice.resolve(spec.train().device());
         ModelSource.checkFiles(spec.model(), settings.tinyModel());
         for (TrainingProbe probe : probes) {
-            probe.checkInputs(spec);
+            probe.checkInputs(spec, settings);
         }
     }
 
