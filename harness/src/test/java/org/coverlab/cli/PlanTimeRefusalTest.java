@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.coverlab.metrics.Extractors;
 import org.coverlab.model.Reference;
 import org.coverlab.util.ModelsDir;
@@ -95,18 +94,7 @@ class PlanTimeRefusalTest {
 
     /** A copy of the reference pipeline folder whose scheduler_config.json has {@code key} set to {@code value}. */
     private Path modelWithScheduler(String key, String value) throws IOException {
-        Path source = Reference.model("pipeline");
-        Path target = cwd.resolve("model");
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path p : files.toList()) {
-                Path dest = target.resolve(source.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(dest);
-                } else {
-                    Files.copy(p, dest);
-                }
-            }
-        }
+        Path target = Reference.copyOfModel("pipeline", cwd.resolve("model"));
         Path config = target.resolve("scheduler/scheduler_config.json");
         Files.writeString(config, Files.readString(config).replaceFirst("\"" + key + "\": [^,\n]+", "\"" + key + "\": " + value));
         return target;
