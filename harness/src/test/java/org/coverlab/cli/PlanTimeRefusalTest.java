@@ -120,6 +120,14 @@ class PlanTimeRefusalTest {
     }
 
     @org.junit.jupiter.api.Test
+    void aDeviceThisBuildLacksIsRefusedEvenWithoutFileChecks() {
+        InProcessCli.Result r = InProcessCli.coverlab(cwd, "spec", "check", "spec.yaml", "--no-file-checks", "--set",
+                "train.device=gpu");
+        assertEquals(2, r.code(), r.all());
+        assertTrue(r.err().contains("train.device is gpu"), r.all());
+    }
+
+    @org.junit.jupiter.api.Test
     void theSameSpecWithoutTheseOptionsPassesTheCheck() {
         InProcessCli.Result r = InProcessCli.coverlab(cwd, "spec", "check", "spec.yaml");
         assertEquals(0, r.code(), r.all());

@@ -142,13 +142,15 @@ public final class TrainStage implements Stage {
         return ctx.runDir().path().resolve(ctx.spec().dataset().path()).normalize().toString();
     }
 
-    /**
-     * Before a run exists: a GPU train.device that is not there, the model folder, and what the probes the spec
-     * enables need (the evaluation's extractor).
-     */
+    /** A GPU train.device that this build or machine does not have is refused before a run exists. */
+    @Override
+    public void checkOptions(ExperimentSpec spec) {
+        ComputeDevice.resolve(spec.train().device());
+    }
+
+    /** Before a run exists: the model folder, and what the probes the spec enables need (the evaluation's extractor). */
     @Override
     public void checkInputs(ExperimentSpec spec, RunSettings settings) {
-        ComputeDevice.resolve(spec.train().device());
         ModelSource.checkFiles(spec.model(), settings.tinyModel());
         for (TrainingProbe probe : probes) {
             probe.checkInputs(spec, settings);
