@@ -197,6 +197,9 @@ class CliTest {
         String id = onlyRunId();
         assertTrue(out().contains("run " + id + " finished"), out());
         assertTrue(Files.exists(cwd.resolve("runs").resolve(id).resolve("checkpoints/12/checkpoint.json")));
+        for (String unused : new String[] {"samples", "eval"}) { // the demo draws and evaluates nothing
+            assertFalse(Files.exists(cwd.resolve("runs").resolve(id).resolve(unused)), "a demo run has no " + unused + "/");
+        }
 
         out.reset();
         assertEquals(0, coverlab("runs", "list"));

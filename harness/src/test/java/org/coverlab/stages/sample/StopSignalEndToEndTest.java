@@ -78,6 +78,7 @@ class StopSignalEndToEndTest {
                 "stopped twice and resumed, the grid has the same bytes");
         String out = output();
         assertFalse(out.contains("\tat ") || out.contains("Exception"), "no stack trace on a stop:\n" + out);
+        assertFalse(out.contains("\033"), "output that is no terminal has no escape codes:\n" + out);
         assertTrue(out.contains("interrupted by SIGINT (Ctrl-C); stopping after the current step"), out);
     }
 

@@ -111,6 +111,7 @@ class RunsSyncStopEndToEndTest {
         assertEquals(0, remote.exitCode);
         assertTrue(server.violations.isEmpty(), server.violations.toString());
         assertFalse(output().contains(KEY), "the key is not printed");
+        assertFalse(output().contains("\033"), "output that is no terminal has no escape codes");
     }
 
     private Process sync() throws Exception {
