@@ -7,8 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Feeds a run's journal to its remote sinks in the background. Training only appends to the local journal (and may
@@ -18,7 +16,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class JournalSender implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(JournalSender.class);
     /**
      * How long to wait, after the deadline or a stop, for a lane whose requests were cancelled (it is a daemon: one
      * still in a send that ignores cancellation is left behind rather than interrupted, which could tear a file it
@@ -104,14 +101,8 @@ public final class JournalSender implements AutoCloseable {
         for (SinkWorker worker : workers) {
             reports.add(worker.report());
         }
+        // Not logged here: the caller reports it (the run log, runs sync's output); logged here too, it showed twice.
         finalReport = new SenderReport(runId, reports);
-        for (SinkReport report : reports) {
-            if (report.state() == SinkReport.State.DELIVERED && report.pending() == 0) {
-                LOG.info(report.describe(runId));
-            } else {
-                LOG.warn(report.describe(runId));
-            }
-        }
         return finalReport;
     }
 

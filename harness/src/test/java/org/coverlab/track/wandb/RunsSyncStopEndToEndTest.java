@@ -91,6 +91,7 @@ class RunsSyncStopEndToEndTest {
         assertTrue(stopped.contains("journal entries not sent, interrupted by SIGINT (Ctrl-C); send them later with: "
                 + "coverlab runs sync " + runId + " --tracker wandb"), stopped);
         assertFalse(stopped.contains("Exception") || stopped.contains("\tat "), "no stack trace on a stop:\n" + stopped);
+        assertEquals(1, stopped.lines().filter(l -> l.contains("journal entries not sent")).count(), "said once:\n" + stopped);
         assertEquals(500, new SinkCursorStore(dir.resolve("runs").resolve(runId)).read("wandb").orElseThrow().seq(),
                 "the first batch stays acknowledged");
 
