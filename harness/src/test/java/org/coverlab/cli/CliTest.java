@@ -134,6 +134,12 @@ class CliTest {
         assertEquals(4, coverlab("run", demoSpec().toString(), "--stages", "test", "--tracker", "wandb"), err());
         assertTrue(err().contains("tracker 'wandb' is not available in this build"), err());
         assertFalse(Files.exists(cwd.resolve("runs")));
+        String refused = err();
+        err.reset();
+        assertEquals(4, coverlab("spec", "check", "demo.yaml", "--stages", "test", "--tracker", "wandb"), err());
+        assertEquals(refused, err(), "spec check plans as run does and says the same");
+        assertFalse(Files.exists(cwd.resolve("runs")));
+        err.reset();
         assertEquals(2, coverlab("run", "demo.yaml", "--stages", "test", "--tracker", "tensorboard"));
         assertTrue(err().contains("unknown tracker 'tensorboard'"), err());
     }
