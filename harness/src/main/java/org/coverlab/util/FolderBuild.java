@@ -1,18 +1,16 @@
 package org.coverlab.util;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
  * Builds a folder once, safely against kills and concurrent processes: under an OS file lock
- * ({@code .<name>.lock} beside the folder, released by the kernel when its holder dies, even by kill -9), into a
+ * ({@link GenerationLock}: {@code .<name>.generate.lock} beside the folder, released by the kernel when its holder
+ * dies, even by kill -9, and deleted by its holder when done, so none is left behind), into a
  * private sibling ({@code .<name>.partial-<pid>}) that is fsync'd and renamed into place, so the folder is either
  * absent or complete. Processes that find the lock taken wait and then use what the holder built. Partial siblings
  * left by dead processes are removed before building. For caches that many runs share: the tiny base model, latent
@@ -49,7 +47,6 @@ public final class FolderBuild {
         void update(Path folder) throws IOException;
     }
 
-    private static final long POLL_MILLIS = 200;
     /** Threads of one JVM take turns here first: a JVM cannot hold two OS locks on one file. */
     private static final ConcurrentHashMap<Path, Object> IN_PROCESS = new ConcurrentHashMap<>();
 
@@ -101,9 +98,8 @@ public final class FolderBuild {
         Path parent = folder.getParent();
         Files.createDirectories(parent);
         String name = folder.getFileName().toString();
-        try (FileChannel channel = FileChannel.open(parent.resolve("." + name + ".lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE);
-             FileLock lock = waitForLock(channel, betweenPolls)) {
+        // GenerationLock deletes its lock file when done, so no lock file is left beside the folder
+        try (GenerationLock lock = GenerationLock.acquire(folder, new GenerationLock.Waiting(line -> { }, betweenPolls))) {
             if (complete.test(folder)) {
                 return false; // built by the process that held the lock
             }
@@ -123,15 +119,6 @@ public final class FolderBuild {
             AtomicFiles.deleteTree(work);
             return true;
         }
-    }
-
-    private static FileLock waitForLock(FileChannel channel, Runnable betweenPolls) throws IOException, InterruptedException {
-        FileLock lock;
-        while ((lock = channel.tryLock()) == null) {
-            betweenPolls.run();
-            Thread.sleep(POLL_MILLIS);
-        }
-        return lock;
     }
 
     /** Deletes {@code .<name>.partial-<pid>} siblings whose process is gone (a kill mid-build). */

@@ -49,8 +49,9 @@ class PrepareDataStageTest {
         Path csv = dir.resolve("synth/book_data.csv");
         assertTrue(Files.isRegularFile(csv));
         try (Stream<Path> siblings = Files.list(dir)) {
-            assertEquals(List.of(), siblings.filter(p -> p.getFileName().toString().contains(".partial-")).toList(),
-                    "no private generation folder is left behind, the stale one included");
+            assertEquals(List.of(), siblings.filter(p -> p.getFileName().toString().contains(".partial-")
+                            || p.getFileName().toString().endsWith(".lock")).toList(),
+                    "no private generation folder or lock file is left beside the dataset, the stale folder included");
         }
         JsonNode provenance = RunJson.mapper().readTree(runs.store.find(first.runId()).path().resolve("data/dataset.json").toFile());
         assertTrue(provenance.get("generated").asBoolean());
@@ -78,7 +79,7 @@ class PrepareDataStageTest {
         Path ready = dir.resolve("locked");
         Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), HoldGenerationLock.class.getName(),
-                dir.resolve(".synth.lock").toString(), ready.toString(), "2500").inheritIO().start();
+                dir.resolve(".synth.generate.lock").toString(), ready.toString(), "2500").inheritIO().start();
         try {
             for (int i = 0; i < 200 && !Files.exists(ready); i++) {
                 Thread.sleep(50);
@@ -90,6 +91,7 @@ class PrepareDataStageTest {
             assertTrue(Files.readString(runs.store.find(outcome.runId()).log()).contains("another process is generating"));
             assertTrue(Files.isRegularFile(dir.resolve("synth/book_data.csv")));
             holder.waitFor();
+            assertFalse(Files.exists(dir.resolve(".synth.generate.lock")), "no lock file left beside the dataset");
         } finally {
             holder.destroyForcibly();
         }
