@@ -21,8 +21,11 @@ import org.bytedeco.javacpp.DoublePointer;
  * column-major order is simply where LAPACK keeps it: nothing outside this class reads a factor element by element
  * except its diagonal).
  *
- * <p>Threads: {@code -Dcoverlab.blas.threads=N}, else DJL's {@code ai.djl.pytorch.num_threads} when set (so the
- * benchmark's thread setting covers both libraries), else all available processors.
+ * <p>Threads: one, unless {@code -Dcoverlab.blas.threads=N}. OpenBLAS's worker threads spin-wait between the many
+ * small synchronisations of a blocked factorisation, and on a shared machine a descheduled worker stalls the rest:
+ * measured on the 2-core development machine at load average 9 (2048-d statistics, dpotrf + dsygst + dsyev), one
+ * thread 2.5-3.1 s wall and 1.3 s CPU, two threads 6-21 s wall and 3.6-12 s CPU. On an idle machine two threads
+ * would gain at most the BLAS-3 part (about half the work); the tridiagonal reduction is memory-bound.
  */
 final class NativeLapack {
 
@@ -33,8 +36,7 @@ final class NativeLapack {
         String reason = null;
         int threads = 0;
         try {
-            threads = Integer.getInteger("coverlab.blas.threads",
-                    Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()));
+            threads = Integer.getInteger("coverlab.blas.threads", 1);
             openblas_set_num_threads(Math.max(1, threads));
             threads = openblas_get_num_threads();
         } catch (Throwable e) { // UnsatisfiedLinkError, NoClassDefFoundError: no native build for this platform
