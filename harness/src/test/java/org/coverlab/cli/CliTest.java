@@ -134,6 +134,12 @@ class CliTest {
         assertEquals(4, coverlab("run", demoSpec().toString(), "--stages", "test", "--tracker", "wandb"), err());
         assertTrue(err().contains("tracker 'wandb' is not available in this build"), err());
         assertFalse(Files.exists(cwd.resolve("runs")));
+        String refused = err();
+        err.reset();
+        assertEquals(4, coverlab("spec", "check", "demo.yaml", "--stages", "test", "--tracker", "wandb"), err());
+        assertEquals(refused, err(), "spec check plans as run does and says the same");
+        assertFalse(Files.exists(cwd.resolve("runs")));
+        err.reset();
         assertEquals(2, coverlab("run", "demo.yaml", "--stages", "test", "--tracker", "tensorboard"));
         assertTrue(err().contains("unknown tracker 'tensorboard'"), err());
     }
@@ -197,6 +203,9 @@ class CliTest {
         String id = onlyRunId();
         assertTrue(out().contains("run " + id + " finished"), out());
         assertTrue(Files.exists(cwd.resolve("runs").resolve(id).resolve("checkpoints/12/checkpoint.json")));
+        for (String unused : new String[] {"samples", "eval"}) { // the demo draws and evaluates nothing
+            assertFalse(Files.exists(cwd.resolve("runs").resolve(id).resolve(unused)), "a demo run has no " + unused + "/");
+        }
 
         out.reset();
         assertEquals(0, coverlab("runs", "list"));
