@@ -27,7 +27,7 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
  * <p>The work runs in OpenBLAS (LAPACK's dpotrf, dsygst, dsyev; {@link NativeLapack}) when its native library
  * loads, else in EJML; both give the same eigenvalues to rounding. Measured on the 2-core development machine, two
  * full-rank 2048-d statistics: EJML about 20 s of CPU (Cholesky, two general products, the tridiagonal reduction of
- * the eigenvalue problem, all pure Java), OpenBLAS about 1.5 s of CPU on one thread (BENCHMARKS.md).
+ * the eigenvalue problem, all pure Java), OpenBLAS about 1 s of CPU on one thread (BENCHMARKS.md).
  *
  * <p>How pytorch-fid's safeguards map onto this path. (1) Its eps offset: scipy's {@code sqrtm} of the general
  * product S1 S2 runs a Schur recurrence that divides by R[i,i] + R[j,j]; with repeated (near-)zero eigenvalues, i.e.
