@@ -248,9 +248,10 @@ class Data:
 
 
 def worker(model, covers, threads):
-    # numpy/scipy's BLAS (the Frechet row) on the same thread count as torch; read when numpy loads, so set first
-    os.environ["OPENBLAS_NUM_THREADS"] = str(threads)
-    os.environ["MKL_NUM_THREADS"] = str(threads)
+    # numpy/scipy's BLAS (the Frechet row): the driver passes the Java side's OpenBLAS thread count; read when numpy
+    # loads, so it must be set before the imports
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", str(threads))
+    os.environ.setdefault("MKL_NUM_THREADS", str(threads))
     import torch
     torch.set_num_threads(threads)
     out = sys.stdout

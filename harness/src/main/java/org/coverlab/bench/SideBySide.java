@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Java against PyTorch + diffusers on the same rows, the same diffusers folder, the same covers and the same
@@ -121,10 +122,14 @@ public final class SideBySide {
     private Side[] measure(Rows.Row row, Path model, Path covers, boolean withPython)
             throws IOException, InterruptedException {
         List<Worker> workers = new ArrayList<>();
-        workers.add(Worker.start(javaCommand(model, covers), "java"));
+        workers.add(Worker.start(javaCommand(model, covers), "java", Map.of()));
         if (withPython) {
-            workers.add(Worker.start(List.of(o.python(), script().toString(), "--worker", model.toString(),
-                    covers.toString(), Integer.toString(o.threads())), "python"));
+            Worker py = Worker.start(List.of(o.python(), script().toString(), "--worker", model.toString(),
+                    covers.toString(), Integer.toString(o.threads())), "python",
+                    // numpy/scipy's BLAS (the Fréchet row) on the same thread count as the Java side's OpenBLAS
+                    Map.of("OPENBLAS_NUM_THREADS", Integer.toString(blasThreads()),
+                            "MKL_NUM_THREADS", Integer.toString(blasThreads())));
+            workers.add(py);
         }
         int k = workers.size();
         String[] error = new String[k];
@@ -176,11 +181,16 @@ public final class SideBySide {
     private List<String> javaCommand(Path model, Path covers) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-Dai.djl.offline=true",
-                "-Dcoverlab.blas.threads=" + Integer.getInteger("coverlab.blas.threads", 1),
+                "-Dcoverlab.blas.threads=" + blasThreads(),
                 "-Dai.djl.pytorch.num_threads=" + o.threads(), "-Dai.djl.pytorch.num_interop_threads=1",
                 "-Xmx8g", "-cp", System.getProperty("java.class.path"), BenchWorker.class.getName(),
                 model.toString(), covers.toString(), Integer.toString(o.threads())));
         return cmd;
+    }
+
+    /** OpenBLAS threads of the Fréchet row, both sides: -Dcoverlab.blas.threads (default 1, as NativeLapack). */
+    private static int blasThreads() {
+        return Integer.getInteger("coverlab.blas.threads", 1);
     }
 
     private Path script() {
@@ -257,11 +267,11 @@ public final class SideBySide {
                         + "alternating after 2 warm-up iterations, ~%.0f s per timed run%n", o.threads(),
                 System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"),
                 System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"), o.rounds(), o.seconds());
-        out.printf(Locale.ROOT, "Frechet row: Java %s, Python numpy/scipy BLAS with OPENBLAS_NUM_THREADS=%d%n",
+        out.printf(Locale.ROOT, "Frechet row: Java %s, Python numpy/scipy with OPENBLAS_NUM_THREADS=%d%n",
                 FrechetDistance.Backend.preferred() == FrechetDistance.Backend.OPENBLAS
-                        ? "OpenBLAS, " + Integer.getInteger("coverlab.blas.threads", 1) + " thread(s) (-Dcoverlab.blas.threads)"
+                        ? "OpenBLAS, " + blasThreads() + " thread(s) (-Dcoverlab.blas.threads)"
                         : "EJML (OpenBLAS unavailable)",
-                o.threads());
+                blasThreads());
         out.println("model: " + model);
     }
 
@@ -325,9 +335,11 @@ public final class SideBySide {
             this.to = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
         }
 
-        static Worker start(List<String> cmd, String name) throws IOException {
+        static Worker start(List<String> cmd, String name, Map<String, String> env) throws IOException {
             Path log = Files.createTempFile("coverlab-bench-" + name, ".log");
-            Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+            ProcessBuilder b = new ProcessBuilder(cmd).redirectError(log.toFile());
+            b.environment().putAll(env);
+            Process p = b.start();
             return new Worker(p, name + " (log " + log + ")");
         }
 
