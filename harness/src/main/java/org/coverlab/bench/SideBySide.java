@@ -68,7 +68,9 @@ public final class SideBySide {
         Path model = prepareModel();
         Path covers = prepareCovers();
         if (o.rows().stream().anyMatch(r -> r.kind() == Rows.Kind.FRECHET)) {
-            prepareFrechetInputs(Workload.Frechet.inputs(covers));
+            // made once as pytorch-fid .npz files that both workers read: identical inputs, and neither side spends
+            // its setup on two 2100 x 2048 covariances
+            Workload.Frechet.inputs(covers);
         }
         header(model);
         if (o.scaling()) {
@@ -234,18 +236,6 @@ public final class SideBySide {
             Files.move(tmp, folder);
         }
         return folder.toAbsolutePath();
-    }
-
-    /**
-     * The two 2048-d statistics of the Fréchet row, made once as pytorch-fid .npz files that both workers read, so
-     * both sides work on identical inputs and neither spends its setup on two 2100 x 2048 covariances.
-     */
-    private void prepareFrechetInputs(Path dir) throws IOException {
-        if (!Files.isRegularFile(dir.resolve("b.npz"))) {
-            Files.createDirectories(dir);
-            Workload.Frechet.stats(1).write(dir.resolve("a.npz"), false);
-            Workload.Frechet.stats(2).write(dir.resolve("b.npz"), false);
-        }
     }
 
     private void header(Path model) throws IOException, InterruptedException {

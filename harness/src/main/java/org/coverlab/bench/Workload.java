@@ -334,24 +334,28 @@ abstract class Workload implements AutoCloseable {
         private final ActivationStatistics b;
 
         Frechet(Path covers) {
-            Path dir = inputs(covers);
-            if (!Files.isRegularFile(dir.resolve("b.npz"))) {
-                // a worker driven by hand: make them here (the driver normally has)
-                try {
-                    Files.createDirectories(dir);
-                    stats(1).write(dir.resolve("a.npz"), false);
-                    stats(2).write(dir.resolve("b.npz"), false);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
+            Path dir;
+            try {
+                dir = inputs(covers); // made by the driver already, unless the worker is driven by hand
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
             a = ActivationStatistics.read(dir.resolve("a.npz"), 2048);
             b = ActivationStatistics.read(dir.resolve("b.npz"), 2048);
         }
 
-        /** Where the row's two statistics files live: beside the covers folder. */
-        static Path inputs(Path covers) {
-            return covers.toAbsolutePath().resolveSibling("frechet-stats");
+        /**
+         * The row's two statistics files, a.npz and b.npz beside the covers folder, made once (b.npz is written
+         * last, each file atomically, so its presence means both are complete).
+         */
+        static Path inputs(Path covers) throws IOException {
+            Path dir = covers.toAbsolutePath().resolveSibling("frechet-stats");
+            if (!Files.isRegularFile(dir.resolve("b.npz"))) {
+                Files.createDirectories(dir);
+                stats(1).write(dir.resolve("a.npz"), false);
+                stats(2).write(dir.resolve("b.npz"), false);
+            }
+            return dir;
         }
 
         /** Statistics of 2,100 pseudo-random 2048-d vectors (full rank), column j scaled by 1 + j % 5. */

@@ -50,6 +50,8 @@ public final class FrechetDistance {
     public static final double EPS = 1e-6;
     /** pytorch-fid's tolerance on the imaginary part of the square root. */
     public static final double IMAGINARY_TOLERANCE = 1e-3;
+    /** A Cholesky factor whose smallest pivot is below this fraction of its largest is not used (see cholesky). */
+    static final double MIN_PIVOT_RATIO = 1e-7;
 
     /** The distance and how it was reached. */
     public record Result(double distance, double meanTerm, double traceSqrt, boolean offsetApplied, String factorisation,
@@ -306,15 +308,11 @@ public final class FrechetDistance {
         if (!eig.decompose(m)) {
             return new SqrtTrace(Double.NaN, how);
         }
-        double sum = 0;
+        double[] lambda = new double[m.numRows];
         for (int i = 0; i < m.numRows; i++) {
-            double lambda = eig.getEigenvalue(i).real;
-            if (!Double.isFinite(lambda)) {
-                return new SqrtTrace(Double.NaN, how);
-            }
-            sum += signedRoot(lambda);
+            lambda[i] = eig.getEigenvalue(i).real;
         }
-        return new SqrtTrace(sum, how);
+        return sumOfRoots(lambda, how);
     }
 
     /** Lower Cholesky factor L (s = L L^T), or null when s is not numerically positive definite. */
@@ -337,7 +335,7 @@ public final class FrechetDistance {
             maxDiag = Math.max(maxDiag, l.get(i, i));
             minDiag = Math.min(minDiag, l.get(i, i));
         }
-        return minDiag > 1e-7 * maxDiag ? l : null;
+        return minDiag > MIN_PIVOT_RATIO * maxDiag ? l : null;
     }
 
     /** B = V sqrt(max(Lambda, 0)) with s = V Lambda V^T, so s = B B^T up to rounding; null if EJML fails. */

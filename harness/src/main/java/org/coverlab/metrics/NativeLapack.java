@@ -87,7 +87,7 @@ final class NativeLapack {
             maxDiag = Math.max(maxDiag, v);
             minDiag = Math.min(minDiag, v);
         }
-        return minDiag > 1e-7 * maxDiag;
+        return minDiag > FrechetDistance.MIN_PIVOT_RATIO * maxDiag;
     }
 
     /**
