@@ -183,17 +183,18 @@ class FidFeatures:
 
 
 class Frechet:
-    """pytorch-fid's calculate_frechet_distance (scipy.linalg.sqrtm) on two full-rank 2048-d statistics, each from
-    2,100 random feature vectors made in setup, as the Java side makes its own."""
+    """pytorch-fid's calculate_frechet_distance (scipy.linalg.sqrtm) on two full-rank 2048-d statistics: the .npz
+    files (pytorch-fid's format) that the Java driver makes once beside the covers, so both sides read the same."""
 
-    def __init__(self):
+    def __init__(self, covers):
         import numpy as np
         from pytorch_fid.fid_score import calculate_frechet_distance
         self.fd = calculate_frechet_distance
+        folder = os.path.join(os.path.dirname(os.path.abspath(covers)), "frechet-stats")
         self.stats = []
-        for seed in (1, 2):
-            f = np.random.default_rng(seed).random((2100, 2048)) * (1 + np.arange(2048) % 5)
-            self.stats.append((f.mean(axis=0), np.cov(f, rowvar=False)))
+        for name in ("a.npz", "b.npz"):
+            with np.load(os.path.join(folder, name)) as f:
+                self.stats.append((f["mu"], f["sigma"]))
 
     def units(self):
         return 1
@@ -247,6 +248,10 @@ class Data:
 
 
 def worker(model, covers, threads):
+    # numpy/scipy's BLAS (the Frechet row): the driver passes the Java side's OpenBLAS thread count; read when numpy
+    # loads, so it must be set before the imports
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", str(threads))
+    os.environ.setdefault("MKL_NUM_THREADS", str(threads))
     import torch
     torch.set_num_threads(threads)
     out = sys.stdout
@@ -273,7 +278,7 @@ def worker(model, covers, threads):
                 elif kind == "fid_features":
                     work = FidFeatures(torch, covers, batch)
                 elif kind == "frechet":
-                    work = Frechet()
+                    work = Frechet(covers)
                 elif kind == "data":
                     work = Data(torch, covers, width, height, threads)
                 else:
@@ -303,8 +308,11 @@ def versions():
     import diffusers
     import transformers
     import torchvision
+    import numpy
+    import scipy
     print(f"torch {torch.__version__} (intra-op default {torch.get_num_threads()}), diffusers {diffusers.__version__}, "
-          f"transformers {transformers.__version__}, torchvision {torchvision.__version__}, python {sys.version.split()[0]}")
+          f"transformers {transformers.__version__}, torchvision {torchvision.__version__}, numpy {numpy.__version__}, "
+          f"scipy {scipy.__version__}, python {sys.version.split()[0]}")
 
 
 if __name__ == "__main__":

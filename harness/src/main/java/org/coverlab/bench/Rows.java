@@ -10,8 +10,21 @@ public final class Rows {
     /** The kinds of work; bench_reference.py implements each under the same name. */
     public enum Kind { UNET_TRAIN, TEXT_ENCODER_TRAIN, SAMPLE, SD15_UNET, VAE_ENCODE, FID_FEATURES, FRECHET, DATA }
 
-    /** One row. {@code name} is the protocol key both workers understand. */
-    public record Row(String name, Kind kind, int batch, Resolution resolution, String unit, String title) {
+    /**
+     * One row. {@code name} is the protocol key both workers understand. {@code warmups} untimed iterations per side
+     * precede the timed rounds; {@code maxRounds} > 0 caps the rounds for rows whose one iteration takes tens of
+     * seconds (the SD1.5-shaped step, scipy's sqrtm), so the whole table fits in one sitting.
+     */
+    public record Row(String name, Kind kind, int batch, Resolution resolution, String unit, String title, int warmups,
+                      int maxRounds) {
+        public Row(String name, Kind kind, int batch, Resolution resolution, String unit, String title) {
+            this(name, kind, batch, resolution, unit, title, 2, 0);
+        }
+
+        public int rounds(int asked) {
+            return maxRounds > 0 ? Math.min(asked, maxRounds) : asked;
+        }
+
         /** The worker protocol's argument: name, kind, batch, width, height. */
         public String arg() {
             return name + " " + kind.name().toLowerCase() + " " + batch + " " + resolution.width() + " "
@@ -39,14 +52,16 @@ public final class Rows {
         rows.add(new Row("ddim_cfg_b4", Kind.SAMPLE, 4, tiny, "images/s",
                 "DDIM 10 steps + CFG 7.5, batch 4 (text, loop, VAE decode)"));
         if (sd15) {
+            // ~10 s per forward per side on two idle cores and several times that under load: one warm-up, two rounds
             rows.add(new Row("sd15_unet_step", Kind.SD15_UNET, 2, new Resolution(512, 512), "steps/s",
-                    "SD1.5-shaped UNet forward, 64x64 latents, batch 2 (CFG)"));
+                    "SD1.5-shaped UNet forward, 64x64 latents, batch 2 (CFG)", 1, 2));
         }
         rows.add(new Row("vae_encode_b8", Kind.VAE_ENCODE, 8, tiny, "images/s", "VAE encode 64x96, batch 8"));
         rows.add(new Row("fid_features_b8", Kind.FID_FEATURES, 8, tiny, "images/s",
                 "FID Inception pool3 features, batch 8 covers 64x96 (resized to 299) vs pytorch-fid"));
+        // scipy's sqrtm of a 2048x2048 product takes ~13 s on two idle cores: one warm-up, two rounds
         rows.add(new Row("frechet_2048", Kind.FRECHET, 1, tiny, "distances/s",
-                "Frechet distance of two full-rank 2048-d statistics vs pytorch-fid (scipy sqrtm)"));
+                "Frechet distance of two full-rank 2048-d statistics vs pytorch-fid (scipy sqrtm)", 1, 2));
         rows.add(new Row("data", Kind.DATA, 1, tiny, "examples/s", "data pipeline: decode, resize, caption"));
         return rows;
     }

@@ -3,6 +3,7 @@ package org.coverlab.bench;
 import ai.djl.engine.Engine;
 import org.coverlab.data.synth.GeneratorOptions;
 import org.coverlab.data.synth.SyntheticCoverSet;
+import org.coverlab.metrics.FrechetDistance;
 import org.coverlab.model.TinyPreset;
 import org.coverlab.model.tokenizer.BpeTrainer;
 import org.coverlab.spec.DatasetSpec;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Java against PyTorch + diffusers on the same rows, the same diffusers folder, the same covers and the same
@@ -65,6 +67,11 @@ public final class SideBySide {
         long start = System.nanoTime();
         Path model = prepareModel();
         Path covers = prepareCovers();
+        if (o.rows().stream().anyMatch(r -> r.kind() == Rows.Kind.FRECHET)) {
+            // made once as pytorch-fid .npz files that both workers read: identical inputs, and neither side spends
+            // its setup on two 2100 x 2048 covariances
+            Workload.Frechet.inputs(covers);
+        }
         header(model);
         if (o.scaling()) {
             scaling(model, covers);
@@ -86,7 +93,9 @@ public final class SideBySide {
             Side p = sides[1];
             String ratio = j.error() == null && p.error() == null
                     ? String.format(Locale.ROOT, "**%.2f**", j.median() / p.median()) : "error";
-            out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %.0f | %.0f |%n", row.title(), row.unit(),
+            String title = row.title() + (row.rounds(o.rounds()) != o.rounds() || row.warmups() != 2
+                    ? String.format(Locale.ROOT, " (%d warm-up, %d rounds)", row.warmups(), row.rounds(o.rounds())) : "");
+            out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %.0f | %.0f |%n", title, row.unit(),
                     cell(j), j.spread(), cell(p), p.spread(), ratio, j.rssMiB(), p.rssMiB());
             for (Side s : sides) {
                 if (s.error() != null) {
@@ -115,10 +124,14 @@ public final class SideBySide {
     private Side[] measure(Rows.Row row, Path model, Path covers, boolean withPython)
             throws IOException, InterruptedException {
         List<Worker> workers = new ArrayList<>();
-        workers.add(Worker.start(javaCommand(model, covers), "java"));
+        workers.add(Worker.start(javaCommand(model, covers), "java", Map.of()));
         if (withPython) {
-            workers.add(Worker.start(List.of(o.python(), script().toString(), "--worker", model.toString(),
-                    covers.toString(), Integer.toString(o.threads())), "python"));
+            Worker py = Worker.start(List.of(o.python(), script().toString(), "--worker", model.toString(),
+                    covers.toString(), Integer.toString(o.threads())), "python",
+                    // numpy/scipy's BLAS (the Fréchet row) on the same thread count as the Java side's OpenBLAS
+                    Map.of("OPENBLAS_NUM_THREADS", Integer.toString(blasThreads()),
+                            "MKL_NUM_THREADS", Integer.toString(blasThreads())));
+            workers.add(py);
         }
         int k = workers.size();
         String[] error = new String[k];
@@ -129,14 +142,16 @@ public final class SideBySide {
                 rates.add(new ArrayList<>());
                 try {
                     workers.get(i).call("setup " + row.arg(), "ready");
-                    workers.get(i).call("run 1", "time");
-                    String[] t = workers.get(i).call("run 1", "time");
+                    String[] t = null;
+                    for (int w = 0; w < Math.max(1, row.warmups()); w++) {
+                        t = workers.get(i).call("run 1", "time");
+                    }
                     n[i] = (int) Math.max(1, Math.round(o.seconds() / Double.parseDouble(t[1])));
                 } catch (IOException e) {
                     error[i] = e.getMessage();
                 }
             }
-            for (int r = 0; r < o.rounds(); r++) {
+            for (int r = 0; r < row.rounds(o.rounds()); r++) {
                 for (int i = 0; i < k; i++) {
                     if (error[i] != null) {
                         continue;
@@ -168,10 +183,16 @@ public final class SideBySide {
     private List<String> javaCommand(Path model, Path covers) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-Dai.djl.offline=true",
+                "-Dcoverlab.blas.threads=" + blasThreads(),
                 "-Dai.djl.pytorch.num_threads=" + o.threads(), "-Dai.djl.pytorch.num_interop_threads=1",
                 "-Xmx8g", "-cp", System.getProperty("java.class.path"), BenchWorker.class.getName(),
                 model.toString(), covers.toString(), Integer.toString(o.threads())));
         return cmd;
+    }
+
+    /** OpenBLAS threads of the Fréchet row, both sides: -Dcoverlab.blas.threads (default 1, as NativeLapack). */
+    private static int blasThreads() {
+        return Integer.getInteger("coverlab.blas.threads", 1);
     }
 
     private Path script() {
@@ -236,6 +257,11 @@ public final class SideBySide {
                         + "alternating after 2 warm-up iterations, ~%.0f s per timed run%n", o.threads(),
                 System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"),
                 System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"), o.rounds(), o.seconds());
+        out.printf(Locale.ROOT, "Frechet row: Java %s, Python numpy/scipy with OPENBLAS_NUM_THREADS=%d%n",
+                FrechetDistance.Backend.preferred() == FrechetDistance.Backend.OPENBLAS
+                        ? "OpenBLAS, " + blasThreads() + " thread(s) (-Dcoverlab.blas.threads)"
+                        : "EJML (OpenBLAS unavailable)",
+                blasThreads());
         out.println("model: " + model);
     }
 
@@ -299,9 +325,11 @@ public final class SideBySide {
             this.to = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
         }
 
-        static Worker start(List<String> cmd, String name) throws IOException {
+        static Worker start(List<String> cmd, String name, Map<String, String> env) throws IOException {
             Path log = Files.createTempFile("coverlab-bench-" + name, ".log");
-            Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+            ProcessBuilder b = new ProcessBuilder(cmd).redirectError(log.toFile());
+            b.environment().putAll(env);
+            Process p = b.start();
             return new Worker(p, name + " (log " + log + ")");
         }
 

@@ -29,6 +29,7 @@ import org.coverlab.training.TrainedParams;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.SplittableRandom;
@@ -75,7 +76,7 @@ abstract class Workload implements AutoCloseable {
             case VAE_ENCODE -> new VaeEncode(root, model, row.batch(), row.resolution());
             case DATA -> new Data(covers, row.resolution(), threads);
             case FID_FEATURES -> new FidFeatures(root, covers, row.batch());
-            case FRECHET -> new Frechet();
+            case FRECHET -> new Frechet(covers);
         };
     }
 
@@ -256,7 +257,7 @@ abstract class Workload implements AutoCloseable {
         Data(Path covers, Resolution size, int threads) {
             DatasetSpec d = DatasetSpec.DEFAULT;
             DatasetSpec spec = new DatasetSpec(DatasetSpec.Source.GOODREADS, covers.toString(), d.csv(),
-                    d.imagePattern(), 0, d.subset(), size, d.resize(), false, 0, DatasetSpec.Cleaning.NONE,
+                    d.imagePattern(), 0, 0, d.subset(), size, d.resize(), false, 0, DatasetSpec.Cleaning.NONE,
                     d.englishRatio(), d.captions());
             dataset = BookDataset.open(spec, covers, 42, new SkipLog());
             this.threads = threads;
@@ -325,14 +326,40 @@ abstract class Workload implements AutoCloseable {
     }
 
     /**
-     * The Fréchet distance of two full-rank 2048-d statistics (the case of two .npz files), each made in setup from
-     * 2,100 random feature vectors as bench_reference.py makes its own.
+     * The Fréchet distance of two full-rank 2048-d statistics (the case of two .npz files), read from the .npz files
+     * {@link SideBySide} makes once beside the covers ({@link #inputs}), as bench_reference.py reads them.
      */
     static final class Frechet extends Workload {
-        private final ActivationStatistics a = stats(1);
-        private final ActivationStatistics b = stats(2);
+        private final ActivationStatistics a;
+        private final ActivationStatistics b;
 
-        private static ActivationStatistics stats(long seed) {
+        Frechet(Path covers) {
+            Path dir;
+            try {
+                dir = inputs(covers); // made by the driver already, unless the worker is driven by hand
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            a = ActivationStatistics.read(dir.resolve("a.npz"), 2048);
+            b = ActivationStatistics.read(dir.resolve("b.npz"), 2048);
+        }
+
+        /**
+         * The row's two statistics files, a.npz and b.npz beside the covers folder, made once (b.npz is written
+         * last, each file atomically, so its presence means both are complete).
+         */
+        static Path inputs(Path covers) throws IOException {
+            Path dir = covers.toAbsolutePath().resolveSibling("frechet-stats");
+            if (!Files.isRegularFile(dir.resolve("b.npz"))) {
+                Files.createDirectories(dir);
+                stats(1).write(dir.resolve("a.npz"), false);
+                stats(2).write(dir.resolve("b.npz"), false);
+            }
+            return dir;
+        }
+
+        /** Statistics of 2,100 pseudo-random 2048-d vectors (full rank), column j scaled by 1 + j % 5. */
+        static ActivationStatistics stats(long seed) {
             SplittableRandom r = new SplittableRandom(seed);
             float[][] f = new float[2100][2048];
             for (float[] row : f) {

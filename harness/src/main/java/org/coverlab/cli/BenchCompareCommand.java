@@ -42,7 +42,7 @@ public final class BenchCompareCommand implements Callable<Integer> {
             description = "Target length of one timed run (at least one iteration). Default: ${DEFAULT-VALUE}.")
     double seconds;
 
-    @Option(names = "--rows", split = ",", paramLabel = "NAME", description = "Only these rows (names as in the table's first column key: unet_train_b1, unet_train_b8, te_train_b1, ddim_cfg_b4, sd15_unet_step, vae_encode_b8, fid, data).")
+    @Option(names = "--rows", split = ",", paramLabel = "NAME", description = "Only these rows (names as in the table's first column key: unet_train_b1, unet_train_b8, te_train_b1, ddim_cfg_b4, sd15_unet_step, vae_encode_b8, fid_features_b8, frechet_2048, data).")
     List<String> only;
 
     @Option(names = "--no-sd15", description = "Leave out the SD1.5-shaped UNet step (about 4 GB per side).")

@@ -34,7 +34,7 @@ final class FidStatsSource {
         if (Files.isRegularFile(input.resolve("book_data.csv"))) {
             DatasetSpec d = DatasetSpec.DEFAULT;
             DatasetSpec spec = new DatasetSpec(DatasetSpec.Source.GOODREADS, input.toString(), d.csv(), d.imagePattern(),
-                    0, d.subset(), d.resolution(), d.resize(), false, validationSplit, d.cleaning(), d.englishRatio(), d.captions());
+                    0, 0, d.subset(), d.resolution(), d.resize(), false, validationSplit, d.cleaning(), d.englishRatio(), d.captions());
             return ImageSet.validation(BookDataset.open(spec, input, seed, new SkipLog()));
         }
         return ImageSet.folder(input);

@@ -22,6 +22,7 @@ import org.coverlab.spec.SpecIssue;
 import org.coverlab.spec.SpecLoader;
 import org.coverlab.spec.SpecValues;
 import org.coverlab.spec.TrackingSpec;
+import org.coverlab.stages.ComputeDevice;
 import org.coverlab.stages.ModelSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -87,6 +88,7 @@ public final class RunCommand implements Callable<Integer> {
         RunSession session = new RunSession(runsDir.store(ctx), (spec, selected) -> RunPlanner.stages(ctx, spec, selected, true),
                 spec -> RunPlanner.remoteTracking(ctx, spec, !trackers.isEmpty()),
                 spec -> ModelSource.resolve(spec.model(), settings.tinyModel()),
+                ComputeDevice::nameFor,
                 new RunSession.Options(new Runner.Settings(ctx.err(), style, settings.progressInterval(), ctx.clock(),
                         settings), ctx.handleSignals(), ctx.cwd()));
         if (resumeId != null) {

@@ -37,22 +37,28 @@ final class RunPlanner {
         return new Plan(plan, remoteTracking(ctx, spec, trackersFromCommandLine));
     }
 
-    /** The stages to run, each of whose inputs passed its cheap check ({@link Stage#checkInputs}) when asked. */
+    /**
+     * The stages to run, each of whose options this build can honour ({@link Stage#checkOptions}) and whose inputs
+     * passed their cheap check ({@link Stage#checkInputs}) when asked.
+     */
     static List<Stage> stages(CliContext ctx, ExperimentSpec spec, List<String> stages, boolean checkInputs)
             throws StagePlanException {
         List<Stage> plan = ctx.stages().plan(spec, stages);
-        if (checkInputs) {
-            List<String> problems = new ArrayList<>();
-            for (Stage stage : plan) {
-                try {
+        List<String> problems = new ArrayList<>();
+        for (Stage stage : plan) {
+            try {
+                stage.checkOptions(spec);
+                if (checkInputs) {
                     stage.checkInputs(spec, ctx.settings());
-                } catch (BadInputException e) {
+                }
+            } catch (BadInputException e) {
+                if (!problems.contains(e.getMessage())) { // stages reading the same model say the same thing
                     problems.add(e.getMessage());
                 }
             }
-            if (!problems.isEmpty()) {
-                throw new StagePlanException(StagePlanException.Kind.BAD_INPUT, problems);
-            }
+        }
+        if (!problems.isEmpty()) {
+            throw new StagePlanException(StagePlanException.Kind.BAD_INPUT, problems);
         }
         return plan;
     }

@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.coverlab.run.Cancellation;
 import org.coverlab.run.RunLockedException;
+import org.coverlab.run.StopSignals;
 import org.coverlab.run.UnknownRunException;
 import org.coverlab.spec.TrackingSpec.Backend;
 import org.coverlab.track.Redactor;
@@ -34,7 +36,9 @@ import picocli.CommandLine.ParentCommand;
                 "  0    every journal entry is on every tracker",
                 "  1    something is still unsent (the reason is printed); run sync again later",
                 "  2    bad input: usage, unknown run id, no remote tracker, missing key or setting",
-                "  3    the run is locked: a coverlab process is driving it (it sends by itself)"})
+                "  3    the run is locked: a coverlab process is driving it (it sends by itself)",
+                "  130  stopped by Ctrl-C (SIGINT), 143 by SIGTERM, within a second or two: what was sent",
+                "       stays sent (nothing goes twice); sync again for the rest"})
 public final class RunsSyncCommand implements Callable<Integer> {
 
     /** Exit code when entries are left unsent. */
@@ -71,10 +75,14 @@ public final class RunsSyncCommand implements Callable<Integer> {
             return ExitCodes.BAD_INPUT;
         }
         RemoteSinks sinks = RemoteSinks.standard(ctx.env(), home(ctx.env()));
-        try {
+        Cancellation stop = new Cancellation();
+        try (StopSignals signals = ctx.handleSignals() ? StopSignals.install(stop, ctx.err()) : null) {
             SenderReport report = new RunsSync(runsDir.store(ctx), sinks, SenderOptions.DEFAULT)
-                    .sync(runId, backends, Duration.ofSeconds(timeoutSeconds));
+                    .sync(runId, backends, Duration.ofSeconds(timeoutSeconds), stop);
             ctx.out().println(report.describe());
+            if (stop.isCancelled() && !report.allDelivered()) {
+                return stop.exitCode();
+            }
             return report.allDelivered() ? ExitCodes.OK : PENDING;
         } catch (RunsSync.SyncException | UnknownRunException e) {
             ctx.err().println("coverlab: " + Redactor.none().redact(e.getMessage()));

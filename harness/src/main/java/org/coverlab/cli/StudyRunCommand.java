@@ -22,6 +22,7 @@ import org.coverlab.spec.StudyFile;
 import org.coverlab.spec.StudyLoader;
 import org.coverlab.spec.StudySpec;
 import org.coverlab.spec.TrackingSpec;
+import org.coverlab.stages.ComputeDevice;
 import org.coverlab.stages.ModelSource;
 import org.coverlab.study.StudyContext;
 import org.coverlab.study.StudyCreation;
@@ -131,6 +132,7 @@ public final class StudyRunCommand implements Callable<Integer> {
                 (spec, selected) -> RunPlanner.stages(ctx, spec, selected, true),
                 spec -> RunPlanner.remoteTracking(ctx, spec, !trackers.isEmpty()),
                 spec -> ModelSource.resolve(spec.model(), env.tinyModel()),
+                ComputeDevice::nameFor,
                 new RunSession.Options(new Runner.Settings(ctx.err(), Progress.Style.LINES, env.progressInterval(),
                         ctx.clock(), env), false, ctx.cwd()));
 

@@ -3,7 +3,8 @@ package org.coverlab.data;
 import org.coverlab.data.synth.GeneratorOptions;
 import org.coverlab.data.synth.SyntheticCoverSet;
 import org.coverlab.spec.DatasetSpec;
-import org.coverlab.util.AtomicFiles;
+import org.coverlab.util.FolderBuild;
+import org.coverlab.util.Sha256;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A dataset as a spec describes it: the CSV read and cleaned, rows without an image file dropped, split into training
@@ -21,10 +23,12 @@ public final class BookDataset {
 
     private static final Logger LOG = LoggerFactory.getLogger(BookDataset.class);
 
-    /** Covers generated on first use of a synthetic source when dataset.images does not say how many. */
+    /** Covers a synthetic source uses when neither dataset.images nor dataset.synthetic_covers says how many. */
     public static final int DEFAULT_SYNTHETIC_COUNT = 10_000;
     /** Synthetic sets generated on first use always use this generator seed, so every experiment sees the same set. */
     public static final long SYNTHETIC_SEED = 0;
+    /** Where the generator writes cover i. */
+    static final String SYNTHETIC_PATTERN = "images/images/{i}.jpg";
 
     private final DatasetSpec spec;
     private final long seed;
@@ -34,9 +38,11 @@ public final class BookDataset {
     private final List<BookRecord> train;
     private final ImageLocator images;
     private final SkipLog log;
+    /** For a generated synthetic set, the covers of it this dataset uses; null otherwise. */
+    private final GeneratorOptions syntheticUsed;
 
     private BookDataset(DatasetSpec spec, long seed, BookTable table, List<BookRecord> cleaned, DataSplit split,
-                        List<BookRecord> train, ImageLocator images, SkipLog log) {
+                        List<BookRecord> train, ImageLocator images, SkipLog log, GeneratorOptions syntheticUsed) {
         this.spec = spec;
         this.seed = seed;
         this.table = table;
@@ -45,6 +51,28 @@ public final class BookDataset {
         this.train = train;
         this.images = images;
         this.log = log;
+        this.syntheticUsed = syntheticUsed;
+    }
+
+    /**
+     * SHA-256 of the CSV bytes this dataset reads: the whole file, or for a generated synthetic set the header and the
+     * rows of the covers it uses, the file's prefix, which a folder grown for other specs keeps (so the hash names the
+     * data, not the folder's size).
+     */
+    public String csvSha256() throws java.io.IOException {
+        if (syntheticUsed == null) {
+            return Sha256.ofFile(table.file());
+        }
+        byte[] expected = SyntheticCoverSet.csv(syntheticUsed);
+        byte[] prefix;
+        try (java.io.InputStream in = Files.newInputStream(table.file())) {
+            prefix = in.readNBytes(expected.length);
+        }
+        if (!java.util.Arrays.equals(expected, prefix)) {
+            throw new DataException(table.file() + ": the first " + syntheticUsed.count() + " rows are not the ones "
+                    + "the synthetic generator writes (edited by hand?); delete the folder to generate it again");
+        }
+        return Sha256.ofBytes(prefix);
     }
 
     /**
@@ -66,12 +94,19 @@ public final class BookDataset {
         Path root = baseDir.resolve(spec.path()).normalize();
         Path csv = root.resolve(spec.csv());
         ImageLocator images = new ImageLocator(root, spec.imagePattern());
-        if (spec.source() == DatasetSpec.Source.SYNTHETIC && !Files.exists(csv)) {
-            generateOnFirstUse(root, spec, checkCancelled);
-        } else {
+        boolean generated = spec.source() == DatasetSpec.Source.SYNTHETIC
+                && ensureSynthetic(spec, baseDir, checkCancelled, LOG::info).kind() != Synthetic.Kind.USER_FOLDER;
+        if (!generated) {
             checkFolders(spec, root);
         }
         BookTable table = BookTableReader.read(csv, log);
+        GeneratorOptions uses = null;
+        if (generated) {
+            // the spec's covers, whatever larger size other specs grew the shared folder to
+            GeneratorOptions set = SyntheticCoverSet.manifest(root);
+            uses = new GeneratorOptions(syntheticCount(spec), set.seed(), set.width(), set.height(), 0);
+            table = table.first(uses.count());
+        }
         CleaningPolicy policy = CleaningPolicy.of(spec.cleaning(), spec.englishRatio());
         String name = csv.getFileName().toString();
         List<BookRecord> cleaned = new ArrayList<>(table.rows().size());
@@ -97,7 +132,7 @@ public final class BookDataset {
         }
         // describe() is left to the caller: the prepare_data stage puts it in the run log, so logging it here too
         // printed every dataset summary twice on the console.
-        return new BookDataset(spec, seed, table, List.copyOf(cleaned), split, train, images, log);
+        return new BookDataset(spec, seed, table, List.copyOf(cleaned), split, train, images, log, uses);
     }
 
     /**
@@ -111,10 +146,28 @@ public final class BookDataset {
         Path root = baseDir.resolve(spec.path()).normalize();
         Path csv = root.resolve(spec.csv());
         if (spec.source() == DatasetSpec.Source.SYNTHETIC && !Files.exists(csv)) {
+            generatorOptions(spec, syntheticCount(spec));
             return;
         }
         checkFolders(spec, root);
         BookTableReader.check(csv);
+    }
+
+    /** How a synthetic set for {@code spec} is generated; refuses what the generator cannot write. */
+    private static GeneratorOptions generatorOptions(DatasetSpec spec, int count) {
+        if (!spec.imagePattern().equals(SYNTHETIC_PATTERN)) {
+            throw new DataException("dataset.image_pattern: synthetic covers are written as " + SYNTHETIC_PATTERN
+                    + ", not " + spec.imagePattern() + "; use the default pattern with source: synthetic");
+        }
+        if (!spec.csv().equals(SyntheticCoverSet.CSV)) {
+            throw new DataException("dataset.csv: synthetic covers are listed in " + SyntheticCoverSet.CSV + ", not "
+                    + spec.csv() + "; use the default csv with source: synthetic");
+        }
+        try {
+            return new GeneratorOptions(count, SYNTHETIC_SEED, spec.resolution().width(), spec.resolution().height(), 0);
+        } catch (IllegalArgumentException e) {
+            throw new DataException("dataset.resolution: cannot generate synthetic covers: " + e.getMessage());
+        }
     }
 
     /** The dataset folder and the folder the image pattern points into must exist (not "47 image files missing"). */
@@ -136,48 +189,95 @@ public final class BookDataset {
         }
     }
 
-    /**
-     * Generates the synthetic set into a private sibling folder and moves it into place, so a run that is interrupted,
-     * or two runs starting together, never leave a half-written set that later runs would take as complete.
-     */
-    private static void generateOnFirstUse(Path root, DatasetSpec spec, Runnable checkCancelled) {
-        int count = syntheticCount(spec);
-        GeneratorOptions options;
-        try {
-            options = new GeneratorOptions(count, SYNTHETIC_SEED, spec.resolution().width(), spec.resolution().height(), 0);
-        } catch (IllegalArgumentException e) {
-            throw new DataException("dataset.resolution: cannot generate synthetic covers: " + e.getMessage());
-        }
-        if (!spec.imagePattern().equals("images/images/{i}.jpg")) {
-            throw new DataException("dataset.image_pattern: synthetic covers are written as images/images/{i}.jpg, not "
-                    + spec.imagePattern() + "; use the default pattern with source: synthetic");
-        }
-        LOG.info("generating {} synthetic covers at {}x{} into {} (first use)", count,
-                spec.resolution().width(), spec.resolution().height(), root);
-        Path tmp = root.resolveSibling(root.getFileName() + ".partial-" + ProcessHandle.current().pid());
-        try {
-            if (Files.exists(root)) {
-                SyntheticCoverSet.write(root, options, checkCancelled); // a folder without the CSV: fill it in place
-                return;
-            }
-            SyntheticCoverSet.write(tmp, options, checkCancelled);
-            try {
-                Files.move(tmp, root, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-                LOG.info("{} was generated by another run meanwhile; using it", root);
-                AtomicFiles.deleteTree(tmp);
-            }
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
-            throw new DataException("dataset.path: cannot generate synthetic covers into " + root + ": " + e.getMessage(), e);
+    /** What {@link #ensureSynthetic} found or did; {@code before} is the covers the folder held, {@code covers} now. */
+    public record Synthetic(Kind kind, int before, int covers) {
+        public enum Kind {
+            /** the folder held enough covers */
+            PRESENT,
+            /** it was missing and is generated */
+            GENERATED,
+            /** a set this generator wrote held fewer covers and is extended in place */
+            EXTENDED,
+            /** a folder with a CSV but no generator.json: the user's, used as it is */
+            USER_FOLDER
         }
     }
 
-    /** Enough covers that dataset.images remain for training after the validation split. */
-    static int syntheticCount(DatasetSpec spec) {
-        if (spec.images() <= 0) {
-            return DEFAULT_SYNTHETIC_COUNT;
+    /**
+     * Makes sure a synthetic dataset's folder holds the covers {@code spec} uses ({@link #syntheticCount}). A missing
+     * folder is generated through {@link FolderBuild}: an OS lock beside it (processes starting together generate it
+     * once), a private sibling, fsync, rename, partials of dead processes removed. A set this generator wrote
+     * (generator.json) that holds fewer covers is extended in place under the same lock ({@link
+     * SyntheticCoverSet#extend}): covers are a pure function of (seed, index, size), so the ones there stay
+     * byte-identical, the new ones are written under names the CSV does not list yet, and the CSV and manifest are
+     * replaced atomically, so a run reading the folder meanwhile never sees a half-written cover. A folder with a CSV
+     * and no generator.json is the user's and is not touched.
+     *
+     * @param say told what is done: generating, extending, waiting for another process
+     */
+    public static Synthetic ensureSynthetic(DatasetSpec spec, Path baseDir, Runnable checkCancelled, Consumer<String> say) {
+        Path root = baseDir.resolve(spec.path()).normalize();
+        int count = syntheticCount(spec);
+        int before = generatedCovers(root);
+        if (before < 0 && Files.exists(root.resolve(spec.csv()))) {
+            return new Synthetic(Synthetic.Kind.USER_FOLDER, 0, 0);
         }
-        return (int) Math.ceil(spec.images() / Math.max(1e-9, 1.0 - spec.validationSplit())) + 1;
+        GeneratorOptions fresh = generatorOptions(spec, count);
+        if (before >= count) {
+            return new Synthetic(Synthetic.Kind.PRESENT, before, before);
+        }
+        boolean[] said = new boolean[1];
+        Synthetic.Kind[] did = {Synthetic.Kind.PRESENT};
+        try {
+            FolderBuild.ensure(root, f -> generatedCovers(f) >= count, into -> {
+                say.accept("generating the synthetic cover set into " + root + " (first use; seed " + SYNTHETIC_SEED
+                        + ", " + fresh.width() + "x" + fresh.height() + ", " + count + " covers)");
+                SyntheticCoverSet.write(into, fresh, checkCancelled);
+                did[0] = Synthetic.Kind.GENERATED;
+            }, folder -> {
+                GeneratorOptions have = SyntheticCoverSet.manifest(folder);
+                Path csv = folder.resolve(SyntheticCoverSet.CSV);
+                // the CSV, not the manifest, says which covers are complete: it is replaced first
+                int listed = Files.exists(csv) ? BookTableReader.read(csv, new SkipLog()).rowsRead() : 0;
+                int target = Math.max(count, listed);
+                GeneratorOptions to = have == null ? fresh
+                        : new GeneratorOptions(target, have.seed(), have.width(), have.height(), 0);
+                say.accept("extending the synthetic cover set in " + root + " from " + listed + " to " + target
+                        + " covers (this spec uses " + count + "; seed " + to.seed() + ", " + to.width() + "x"
+                        + to.height() + ")");
+                SyntheticCoverSet.extend(folder, listed, to, checkCancelled);
+                did[0] = listed == 0 ? Synthetic.Kind.GENERATED : Synthetic.Kind.EXTENDED;
+            }, () -> {
+                if (!said[0]) {
+                    say.accept("another process is generating " + root + "; waiting for it");
+                    said[0] = true;
+                }
+                checkCancelled.run();
+            });
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            throw new DataException("dataset.path: cannot generate synthetic covers into " + root + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while generating " + root, e);
+        }
+        return new Synthetic(did[0], Math.max(before, 0), generatedCovers(root));
+    }
+
+    /** Covers of a set this generator wrote into {@code root} (its manifest, once its CSV exists), or -1. */
+    private static int generatedCovers(Path root) {
+        GeneratorOptions m = SyntheticCoverSet.manifest(root);
+        return m != null && Files.isRegularFile(root.resolve(SyntheticCoverSet.CSV)) ? m.count() : -1;
+    }
+
+    /**
+     * The covers a synthetic spec uses, the first N of the set: dataset.synthetic_covers, raised to enough that
+     * dataset.images remain for training after the validation split; {@value #DEFAULT_SYNTHETIC_COUNT} when both are 0.
+     */
+    public static int syntheticCount(DatasetSpec spec) {
+        int needed = spec.images() <= 0 ? 0
+                : (int) Math.ceil(spec.images() / Math.max(1e-9, 1.0 - spec.validationSplit())) + 1;
+        int n = Math.max(spec.syntheticCovers(), needed);
+        return n > 0 ? n : DEFAULT_SYNTHETIC_COUNT;
     }
 
     public CsvLayout layout() {

@@ -12,6 +12,11 @@ public record BookTable(Path file, CsvLayout layout, List<BookRecord> rows, int 
         rows = List.copyOf(rows);
     }
 
+    /** The first {@code n} rows (all when fewer), for a set whose rows are its items in index order. */
+    public BookTable first(int n) {
+        return n >= rows.size() ? this : new BookTable(file, layout, rows.subList(0, n), 0);
+    }
+
     /** Data rows in the file (header excluded): parsed plus malformed. */
     public int rowsRead() {
         return rows.size() + malformedRows;

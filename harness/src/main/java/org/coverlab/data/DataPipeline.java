@@ -23,7 +23,7 @@ public final class DataPipeline implements AutoCloseable {
     static final long POLL_MILLIS = 200;
 
     private final List<BookRecord> books;
-    private final ExampleLoader loader;
+    private final Loader loader;
     private final long seed;
     private final int depth;
     private final ThreadPoolExecutor pool;
@@ -33,7 +33,7 @@ public final class DataPipeline implements AutoCloseable {
      * @param threads decoding threads (0 = one fewer than the cores, at least one)
      * @param depth   examples decoded ahead (0 = 4 per thread)
      */
-    public DataPipeline(List<BookRecord> books, ExampleLoader loader, long seed, int threads, int depth) {
+    public DataPipeline(List<BookRecord> books, Loader loader, long seed, int threads, int depth) {
         this(books, loader, seed, threads, depth, () -> { });
     }
 
@@ -41,7 +41,7 @@ public final class DataPipeline implements AutoCloseable {
      * @param checkCancelled called (and may throw, e.g. a run's stop) every {@value #POLL_MILLIS} ms while waiting
      *                       for an example: decoding a large cover takes seconds, a batch of them longer
      */
-    public DataPipeline(List<BookRecord> books, ExampleLoader loader, long seed, int threads, int depth,
+    public DataPipeline(List<BookRecord> books, Loader loader, long seed, int threads, int depth,
                         Runnable checkCancelled) {
         this.checkCancelled = checkCancelled;
         this.books = List.copyOf(books);
@@ -55,6 +55,12 @@ public final class DataPipeline implements AutoCloseable {
             th.setDaemon(true); // never keeps the JVM alive after training ends
             return th;
         });
+    }
+
+    /** Loads one example on a decoding thread ({@link ExampleLoader}); null when its image is unusable. */
+    @FunctionalInterface
+    public interface Loader {
+        TrainingExample load(BookRecord book, int epoch, Cursor after);
     }
 
     /** Examples per epoch before skipping bad images. */

@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Loads one training example (decode, convert, resize, flip, caption). A bad image is reported to the {@link SkipLog}
  * once and remembered, so later epochs skip it without decoding; this never throws for bad data.
  */
-public final class ExampleLoader {
+public final class ExampleLoader implements DataPipeline.Loader {
 
     private final ImageLocator images;
     private final CoverDecoder decoder;
@@ -31,6 +31,7 @@ public final class ExampleLoader {
     }
 
     /** The example, or {@code null} when its image is unusable. {@code after} is the cursor past this example. */
+    @Override
     public TrainingExample load(BookRecord book, int epoch, Cursor after) {
         if (bad.contains(book.imageIndex())) {
             return null;

@@ -60,7 +60,7 @@ public final class PipelineBenchmark {
      */
     public static Result measure(Path dir, Resolution size, int threads) {
         DatasetSpec d = DatasetSpec.DEFAULT;
-        DatasetSpec spec = new DatasetSpec(DatasetSpec.Source.GOODREADS, dir.toString(), d.csv(), d.imagePattern(), 0,
+        DatasetSpec spec = new DatasetSpec(DatasetSpec.Source.GOODREADS, dir.toString(), d.csv(), d.imagePattern(), 0, 0,
                 d.subset(), size, d.resize(), true, d.validationSplit(), d.cleaning(), d.englishRatio(), d.captions());
         long t0 = System.nanoTime();
         SkipLog skips = new SkipLog();

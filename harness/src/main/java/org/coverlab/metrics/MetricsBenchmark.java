@@ -42,7 +42,7 @@ public final class MetricsBenchmark {
         FrechetDistance.Result full = FrechetDistance.compute(a, b, FrechetDistance.EPS);
         out.accept(String.format(Locale.ROOT, "frechet distance, two full-rank %d-d statistics: %.2f s wall, %.2f s CPU "
                         + "(%s; value %.4f; %s)", d, (System.nanoTime() - t0) / 1e9, (processCpuNanos() - c0) / 1e9,
-                full.factorisation(), full.distance(), load()));
+                full.factorisation() + ", " + full.backend(), full.distance(), load()));
         float[][] gen = randomFeatures(d, 200, 3);
         ActivationStatistics g = ActivationStatistics.of(gen);
         t0 = System.nanoTime();
@@ -50,7 +50,7 @@ public final class MetricsBenchmark {
         FrechetDistance.Result low = FrechetDistance.compute(g, a, FrechetDistance.EPS);
         out.accept(String.format(Locale.ROOT, "frechet distance, 200 generated feature vectors vs %d-d statistics: %.2f s wall, "
                         + "%.2f s CPU (%s; %s)", d, (System.nanoTime() - t0) / 1e9, (processCpuNanos() - c0) / 1e9,
-                low.factorisation(), load()));
+                low.factorisation() + ", " + low.backend(), load()));
 
         GeneratorOptions o = new GeneratorOptions(images, 0, 64, 96, 1);
         List<BufferedImage> covers = new ArrayList<>();

@@ -42,12 +42,14 @@ public final class TinyPreset {
     public static final Resolution RESOLUTION = Resolution.TINY;
     public static final int TEXT_WIDTH = 128;
     public static final int MAX_TOKENS = 77;
+    /** Transformer layers of the tiny text encoder (model.clip_skip must stay below it). */
+    public static final int TEXT_LAYERS = 4;
 
     private TinyPreset() {
     }
 
     public static ClipTextConfig textEncoder(int vocabSize, int bosId, int eosId, int padId) {
-        return ClipTextConfig.of(vocabSize, TEXT_WIDTH, 4 * TEXT_WIDTH, 4, 4, MAX_TOKENS, "quick_gelu", bosId, eosId, padId);
+        return ClipTextConfig.of(vocabSize, TEXT_WIDTH, 4 * TEXT_WIDTH, TEXT_LAYERS, 4, MAX_TOKENS, "quick_gelu", bosId, eosId, padId);
     }
 
     public static UNetConfig unet() {

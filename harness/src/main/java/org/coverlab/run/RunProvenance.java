@@ -19,28 +19,37 @@ import java.util.concurrent.TimeUnit;
  *                       weights is refused
  * @param libtorchFlavor the native build on the class path: {@code cpu}, or a CUDA flavor such as {@code cu124}
  * @param threads        processors available to the JVM
+ * @param device         the device the run trains on, as train.device resolved on this machine ({@code cpu},
+ *                       {@code gpu(0)})
  * @param gitCommit      HEAD of the git checkout the command ran in, when it ran in one
  * @param gitDirty       whether that checkout had uncommitted changes
  */
 public record RunProvenance(String modelFolder, String weightsSha256, String java, String os, String arch,
-                            int threads, String djlVersion, String libtorchVersion, String libtorchFlavor,
+                            int threads, String device, String djlVersion, String libtorchVersion, String libtorchFlavor,
                             String gitCommit, Boolean gitDirty) {
 
     /** The weights a spec resolves to before the run starts. */
     public record Weights(String folder, String sha256) {}
 
-    /** This process's environment, with the git state of {@code cwd}, and {@code weights} (null: the run makes them). */
-    public static RunProvenance of(Weights weights, Path cwd) {
+    /**
+     * This process's environment, with the git state of {@code cwd}, {@code weights} (null: the run makes them) and
+     * the {@code device} the spec resolved to.
+     */
+    public static RunProvenance of(Weights weights, String device, Path cwd) {
         Properties djl = resource("ai/djl/engine/api.properties");
         Properties engine = resource("pytorch-engine.properties");
-        Properties natives = resource("native/lib/pytorch.properties");
         String commit = git(cwd, "rev-parse", "HEAD");
         Boolean dirty = commit == null ? null : gitDirty(cwd);
         return new RunProvenance(weights == null ? null : weights.folder(), weights == null ? null : weights.sha256(),
                 System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"),
                 System.getProperty("os.name") + " " + System.getProperty("os.version"), System.getProperty("os.arch"),
-                Runtime.getRuntime().availableProcessors(), djl.getProperty("djl_version"),
-                engine.getProperty("pytorch_version"), natives.getProperty("flavor"), commit, dirty);
+                Runtime.getRuntime().availableProcessors(), device, djl.getProperty("djl_version"),
+                engine.getProperty("pytorch_version"), bundledLibtorchFlavor(), commit, dirty);
+    }
+
+    /** The flavor of the libtorch natives on the class path ({@code cpu}, {@code cu124}, ...), or null if none. */
+    public static String bundledLibtorchFlavor() {
+        return resource("native/lib/pytorch.properties").getProperty("flavor");
     }
 
     private static Properties resource(String name) {

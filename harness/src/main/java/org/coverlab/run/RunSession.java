@@ -42,6 +42,12 @@ public final class RunSession {
         RunProvenance.Weights resolve(ExperimentSpec spec) throws IOException;
     }
 
+    /** The device a spec's run computes on here (train.device resolved), as run.json names it. */
+    @FunctionalInterface
+    public interface DeviceResolver {
+        String resolve(ExperimentSpec spec);
+    }
+
     /** A resume that cannot continue the run as it was started (its spec.yaml was edited, its weights changed). */
     public static final class ResumeRefusedException extends Exception {
         public ResumeRefusedException(String message) {
@@ -60,13 +66,16 @@ public final class RunSession {
     private final Planner planner;
     private final RemoteFactory remote;
     private final WeightsResolver weights;
+    private final DeviceResolver device;
     private final Options options;
 
-    public RunSession(RunStore store, Planner planner, RemoteFactory remote, WeightsResolver weights, Options options) {
+    public RunSession(RunStore store, Planner planner, RemoteFactory remote, WeightsResolver weights,
+                      DeviceResolver device, Options options) {
         this.store = store;
         this.planner = planner;
         this.remote = remote;
         this.weights = weights;
+        this.device = device;
         this.options = options;
     }
 
@@ -83,7 +92,7 @@ public final class RunSession {
      * once) and drives the run to its end.
      */
     public Runner.Outcome start(Prepared prepared, RunInfo draft, Consumer<RunDir> created) throws IOException {
-        RunProvenance provenance = RunProvenance.of(weights.resolve(prepared.spec()), options.cwd());
+        RunProvenance provenance = provenance(prepared.spec());
         ActiveRun run = store.create(SpecWriter.toYaml(prepared.spec()), draft.withProvenance(provenance));
         created.accept(run.dir());
         return drive(run, run.dir().readInfo(), prepared.spec(), prepared.plan(), prepared.remote(), false);
@@ -95,8 +104,12 @@ public final class RunSession {
      * beginning, in this process or another. Study members are created this way before submission.
      */
     public RunDir create(Prepared prepared, RunInfo draft) throws IOException {
-        RunProvenance provenance = RunProvenance.of(weights.resolve(prepared.spec()), options.cwd());
+        RunProvenance provenance = provenance(prepared.spec());
         return store.createPending(SpecWriter.toYaml(prepared.spec()), draft.withProvenance(provenance));
+    }
+
+    private RunProvenance provenance(ExperimentSpec spec) throws IOException {
+        return RunProvenance.of(weights.resolve(spec), device.resolve(spec), options.cwd());
     }
 
     /**

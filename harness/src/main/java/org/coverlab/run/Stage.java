@@ -29,6 +29,14 @@ public interface Stage {
     default void checkInputs(ExperimentSpec spec, RunSettings settings) {
     }
 
+    /**
+     * Options of the spec that this build or machine cannot honour (a GPU without CUDA natives), refused before a run
+     * folder is created, even by {@code spec check --no-file-checks}: throws a
+     * {@link org.coverlab.util.BadInputException} with the reason; does nothing by default.
+     */
+    default void checkOptions(ExperimentSpec spec) {
+    }
+
     /** Runs the stage to completion; throws to fail the run. Call {@link StageContext#checkCancelled()} between steps. */
     void run(StageContext ctx) throws Exception;
 

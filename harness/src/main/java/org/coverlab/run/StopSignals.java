@@ -42,12 +42,13 @@ public final class StopSignals implements AutoCloseable {
                 console.println("coverlab: " + why + " again; exiting now without waiting for the stage");
                 Runtime.getRuntime().halt(exitCode);
             }
+            // The flag first, then the line: once the line is out, the stop is in effect.
             if (checkpointFirst) {
-                console.println("coverlab: " + why + "; saving a checkpoint and stopping (again to exit at once)");
                 cancellation.preempt(why, exitCode);
+                console.println("coverlab: " + why + "; saving a checkpoint and stopping (again to exit at once)");
             } else {
-                console.println("coverlab: " + why + "; stopping after the current step (again to exit at once)");
                 cancellation.cancel(why, exitCode);
+                console.println("coverlab: " + why + "; stopping after the current step (again to exit at once)");
             }
         };
         try {

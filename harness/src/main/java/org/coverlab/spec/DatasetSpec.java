@@ -4,11 +4,16 @@ import java.util.List;
 
 /** Where training and reference images come from and how they become (image, caption) examples. */
 public record DatasetSpec(
-        @Doc("goodreads (a Kaggle-layout folder) or synthetic (generated on first use into path)") Source source,
+        @Doc("goodreads (a Kaggle-layout folder) or synthetic (generated on first use into path, extended when a spec uses more covers than it holds)") Source source,
         @Doc("Dataset folder (relative paths resolve against the spec file's folder)") String path,
         @Doc("CSV file inside path: the raw Kaggle book_data.csv, a cleaned train/test CSV (unnamed index column), or an index,caption CSV") String csv,
         @Doc("Image path pattern inside path; {i} is the 0-based CSV row (or the index column of a cleaned CSV)") String imagePattern,
         @Doc("Number of training examples taken (0 = all)") @Range(min = 0) int images,
+        @Doc("source synthetic: the experiment uses the first N covers of the generated set (seed 0) and draws its "
+                + "validation split and training subset from them; raised to what dataset.images needs after the "
+                + "validation split (0 = just that, or 10000 when images is 0). Specs with the same N see the same "
+                + "covers and validation split; a harness-generated folder holding fewer covers is extended to N")
+        @Range(min = 0, max = 1000000) int syntheticCovers,
         @Doc("first (the first N by list rank, as the original) or random (a seeded random subset)") Subset subset,
         @Doc("Training image size (images are resized to it)") Resolution resolution,
         @Doc("square (stretch, as the original), center_crop, or keep_aspect (pad to the target)") Resize resize,
@@ -20,7 +25,7 @@ public record DatasetSpec(
 
     public static final DatasetSpec DEFAULT = new DatasetSpec(
             Source.SYNTHETIC, "../datasets/synthetic-covers", "book_data.csv", "images/images/{i}.jpg",
-            0, Subset.FIRST, Resolution.TINY, Resize.SQUARE, false, 0.1, Cleaning.ORIGINAL, 0.97, CaptionSpec.DEFAULT);
+            0, 0, Subset.FIRST, Resolution.TINY, Resize.SQUARE, false, 0.1, Cleaning.ORIGINAL, 0.97, CaptionSpec.DEFAULT);
 
     public enum Source implements SpecEnum {
         GOODREADS, SYNTHETIC;

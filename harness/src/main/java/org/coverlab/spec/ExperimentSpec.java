@@ -44,6 +44,11 @@ public record ExperimentSpec(
         if (dataset.validationSplit() >= 1.0) {
             issues.add(new SpecIssue(file, 0, "dataset.validation_split", "must be below 1.0 so some images remain for training"));
         }
+        if (dataset.validationSplit() == 0.0 && !eval.metrics().isEmpty() && eval.every() != SampleSpec.When.NEVER) {
+            issues.add(new SpecIssue(file, 0, "dataset.validation_split", "is 0 but evaluation is enabled (eval.metrics: "
+                    + eval.metrics().stream().map(SpecEnum::key).toList() + ", eval.every: " + eval.every().key()
+                    + "), which prompts with validation captions; hold some rows out (e.g. 0.1) or set eval.metrics: []"));
+        }
         if (sample.prompts().isEmpty() && !sample.every().equals(SampleSpec.When.NEVER)) {
             issues.add(new SpecIssue(file, 0, "sample.prompts", "is empty but sampling is enabled (sample.every: " + sample.every().key() + ")"));
         }

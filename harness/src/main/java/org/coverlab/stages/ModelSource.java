@@ -7,6 +7,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.coverlab.diffusion.Scheduler;
+import org.coverlab.diffusion.SchedulerConfig;
+import org.coverlab.diffusion.SchedulerConfigException;
+import org.coverlab.diffusion.SchedulerKind;
+import org.coverlab.diffusion.Schedulers;
+import org.coverlab.model.ConfigJson;
+import org.coverlab.model.TinyPreset;
+import org.coverlab.model.clip.ClipTextConfig;
 import org.coverlab.model.pipeline.TextToImagePipeline;
 import org.coverlab.model.tokenizer.TrainedVocabulary;
 import org.coverlab.run.RunLog;
@@ -14,6 +22,7 @@ import org.coverlab.run.RunProvenance;
 import org.coverlab.run.RunSettings;
 import org.coverlab.spec.ModelSpec;
 import org.coverlab.training.pretrain.PretrainProgress;
+import org.coverlab.util.BadInputException;
 import org.coverlab.util.FolderBuild;
 import org.coverlab.util.Sha256;
 
@@ -90,12 +99,45 @@ public final class ModelSource {
      * weights; the embedded tiny initialisation has no folder to check. Throws the loaders' bad-input exceptions.
      */
     public static void checkFiles(ModelSpec model, Optional<String> tinyFolder) {
-        if (model.isTiny()) {
-            tinyFolder.filter(f -> !f.equals(TINY_INIT))
-                    .ifPresent(f -> TextToImagePipeline.checkFiles(Path.of(f).toAbsolutePath().normalize()));
+        Optional<Path> folder = checkedFolder(model, tinyFolder);
+        folder.ifPresent(TextToImagePipeline::checkFiles);
+        // the harness's own tiny models (its random initialisation, the pretrained base) have the tiny preset's layers
+        int layers = folder.map(f -> ClipTextConfig.from(ConfigJson.read(f.resolve("text_encoder").resolve("config.json")))
+                .numLayers()).orElse(TinyPreset.TEXT_LAYERS);
+        if (model.clipSkip() >= layers) {
+            throw new BadInputException("model.clip_skip is " + model.clipSkip() + " but the text encoder of "
+                    + folder.map(Path::toString).orElse("the tiny model") + " has " + layers + " layers; use 0 to "
+                    + (layers - 1));
+        }
+    }
+
+    /** The folder {@link #checkFiles} reads; empty for the harness's own tiny models. */
+    private static Optional<Path> checkedFolder(ModelSpec model, Optional<String> tinyFolder) {
+        return model.isTiny()
+                ? tinyFolder.filter(f -> !f.equals(TINY_INIT)).map(f -> Path.of(f).toAbsolutePath().normalize())
+                : Optional.of(Path.of(model.base()));
+    }
+
+    /**
+     * Refuses a sampler that the model's scheduler config cannot run with {@code steps} steps (PNDM on a model that
+     * predicts the sample, more steps than num_train_timesteps, PNDM's Runge-Kutta warm-up with too few): the
+     * scheduler is set up as generation would, which needs no native engine. The harness's tiny models have a
+     * 1000-step epsilon schedule that takes every scheduler and step count the spec's ranges allow.
+     *
+     * @param what the spec keys, for the message (e.g. "sample.scheduler ddim with sample.steps 50")
+     */
+    public static void checkScheduler(ModelSpec model, Optional<String> tinyFolder, SchedulerKind kind, int steps,
+                                      String what) {
+        Optional<Path> folder = checkedFolder(model, tinyFolder);
+        if (folder.isEmpty()) {
             return;
         }
-        TextToImagePipeline.checkFiles(Path.of(model.base()));
+        Path file = folder.get().resolve("scheduler").resolve("scheduler_config.json");
+        try (Scheduler scheduler = Schedulers.create(kind, SchedulerConfig.read(file))) {
+            scheduler.setTimesteps(steps);
+        } catch (IllegalArgumentException | SchedulerConfigException e) {
+            throw new BadInputException(what + " cannot run on " + file + ": " + e.getMessage());
+        }
     }
 
     /**

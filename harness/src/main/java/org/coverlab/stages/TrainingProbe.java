@@ -13,6 +13,13 @@ public interface TrainingProbe {
     /** Whether this probe runs at the point (from sample.every / eval.every: never, end, epoch, checkpoint). */
     boolean runsAt(org.coverlab.spec.ExperimentSpec spec, ProbePoint point);
 
+    /**
+     * Cheap checks of what the probe will need when the spec enables it (an extractor's weights), run before a run
+     * exists by the stage that calls the probe; throws a {@link org.coverlab.util.BadInputException}. None by default.
+     */
+    default void checkInputs(org.coverlab.spec.ExperimentSpec spec, org.coverlab.run.RunSettings settings) {
+    }
+
     void run(org.coverlab.run.StageContext ctx, org.coverlab.model.pipeline.TextToImagePipeline model,
              ModelProvenance provenance, ProbePoint point) throws Exception;
 

@@ -1,13 +1,12 @@
 package org.coverlab.track;
 
+import org.coverlab.run.Cancellation;
 import org.coverlab.run.JournalReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Feeds a run's journal to its remote sinks in the background. Training only appends to the local journal (and may
@@ -17,9 +16,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class JournalSender implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(JournalSender.class);
-    /** How long to wait for a worker that was interrupted at the deadline (it is a daemon, so never forever). */
-    private static final long INTERRUPT_GRACE_MILLIS = 2_000;
+    /**
+     * How long to wait, after the deadline or a stop, for a lane whose requests were cancelled (it is a daemon: one
+     * still in a send that ignores cancellation is left behind rather than interrupted, which could tear a file it
+     * writes). A stop takes at most this plus a poll, so it stays within a second or two.
+     */
+    private static final long ABORT_GRACE_MILLIS = 1_000;
+    /** How often {@link #finish(Duration, Cancellation)} looks at the stop flag, and re-cancels requests in flight. */
+    private static final long POLL_MILLIS = 50;
 
     private final String runId;
     private final SenderOptions options;
@@ -67,32 +71,38 @@ public final class JournalSender implements AutoCloseable {
 
     /** As {@link #finish()} with another flush timeout (a stopped run sends for a moment only). Idempotent. */
     public synchronized SenderReport finish(Duration flushTimeout) {
+        return finish(flushTimeout, new Cancellation());
+    }
+
+    /**
+     * As {@link #finish(Duration)}, ending early when {@code stop} is set ({@code coverlab runs sync} under Ctrl-C or
+     * SIGTERM): the lanes stop at their next check and their requests in flight are cancelled, never interrupted.
+     * Each sink's cursor stays at its last acknowledged batch, so the next sync sends the rest. Idempotent.
+     */
+    public synchronized SenderReport finish(Duration flushTimeout, Cancellation stop) {
         if (finalReport != null) {
             return finalReport;
         }
         long deadline = System.nanoTime() + flushTimeout.toNanos();
         workers.forEach(w -> w.finish(deadline));
-        for (Thread thread : threads) {
-            joinUntil(thread, deadline);
+        while (waitable() && System.nanoTime() < deadline && !stop.isCancelled()) {
+            joinAny(Math.min(POLL_MILLIS, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) + 1));
         }
-        for (Thread thread : threads) {
-            if (thread.isAlive()) {
-                thread.interrupt(); // a send stuck past the deadline; OkHttp calls and backoff sleeps end on interrupt
-                joinUntil(thread, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(INTERRUPT_GRACE_MILLIS));
-            }
+        if (stop.isCancelled()) {
+            workers.forEach(w -> w.cancel(stop.reason()));
+        }
+        // A send stuck past the deadline or the stop: cancel its requests (again, for one that started meanwhile).
+        long grace = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ABORT_GRACE_MILLIS);
+        while (waitable() && System.nanoTime() < grace) {
+            workers.forEach(SinkWorker::abort);
+            joinAny(POLL_MILLIS);
         }
         List<SinkReport> reports = new ArrayList<>();
         for (SinkWorker worker : workers) {
             reports.add(worker.report());
         }
+        // Not logged here: the caller reports it (the run log, runs sync's output); logged here too, it showed twice.
         finalReport = new SenderReport(runId, reports);
-        for (SinkReport report : reports) {
-            if (report.state() == SinkReport.State.DELIVERED && report.pending() == 0) {
-                LOG.info(report.describe(runId));
-            } else {
-                LOG.warn(report.describe(runId));
-            }
-        }
         return finalReport;
     }
 
@@ -102,14 +112,22 @@ public final class JournalSender implements AutoCloseable {
         finish();
     }
 
-    private static void joinUntil(Thread thread, long deadlineNanos) {
-        try {
-            long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
-            if (left > 0) {
-                thread.join(left);
+    /** A lane still runs and this thread may wait for it (an interrupted caller returns with what there is). */
+    private boolean waitable() {
+        return !Thread.currentThread().isInterrupted() && threads.stream().anyMatch(Thread::isAlive);
+    }
+
+    /** Waits up to {@code millis} for the first live lane thread to end. */
+    private void joinAny(long millis) {
+        for (Thread thread : threads) {
+            if (thread.isAlive()) {
+                try {
+                    thread.join(Math.max(1, millis));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

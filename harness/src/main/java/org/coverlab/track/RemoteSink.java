@@ -39,6 +39,15 @@ public interface RemoteSink extends AutoCloseable {
         send(checkpoints);
     }
 
+    /**
+     * Cancels the requests in flight, from another thread, without interrupting the sending thread (an interrupt can
+     * land in a file write): the send in progress fails at once with its batch unacknowledged. Called when the sender
+     * stops (Ctrl-C, SIGTERM) or its flush time is over; the next sync sends the batch again, and what the server
+     * applied before the cancel is known to {@link #open} from the server's own state, so nothing goes twice.
+     */
+    default void abort() {
+    }
+
     @Override
     void close();
 

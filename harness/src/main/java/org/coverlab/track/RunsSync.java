@@ -4,6 +4,7 @@ import org.coverlab.run.JournalFileReader;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import org.coverlab.run.Cancellation;
 import org.coverlab.run.Checkpoints;
 import org.coverlab.run.RunDir;
 import org.coverlab.run.RunInfo;
@@ -45,6 +46,16 @@ public final class RunsSync {
      * @param timeout  how long to keep trying before giving up (what is left stays for the next sync)
      */
     public SenderReport sync(String runId, List<Backend> trackers, Duration timeout) throws SyncException, IOException {
+        return sync(runId, trackers, timeout, new Cancellation());
+    }
+
+    /**
+     * As {@link #sync(String, List, Duration)}, ending within a second or two once {@code stop} is set (Ctrl-C,
+     * SIGTERM): requests in flight are cancelled, every batch acknowledged so far stays acknowledged in its durable
+     * cursor, and the report says what is left (state {@link SinkReport.State#CANCELLED}) for the next sync.
+     */
+    public SenderReport sync(String runId, List<Backend> trackers, Duration timeout, Cancellation stop)
+            throws SyncException, IOException {
         RunDir dir = store.find(runId);
         ExperimentSpec spec;
         try {
@@ -71,7 +82,10 @@ public final class RunsSync {
         try (RunLock lock = RunLock.acquire(runId, dir.lockFile())) {
             JournalSender sender = JournalSender.start(runId, info.name(), dir.path(), new JournalFileReader(dir.journal()),
                     selection.sinks(), options.withFlushTimeout(timeout));
-            SenderReport report = sender.finish();
+            SenderReport report = sender.finish(timeout, stop);
+            if (stop.isCancelled()) {
+                return report; // stop now; pruning what the trackers have is left to the next sync
+            }
             // Checkpoints kept for the trackers can go now that they have them.
             new Checkpoints(dir.checkpoints(), java.time.Clock.systemUTC(), new SinkRetention(dir.path(),
                     RemoteSinks.remoteBackends(spec.tracking()).stream().map(Backend::key).toList()))

@@ -16,7 +16,9 @@ public record SinkReport(String sink, State state, long acknowledgedSeq, long jo
         /** The flush time ran out while the server was slow or unreachable. */
         TIMED_OUT,
         /** A non-retryable error (bad key, missing project, refused resume): sending stopped. */
-        STOPPED
+        STOPPED,
+        /** The sender was asked to stop (Ctrl-C, SIGTERM) before everything was sent. */
+        CANCELLED
     }
 
     public long pending() {
@@ -33,6 +35,7 @@ public record SinkReport(String sink, State state, long acknowledgedSeq, long jo
             case DELIVERED -> "more entries arrived after the flush";
             case TIMED_OUT -> "flush time ran out" + (reason.isEmpty() ? "" : " (" + reason + ")");
             case STOPPED -> "stopped: " + reason;
+            case CANCELLED -> reason;
         };
         return sink + ": " + pending() + " of " + journalSeq + " journal entries not sent, " + why
                 + "; send them later with: coverlab runs sync " + runId + " --tracker " + sink;

@@ -50,6 +50,8 @@ final class SinkWorker {
     private final Object openLock = new Object();
     /** Whether anything was handed to the sink (the remote run is opened only then). */
     private volatile boolean opened;
+    /** Why the sender was stopped before its flush time (Ctrl-C, SIGTERM), or null. */
+    private volatile String cancelled;
 
     SinkWorker(String runId, String runName, Path runDir, JournalReader journal, RemoteSink sink, SenderOptions options) {
         this.runId = runId;
@@ -108,6 +110,21 @@ final class SinkWorker {
         lanes.forEach(lane -> lane.finish(deadline));
     }
 
+    /** Stop now: each lane ends at its next check, leaving what it has not had acknowledged to the next sync. */
+    void cancel(String why) {
+        cancelled = why;
+        finish(System.nanoTime());
+    }
+
+    /** Cancels the sink's requests in flight (see {@link RemoteSink#abort}); the lanes then see their deadline. */
+    void abort() {
+        try {
+            sink.abort();
+        } catch (RuntimeException e) {
+            LOG.warn("{}: cancelling its requests failed: {}", sink.name(), redactor.describe(e));
+        }
+    }
+
     SinkReport report() {
         long acknowledged = lanes.stream().mapToLong(lane -> lane.cursor.seq()).min().orElse(0);
         long journalSeq;
@@ -126,6 +143,10 @@ final class SinkWorker {
             } else if (reason.isEmpty()) {
                 reason = lane.reason;
             }
+        }
+        if (cancelled != null && state == SinkReport.State.TIMED_OUT) {
+            state = SinkReport.State.CANCELLED;
+            reason = cancelled;
         }
         return new SinkReport(sink.name(), state, acknowledged, journalSeq, state == SinkReport.State.DELIVERED ? "" : reason,
                 !opened && state == SinkReport.State.DELIVERED);
@@ -223,7 +244,7 @@ final class SinkWorker {
             cursor = current;
             int failures = 0;
             while (true) {
-                if (finishing && System.nanoTime() >= deadlineNanos) {
+                if (pastDeadline()) {
                     outcome = SinkReport.State.TIMED_OUT;
                     return;
                 }
@@ -271,7 +292,7 @@ final class SinkWorker {
                     reason = "";
                 } catch (RemoteSink.SinkException e) {
                     String message = redactor.redact(e.getMessage());
-                    if (Thread.currentThread().isInterrupted()) { // the sender's deadline passed during this send
+                    if (pastDeadline()) { // cancelled at the deadline or by a stop: no retry, no backoff line
                         reason = message;
                         outcome = SinkReport.State.TIMED_OUT;
                         return;
@@ -351,6 +372,10 @@ final class SinkWorker {
             return batch;
         }
 
+        private boolean pastDeadline() {
+            return finishing && System.nanoTime() >= deadlineNanos;
+        }
+
         private void stop(String why) {
             reason = why;
             outcome = SinkReport.State.STOPPED;
@@ -402,7 +427,7 @@ final class SinkWorker {
                 signal.wait(Math.max(1, millis));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                // The sender interrupts only when the flush deadline passed; the loop sees it and stops.
+                // Nothing in coverlab interrupts a lane (the sender cancels requests instead); treat one as a stop.
                 deadlineNanos = System.nanoTime();
                 finishing = true;
             }

@@ -1,18 +1,16 @@
 package org.coverlab.util;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
  * Builds a folder once, safely against kills and concurrent processes: under an OS file lock
- * ({@code .<name>.lock} beside the folder, released by the kernel when its holder dies, even by kill -9), into a
+ * ({@link GenerationLock}: {@code .<name>.generate.lock} beside the folder, released by the kernel when its holder
+ * dies, even by kill -9, and deleted by its holder when done, so none is left behind), into a
  * private sibling ({@code .<name>.partial-<pid>}) that is fsync'd and renamed into place, so the folder is either
  * absent or complete. Processes that find the lock taken wait and then use what the holder built. Partial siblings
  * left by dead processes are removed before building. For caches that many runs share: the tiny base model, latent
@@ -39,7 +37,16 @@ public final class FolderBuild {
         void build(Path into, Path work) throws IOException;
     }
 
-    private static final long POLL_MILLIS = 200;
+    /**
+     * Brings a folder that is there but not complete up to date in place (under the lock, instead of building a new
+     * one), for a folder that readers may hold open: it must only add files no reader looks at yet and replace its
+     * index files atomically (e.g. a synthetic set grown by covers that its CSV lists only once they are written).
+     */
+    @FunctionalInterface
+    public interface Updater {
+        void update(Path folder) throws IOException;
+    }
+
     /** Threads of one JVM take turns here first: a JVM cannot hold two OS locks on one file. */
     private static final ConcurrentHashMap<Path, Object> IN_PROCESS = new ConcurrentHashMap<>();
 
@@ -62,27 +69,45 @@ public final class FolderBuild {
     /** As {@link #ensure(Path, Predicate, Builder, Runnable)}, with a work folder that survives an interrupted build. */
     public static boolean ensure(Path target, Predicate<Path> complete, ResumableBuilder builder, Runnable betweenPolls)
             throws IOException, InterruptedException {
+        return ensure(target, complete, builder, null, betweenPolls);
+    }
+
+    /**
+     * As {@link #ensure(Path, Predicate, Builder, Runnable)}, but a folder that exists and is not complete is
+     * {@code updater}'s to bring up to date in place (under the same lock); only a missing folder is built into a
+     * private sibling and renamed.
+     */
+    public static boolean ensure(Path target, Predicate<Path> complete, Builder builder, Updater updater,
+                                 Runnable betweenPolls) throws IOException, InterruptedException {
+        return ensure(target, complete, (into, work) -> builder.build(into), updater, betweenPolls);
+    }
+
+    private static boolean ensure(Path target, Predicate<Path> complete, ResumableBuilder builder, Updater updater,
+                                  Runnable betweenPolls) throws IOException, InterruptedException {
         Path folder = target.toAbsolutePath().normalize();
         if (complete.test(folder)) {
             return false;
         }
         synchronized (IN_PROCESS.computeIfAbsent(folder, k -> new Object())) {
-            return ensureLocked(folder, complete, builder, betweenPolls);
+            return ensureLocked(folder, complete, builder, updater, betweenPolls);
         }
     }
 
-    private static boolean ensureLocked(Path folder, Predicate<Path> complete, ResumableBuilder builder, Runnable betweenPolls)
-            throws IOException, InterruptedException {
+    private static boolean ensureLocked(Path folder, Predicate<Path> complete, ResumableBuilder builder, Updater updater,
+                                        Runnable betweenPolls) throws IOException, InterruptedException {
         Path parent = folder.getParent();
         Files.createDirectories(parent);
         String name = folder.getFileName().toString();
-        try (FileChannel channel = FileChannel.open(parent.resolve("." + name + ".lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE);
-             FileLock lock = waitForLock(channel, betweenPolls)) {
+        // GenerationLock deletes its lock file when done, so no lock file is left beside the folder
+        try (GenerationLock lock = GenerationLock.acquire(folder, new GenerationLock.Waiting(line -> { }, betweenPolls))) {
             if (complete.test(folder)) {
                 return false; // built by the process that held the lock
             }
             removeDeadPartials(parent, name);
+            if (updater != null && Files.isDirectory(folder)) {
+                updater.update(folder);
+                return true;
+            }
             Path partial = parent.resolve("." + name + ".partial-" + ProcessHandle.current().pid());
             AtomicFiles.deleteTree(partial);
             Files.createDirectories(partial);
@@ -94,15 +119,6 @@ public final class FolderBuild {
             AtomicFiles.deleteTree(work);
             return true;
         }
-    }
-
-    private static FileLock waitForLock(FileChannel channel, Runnable betweenPolls) throws IOException, InterruptedException {
-        FileLock lock;
-        while ((lock = channel.tryLock()) == null) {
-            betweenPolls.run();
-            Thread.sleep(POLL_MILLIS);
-        }
-        return lock;
     }
 
     /** Deletes {@code .<name>.partial-<pid>} siblings whose process is gone (a kill mid-build). */

@@ -14,7 +14,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.coverlab.model.Reference;
 import org.coverlab.model.io.SafeTensors;
 import org.coverlab.model.io.TensorEntry;
@@ -31,19 +30,7 @@ class BadModelInputTest {
     Path cwd;
 
     private Path copyOfModel() throws IOException {
-        Path source = Reference.model("pipeline");
-        Path target = cwd.resolve("model");
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path p : files.toList()) {
-                Path dest = target.resolve(source.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(dest);
-                } else {
-                    Files.copy(p, dest, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-        return target;
+        return Reference.copyOfModel("pipeline", cwd.resolve("model"));
     }
 
     private static void assertRefused(InProcessCli.Result r, String... parts) {

@@ -77,4 +77,16 @@ class BenchCommandTest {
         assertTrue(r.out().matches("(?s)opened 8 rows in .* s; one epoch of \\d+ examples at 32x48 in .* examples/s .*"),
                 r.all());
     }
+
+    /** The miniature's bad covers (an HTML page, a cut JPEG) are named with their reason, then the counts by reason. */
+    @Test
+    void dataBenchmarkPrintsTheSkippedCoversAndTheSkipSummary() {
+        Path mini = Path.of("src/test/resources/goodreads-mini").toAbsolutePath();
+        InProcessCli.Result r = coverlab(cwd, "bench", "data", mini.toString(), "--width", "32", "--height", "48");
+        assertEquals(0, r.code(), r.all());
+        assertTrue(r.out().contains("skipped: images/images/7.jpg: "), r.all());
+        assertTrue(r.out().contains("skipped: images/images/8.jpg: image truncated"), r.all());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("skips: dropped \\d+ \\(.*image truncated 1.*\\); converted \\d+.*")),
+                r.all());
+    }
 }

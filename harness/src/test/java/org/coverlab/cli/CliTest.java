@@ -134,6 +134,12 @@ class CliTest {
         assertEquals(4, coverlab("run", demoSpec().toString(), "--stages", "test", "--tracker", "wandb"), err());
         assertTrue(err().contains("tracker 'wandb' is not available in this build"), err());
         assertFalse(Files.exists(cwd.resolve("runs")));
+        String refused = err();
+        err.reset();
+        assertEquals(4, coverlab("spec", "check", "demo.yaml", "--stages", "test", "--tracker", "wandb"), err());
+        assertEquals(refused, err(), "spec check plans as run does and says the same");
+        assertFalse(Files.exists(cwd.resolve("runs")));
+        err.reset();
         assertEquals(2, coverlab("run", "demo.yaml", "--stages", "test", "--tracker", "tensorboard"));
         assertTrue(err().contains("unknown tracker 'tensorboard'"), err());
     }
@@ -197,6 +203,9 @@ class CliTest {
         String id = onlyRunId();
         assertTrue(out().contains("run " + id + " finished"), out());
         assertTrue(Files.exists(cwd.resolve("runs").resolve(id).resolve("checkpoints/12/checkpoint.json")));
+        for (String unused : new String[] {"samples", "eval"}) { // the demo draws and evaluates nothing
+            assertFalse(Files.exists(cwd.resolve("runs").resolve(id).resolve(unused)), "a demo run has no " + unused + "/");
+        }
 
         out.reset();
         assertEquals(0, coverlab("runs", "list"));
@@ -259,10 +268,16 @@ class CliTest {
             assertEquals(tiny.toString(), provenance.get("modelFolder").asText());
             assertEquals(Sha256.ofFiles(tiny, List.of("model_index.json")), provenance.get("weightsSha256").asText());
             assertEquals(Runtime.getRuntime().availableProcessors(), provenance.get("threads").asInt());
+            assertEquals("cpu", provenance.get("device").asText()); // train.device: cpu, the default
+            assertEquals(System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"),
+                    provenance.get("java").asText());
+            assertEquals(System.getProperty("os.name") + " " + System.getProperty("os.version"), provenance.get("os").asText());
             assertEquals(System.getProperty("os.arch"), provenance.get("arch").asText());
             assertTrue(provenance.get("djlVersion").asText().matches("\\d+\\.\\d+\\.\\d+"), provenance.toString());
             assertTrue(provenance.get("libtorchVersion").asText().matches("\\d+\\.\\d+\\.\\d+"), provenance.toString());
-            assertTrue(provenance.has("gitCommit") && provenance.has("gitDirty"), provenance.toString());
+            assertEquals("cpu", provenance.get("libtorchFlavor").asText());
+            // not a git checkout: both recorded as unknown
+            assertTrue(provenance.get("gitCommit").isNull() && provenance.get("gitDirty").isNull(), provenance.toString());
 
             Path state = runDir.resolve("state.json");
             Files.writeString(state, Files.readString(state).replace("\"finished\"", "\"failed\""));
@@ -274,6 +289,45 @@ class CliTest {
         } finally {
             System.clearProperty("coverlab.tiny.model");
         }
+    }
+
+    @Test
+    void runJsonRecordsTheGitCommitAndWhetherTheCheckoutWasDirty() throws Exception {
+        demoSpec();
+        git("init", "-q");
+        git("add", "demo.yaml");
+        git("-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-q", "-m", "spec");
+        String head = git("rev-parse", "HEAD");
+        assertEquals(0, coverlab("run", "demo.yaml", "--stages", "test"), err());
+        JsonNode clean = provenanceOf(onlyRunId());
+        assertEquals(head, clean.get("gitCommit").asText());
+        assertFalse(clean.get("gitDirty").asBoolean(), clean.toString());
+
+        Files.writeString(cwd.resolve("demo.yaml"), Files.readString(cwd.resolve("demo.yaml")) + "# edited\n");
+        assertEquals(0, coverlab("run", "demo.yaml", "--stages", "test", "--set", "train.device=auto"), err());
+        try (var runs = Files.list(cwd.resolve("runs"))) {
+            JsonNode dirty = runs.filter(p -> Files.isRegularFile(p.resolve("run.json"))).map(p -> provenanceOf(p.getFileName().toString()))
+                    .filter(p -> p.get("gitDirty").asBoolean()).findFirst().orElseThrow();
+            assertEquals(head, dirty.get("gitCommit").asText());
+            assertEquals("cpu", dirty.get("device").asText()); // auto on a build without CUDA natives
+        }
+    }
+
+    private JsonNode provenanceOf(String id) {
+        try {
+            return RunJson.mapper().readTree(cwd.resolve("runs").resolve(id).resolve("run.json").toFile()).get("provenance");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private String git(String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("git"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        assertEquals(0, p.waitFor(), out);
+        return out;
     }
 
     @Test

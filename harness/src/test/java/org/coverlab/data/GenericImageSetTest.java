@@ -68,7 +68,7 @@ class GenericImageSetTest {
     void loaderReadsTheCaptionsLayout(@TempDir Path dir) {
         GenericImageSet.write(dir.resolve("gen"), new GeneratorOptions(20, 3, 64, 64, 2));
         DatasetSpec d = DatasetSpec.DEFAULT;
-        DatasetSpec spec = new DatasetSpec(DatasetSpec.Source.GOODREADS, "gen", GenericImageSet.CSV, d.imagePattern(), 0,
+        DatasetSpec spec = new DatasetSpec(DatasetSpec.Source.GOODREADS, "gen", GenericImageSet.CSV, d.imagePattern(), 0, 0,
                 d.subset(), new org.coverlab.spec.Resolution(64, 64), d.resize(), false, 0.0, d.cleaning(), d.englishRatio(), d.captions());
         SkipLog log = new SkipLog();
         BookDataset ds = BookDataset.open(spec, dir, 1, log);

@@ -122,7 +122,7 @@ class GoodreadsMiniTest {
     @Test
     void syntheticSourceIsGeneratedOnFirstUse(@TempDir Path dir) {
         DatasetSpec d = DatasetSpec.DEFAULT;
-        DatasetSpec spec = new DatasetSpec(DatasetSpec.Source.SYNTHETIC, "gen", d.csv(), d.imagePattern(), 18,
+        DatasetSpec spec = new DatasetSpec(DatasetSpec.Source.SYNTHETIC, "gen", d.csv(), d.imagePattern(), 18, 0,
                 DatasetSpec.Subset.RANDOM, d.resolution(), d.resize(), true, 0.1, d.cleaning(), d.englishRatio(), d.captions());
         BookDataset ds = BookDataset.open(spec, dir, 3, new SkipLog());
         assertTrue(Files.exists(dir.resolve("gen/generator.json")));

@@ -7,12 +7,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Arrays;
+import org.coverlab.metrics.FrechetDistance.Backend;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class FrechetDistanceTest {
 
     @Test
-    void distancesMatchPytorchFidWithinOneMillionth() {
+    void theNativeBackendLoadsOnThisPlatform() {
+        // the bundled natives are linux-x86_64, where CI and the benchmarks run: a silent EJML fallback there would
+        // cost ~15x on 2048-d statistics
+        assertTrue(NativeLapack.available(), "OpenBLAS did not load: " + NativeLapack.unavailableReason());
+        assertEquals(Backend.OPENBLAS, Backend.preferred());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void distancesMatchPytorchFidWithinOneMillionth(Backend backend) {
         for (JsonNode c : FidVectors.vectors().get("frechet")) {
             String name = c.get("name").asText();
             int d = c.get("d").asInt();
@@ -20,8 +32,11 @@ class FrechetDistanceTest {
             ActivationStatistics a = FidVectors.stats(FidVectors.featureSet(name + "/a", c.get("n1").asInt(), d, mix, 1.0, 0.0));
             ActivationStatistics b = FidVectors.stats(FidVectors.featureSet(name + "/b", c.get("n2").asInt(), d, mix, 1.1, 0.05));
             double expected = c.get("fid").asDouble();
-            double got = FrechetDistance.of(a, b);
+            FrechetDistance.Result r = FrechetDistance.compute(a, b, FrechetDistance.EPS, backend);
+            double got = r.distance();
             assertEquals(expected, got, 1e-6 * Math.abs(expected), name + ": pytorch-fid " + expected + ", coverlab " + got);
+            assertEquals(backend, r.backend());
+            assertFalse(r.offsetApplied(), name);
         }
     }
 
@@ -66,15 +81,40 @@ class FrechetDistanceTest {
         assertEquals(0.0, FrechetDistance.of(a, a), 1e-9);
     }
 
-    @Test
-    void singularCovariancesAreHandledWithoutTheOffsetWhenFinite() {
-        // rank-deficient covariances (fewer vectors than dimensions) take the eigendecomposition route
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void singularCovariancesAreHandledWithoutTheOffsetWhenFinite(Backend backend) {
+        // rank-deficient covariances (fewer vectors than dimensions): a singular product, the eigendecomposition route
         ActivationStatistics a = FidVectors.stats(FidVectors.featureSet("rank/a", 10, 40, 0.2, 1.0, 0.0));
         ActivationStatistics b = FidVectors.stats(FidVectors.featureSet("rank/b", 12, 40, 0.2, 1.0, 0.1));
-        FrechetDistance.Result r = FrechetDistance.compute(a, b, FrechetDistance.EPS);
+        FrechetDistance.Result r = FrechetDistance.compute(a, b, FrechetDistance.EPS, backend);
         assertTrue(Double.isFinite(r.distance()) && r.distance() > 0, "distance " + r.distance());
         assertFalse(r.offsetApplied());
         assertEquals("eigen(sigma1)", r.factorisation());
+    }
+
+    @Test
+    void bothBackendsTakeTheSameRouteToTheSameDistance() {
+        ActivationStatistics full = FidVectors.stats(FidVectors.featureSet("route/full", 200, 48, 0.3, 1.0, 0.0));
+        ActivationStatistics full2 = FidVectors.stats(FidVectors.featureSet("route/full2", 150, 48, 0.2, 1.1, 0.1));
+        ActivationStatistics singular = FidVectors.stats(FidVectors.featureSet("route/rank", 20, 48, 0.3, 1.0, 0.0));
+        ActivationStatistics singular2 = FidVectors.stats(FidVectors.featureSet("route/rank2", 25, 48, 0.3, 1.2, 0.0));
+        ActivationStatistics withFeatures = ActivationStatistics.of(toFloat(FidVectors.featureSet("route/few", 30, 48,
+                0.3, 1.0, 0.0)));
+        Object[][] cases = {
+                {full, full2, "cholesky(sigma1)"}, {singular, full, "cholesky(sigma2)"},
+                {singular, singular2, "eigen(sigma1)"}, {withFeatures, full, "features(30 vectors)"}};
+        for (Object[] c : cases) {
+            ActivationStatistics a = (ActivationStatistics) c[0];
+            ActivationStatistics b = (ActivationStatistics) c[1];
+            FrechetDistance.Result java = FrechetDistance.compute(a, b, FrechetDistance.EPS, Backend.EJML);
+            FrechetDistance.Result blas = FrechetDistance.compute(a, b, FrechetDistance.EPS, Backend.OPENBLAS);
+            assertEquals(c[2], java.factorisation());
+            assertEquals(c[2], blas.factorisation());
+            // a singular product's zero eigenvalues come out as +-1e-16 residues whose square roots (~1e-8 each)
+            // differ between the two libraries' rounding: agreement to 1e-7, inside the 1e-6 asked of either
+            assertEquals(java.distance(), blas.distance(), 1e-7 * java.distance(), (String) c[2]);
+        }
     }
 
     @Test
@@ -87,14 +127,16 @@ class FrechetDistanceTest {
         assertEquals(4.0, FrechetDistance.of(a, b), 1e-12);
     }
 
-    @Test
-    void aCovarianceWithALargeNegativeEigenvalueIsRefusedAsImaginary() {
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aCovarianceWithALargeNegativeEigenvalueIsRefusedAsImaginary(Backend backend) {
         int d = 3;
         double[] bad = {1, 0, 0, 0, -1, 0, 0, 0, 1};
         double[] eye = {1, 0, 0, 0, 1, 0, 0, 0, 1};
         ActivationStatistics a = new ActivationStatistics(new double[d], bad, d, -1, null);
         ActivationStatistics b = new ActivationStatistics(new double[d], eye, d, -1, null);
-        MetricsException e = assertThrows(MetricsException.class, () -> FrechetDistance.of(a, b));
+        MetricsException e = assertThrows(MetricsException.class,
+                () -> FrechetDistance.compute(a, b, FrechetDistance.EPS, backend));
         assertTrue(e.getMessage().contains("Imaginary component"), e.getMessage());
     }
 

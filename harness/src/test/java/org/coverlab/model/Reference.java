@@ -33,6 +33,22 @@ public final class Reference {
         return conformance("models/" + name);
     }
 
+    /** A writable copy of reference model {@code name} in {@code target}, for tests that break or edit one. */
+    public static Path copyOfModel(String name, Path target) throws java.io.IOException {
+        Path source = model(name);
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(source)) {
+            for (Path p : files.toList()) {
+                Path dest = target.resolve(source.relativize(p).toString());
+                if (java.nio.file.Files.isDirectory(p)) {
+                    java.nio.file.Files.createDirectories(dest);
+                } else {
+                    java.nio.file.Files.copy(p, dest, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        return target;
+    }
+
     /** The recorded inputs and outputs of one reference model, as fp32 NDArrays. */
     public static Map<String, NDArray> io(String name, NDManager manager) {
         Map<String, NDArray> out = new HashMap<>();

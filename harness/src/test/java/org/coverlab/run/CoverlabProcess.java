@@ -18,6 +18,12 @@ public final class CoverlabProcess {
     /** Runs {@code mainClass} (Main or a test's variant of it) with extra JVM options; output is appended to a file. */
     public static Process start(Path workDir, Path output, String mainClass, List<String> jvmOptions, String... args)
             throws IOException {
+        return start(workDir, output, mainClass, jvmOptions, java.util.Map.of(), args);
+    }
+
+    /** As above with {@code env} added to the child's environment (a tracker's key and URL). */
+    public static Process start(Path workDir, Path output, String mainClass, List<String> jvmOptions,
+                                java.util.Map<String, String> env, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx256m");
@@ -31,6 +37,7 @@ public final class CoverlabProcess {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
         pb.environment().remove(RunStore.ENV);
+        pb.environment().putAll(env);
         return pb.start();
     }
 }

@@ -44,7 +44,7 @@ class PendingRunTest {
         RunStore store = new RunStore(dir.resolve("runs"), new RunId(), Clock.systemUTC());
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         RunSession session = new RunSession(store, (spec, selected) -> Pipeline.standard().plan(spec, selected),
-                spec -> null, spec -> null, new RunSession.Options(new Runner.Settings(
+                spec -> null, spec -> null, spec -> "cpu", new RunSession.Options(new Runner.Settings(
                         new PrintStream(console, true, StandardCharsets.UTF_8), Progress.Style.LINES,
                         Duration.ofSeconds(10), Clock.systemUTC()), false, dir));
         ExperimentSpec spec = SpecLoader.loadText("name: member\n", dir.resolve("member.yaml"), List.of(),

@@ -132,7 +132,7 @@ class JournalSenderTest {
     }
 
     @Test
-    void aStuckSendIsInterruptedAtTheDeadline() throws Exception {
+    void aStuckSendIsCancelledNotInterruptedAtTheDeadline() throws Exception {
         MemoryJournal journal = new MemoryJournal();
         journal.append(metrics(1));
         ScriptedSink stuck = new ScriptedSink("wandb");
@@ -141,6 +141,43 @@ class JournalSenderTest {
         SenderReport report = start(journal, FAST.withFlushTimeout(Duration.ofMillis(300)), stuck).finish();
         assertTrue(System.nanoTime() - start < 3_000_000_000L);
         assertEquals(1, report.sinks().get(0).pending());
+        assertTrue(stuck.aborts > 0, "the request in flight was cancelled");
+        assertFalse(stuck.interrupted, "the sending thread was interrupted");
+    }
+
+    @Test
+    void aStopEndsASlowSendWithinASecondAndKeepsTheCursorOfEveryAcknowledgedBatch() throws Exception {
+        MemoryJournal journal = new MemoryJournal();
+        for (long step = 1; step <= 30; step++) {
+            journal.append(metrics(step));
+        }
+        ScriptedSink slow = new ScriptedSink("wandb");
+        slow.failures = call -> {
+            slow.sendMillis = call >= 2 ? 60_000 : 0; // the first batch goes through, the second hangs
+            return null;
+        };
+        org.coverlab.run.Cancellation stop = new org.coverlab.run.Cancellation();
+        JournalSender sender = start(journal, FAST.withBatchSize(10).withFlushTimeout(Duration.ofSeconds(60)), slow);
+        while (slow.calls.get() < 2) {
+            Thread.sleep(5);
+        }
+        stop.cancel("interrupted by SIGINT (Ctrl-C)");
+        long start = System.nanoTime();
+        SenderReport report = sender.finish(Duration.ofSeconds(60), stop);
+        long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+        assertTrue(tookMillis < 1_500, "a stop ends the sender within a second or two, took " + tookMillis + " ms");
+        assertFalse(slow.interrupted, "the sending thread was interrupted");
+        SinkReport wandb = report.sinks().get(0);
+        assertEquals(SinkReport.State.CANCELLED, wandb.state());
+        assertEquals(20, wandb.pending());
+        assertTrue(wandb.describe("abcd1234").contains("20 of 30 journal entries not sent, interrupted by SIGINT (Ctrl-C);"
+                + " send them later with: coverlab runs sync abcd1234 --tracker wandb"), wandb.describe("abcd1234"));
+        assertEquals(10, new SinkCursorStore(runDir).read("wandb").orElseThrow().seq(), "the acknowledged batch stays sent");
+
+        ScriptedSink again = new ScriptedSink("wandb");
+        assertTrue(start(journal, FAST, again).finish().allDelivered());
+        assertEquals(steps(11, 30), again.metricSteps(), "the next sync sends the rest, nothing twice");
     }
 
     @Test

@@ -21,6 +21,11 @@ final class ScriptedSink implements RemoteSink {
     volatile boolean closed;
     volatile IntFunction<SinkException> failures = call -> null;
     volatile long sendMillis;
+    /** Set by {@link #abort}: a send in progress ends at once, as an HTTP call cancelled under it does. */
+    private final Object abortSignal = new Object();
+    volatile int aborts;
+    /** Whether a sending thread was ever interrupted (the sender must cancel, never interrupt: it may be writing a file). */
+    volatile boolean interrupted;
 
     ScriptedSink(String name) {
         this.name = name;
@@ -45,11 +50,21 @@ final class ScriptedSink implements RemoteSink {
             throw failure;
         }
         if (sendMillis > 0) {
-            try {
-                Thread.sleep(sendMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SinkException("interrupted", true, 0, null);
+            int abortsBefore = aborts;
+            long until = System.currentTimeMillis() + sendMillis;
+            synchronized (abortSignal) {
+                for (long left = sendMillis; left > 0; left = until - System.currentTimeMillis()) {
+                    if (aborts != abortsBefore) {
+                        throw new SinkException("Canceled", true, 0, null);
+                    }
+                    try {
+                        abortSignal.wait(left);
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                        Thread.currentThread().interrupt();
+                        throw new SinkException("interrupted", true, 0, null);
+                    }
+                }
             }
         }
         received.addAll(entries);
@@ -64,6 +79,14 @@ final class ScriptedSink implements RemoteSink {
             }
         }
         return steps;
+    }
+
+    @Override
+    public void abort() {
+        synchronized (abortSignal) {
+            aborts++;
+            abortSignal.notifyAll();
+        }
     }
 
     @Override

@@ -20,6 +20,9 @@ import org.coverlab.data.Seeds;
 import org.coverlab.data.SkipLog;
 import org.coverlab.metrics.ActivationStatistics;
 import org.coverlab.metrics.Extractors;
+import org.coverlab.stages.ModelSource;
+import org.coverlab.run.RunSettings;
+import org.coverlab.util.BadInputException;
 import org.coverlab.metrics.FrechetDistance;
 import org.coverlab.metrics.ImageSet;
 import org.coverlab.metrics.KernelDistance;
@@ -83,6 +86,26 @@ public final class EvaluateProbe implements TrainingProbe {
             case EPOCH -> end || kinds.contains(ProbePoint.Kind.EPOCH_END);
             case CHECKPOINT -> end || kinds.contains(ProbePoint.Kind.CHECKPOINT);
         };
+    }
+
+    /**
+     * The feature extractor eval.extractor names must be there (inception: its converted weights), and the model's
+     * scheduler config must take sample.scheduler with eval.steps.
+     */
+    @Override
+    public void checkInputs(ExperimentSpec spec, RunSettings settings) {
+        if (!enabled(spec)) {
+            return;
+        }
+        try {
+            Extractors.resolve(spec.eval().extractor(), spec.eval().inceptionWeights());
+        } catch (MetricsException e) {
+            throw new BadInputException("eval.extractor is " + spec.eval().extractor().key() + " but " + e.getMessage());
+        }
+        ModelSource.checkScheduler(spec.model(), settings.tinyModel(),
+                SchedulerKind.fromKey(spec.sample().scheduler().key()).orElseThrow(),
+                spec.eval().steps(), "sample.scheduler " + spec.sample().scheduler().key() + " with eval.steps "
+                        + spec.eval().steps());
     }
 
     /** The seed of evaluation image i: a pure function of (run seed, i), in torch.manual_seed's range. */
@@ -167,8 +190,7 @@ public final class EvaluateProbe implements TrainingProbe {
             ctx.log().info("evaluate {}: features from {}", point.label(), extractor.description());
             ActivationStatistics reference = referenceStatistics(ctx, dataset, extractor);
             if (reference.count() > 0 && reference.count() < n) {
-                // The synthetic set is generated once, sized by the first spec that needs it: a small one leaves few
-                // validation covers for every later spec.
+                // A small dataset (a synthetic spec using few covers: quickstart's 73) leaves few validation covers.
                 ctx.log().warn("evaluate {}: the reference has only {} images, fewer than the {} generated; scores from so"
                         + " few reference images are noisy (a larger dataset.validation_split or dataset gives more)",
                         point.label(), reference.count(), n);

@@ -3,6 +3,7 @@ package org.coverlab.stages.evaluate;
 import ai.djl.ndarray.NDManager;
 import java.util.Optional;
 import java.util.Set;
+import org.coverlab.run.RunSettings;
 import org.coverlab.run.Stage;
 import org.coverlab.run.StageContext;
 import org.coverlab.stages.ModelSource;
@@ -31,6 +32,13 @@ public final class EvaluateStage implements Stage {
     @Override
     public Optional<String> neededBecause(ExperimentSpec spec) {
         return spec.trains() ? Optional.empty() : Pipeline.needsEvaluation(spec);
+    }
+
+    /** The model folder and the feature extractor, before a run exists. */
+    @Override
+    public void checkInputs(ExperimentSpec spec, RunSettings settings) {
+        ModelSource.checkFiles(spec.model(), settings.tinyModel());
+        probe.checkInputs(spec, settings);
     }
 
     @Override

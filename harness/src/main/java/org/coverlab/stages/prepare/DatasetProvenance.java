@@ -9,12 +9,15 @@ import java.util.TreeMap;
  * What a run's dataset was, written to {@code data/dataset.json} and journaled as a Summary: enough to tell whether two
  * runs trained and evaluated on the same examples (same CSV bytes, same dataset settings and seed, same counts).
  *
- * @param csvSha256         SHA-256 of the CSV file's bytes
+ * @param csvSha256         SHA-256 of the CSV bytes the run read: the file, or for a generated synthetic set the header
+ *                          and the rows of the covers the spec uses (the same however far the folder has grown)
  * @param datasetSpecSha256 SHA-256 of the flattened {@code dataset} section plus the experiment seed (the split and
  *                          subset depend on it)
- * @param generated         whether this run generated the synthetic set (first use) rather than finding it
+ * @param generated         whether this run generated the synthetic set (first use) or extended it to the covers the
+ *                          spec uses, rather than finding it
  * @param generator         the synthetic generator's manifest (generator.json), absent for real data
- * @param csvRows           data rows in the CSV: usable plus dropped at load (malformed, missing fields, not
+ * @param csvRows           data rows read from the CSV (of a generated synthetic set, those of the covers the spec
+ *                          uses; its generator.json counts the folder's): usable plus dropped at load (malformed, missing fields, not
  *                          English, image file missing); images are decoded later, so none is dropped for that yet
  * @param skipped           dropped/converted counts per reason, as the loader reported them
  */

@@ -67,10 +67,16 @@ public final class SampleStage implements Stage {
         return Optional.of("sample.every is " + spec.sample().every().key() + " (set sample.every: never to skip sample grids)");
     }
 
-    /** The model folder's configs and safetensors headers, so a corrupt model is refused before a run exists. */
+    /**
+     * The model folder's configs and safetensors headers, so a corrupt model is refused before a run exists, and the
+     * grid's scheduler and steps on the model's scheduler config.
+     */
     @Override
     public void checkInputs(ExperimentSpec spec, RunSettings settings) {
         ModelSource.checkFiles(spec.model(), settings.tinyModel());
+        SampleSpec sample = spec.sample();
+        ModelSource.checkScheduler(spec.model(), settings.tinyModel(), GridSampler.schedulerKind(sample.scheduler()),
+                sample.steps(), "sample.scheduler " + sample.scheduler().key() + " with sample.steps " + sample.steps());
     }
 
     /** Folder label of the grid drawn at an optimizer step ({@code base} before training). */

@@ -1,7 +1,6 @@
 package org.coverlab.stages.train;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
@@ -33,11 +32,13 @@ import org.coverlab.model.pipeline.TextToImagePipeline;
 import org.coverlab.run.Checkpoint;
 import org.coverlab.run.Progress;
 import org.coverlab.run.RunEvent;
+import org.coverlab.run.RunSettings;
 import org.coverlab.run.Stage;
 import org.coverlab.run.StageContext;
 import org.coverlab.spec.ExperimentSpec;
 import org.coverlab.spec.SpecEnum;
 import org.coverlab.spec.TrainSpec;
+import org.coverlab.stages.ComputeDevice;
 import org.coverlab.stages.ModelProvenance;
 import org.coverlab.stages.ModelSource;
 import org.coverlab.stages.TrainingProbe;
@@ -120,7 +121,7 @@ public final class TrainStage implements Stage {
             throw new DataException("dataset " + datasetName(ctx) + " has no usable training image ("
                     + dataset.describe() + "); check dataset.path, dataset.images and the cleaning settings");
         }
-        Device device = device(t.device());
+        Device device = ComputeDevice.resolve(t.device());
         try (NDManager manager = NDManager.newBaseManager(device);
              DataPipeline data = dataset.pipeline(0, 0, ctx::checkCancelled)) {
             ModelSource.Loaded loaded = ModelSource.open(spec.model(), ctx.runDir().path(), ctx.settings().tinyModel(),
@@ -141,21 +142,19 @@ public final class TrainStage implements Stage {
         return ctx.runDir().path().resolve(ctx.spec().dataset().path()).normalize().toString();
     }
 
-    /** cpu, gpu or auto through DJL: a GPU needs DJL's CUDA PyTorch native library (see README). */
-    static Device device(TrainSpec.Device wanted) {
-        int gpus = Engine.getInstance().getGpuCount();
-        return switch (wanted) {
-            case CPU -> Device.cpu();
-            case AUTO -> gpus > 0 ? Device.gpu() : Device.cpu();
-            case GPU -> {
-                if (gpus == 0) {
-                    throw new IllegalArgumentException("train.device is gpu but DJL's PyTorch engine sees no CUDA GPU "
-                            + "(this build bundles pytorch-native-cpu; see README 'Training on a GPU' for the CUDA "
-                            + "native library); use device: cpu or auto");
-                }
-                yield Device.gpu();
-            }
-        };
+    /** A GPU train.device that this build or machine does not have is refused before a run exists. */
+    @Override
+    public void checkOptions(ExperimentSpec spec) {
+        ComputeDevice.resolve(spec.train().device());
+    }
+
+    /** Before a run exists: the model folder, and what the probes the spec enables need (the evaluation's extractor). */
+    @Override
+    public void checkInputs(ExperimentSpec spec, RunSettings settings) {
+        ModelSource.checkFiles(spec.model(), settings.tinyModel());
+        for (TrainingProbe probe : probes) {
+            probe.checkInputs(spec, settings);
+        }
     }
 
     /** One attempt of the stage: the trainer and everything its listeners need. */
@@ -205,7 +204,7 @@ public final class TrainStage implements Stage {
             this.trainer = new Trainer(new Trainer.Settings(t.epochs(), t.gradientAccumulation(), t.maxGradNorm(),
                     spec.seed()), TrainedParams.of(trainedStores), optimizer, schedule, t.ema() ? new Ema(t.emaDecay())
                     : null, lossWrapper.apply((m, b, seed) -> loss.loss(m, b.tensors(m), seed)), manager, List.of(this));
-            ctx.log().info("training on {} with {} libtorch threads", device, JniUtils.getNumThreads());
+            ctx.log().info("training on {} with {} libtorch threads", ComputeDevice.name(device), JniUtils.getNumThreads());
         }
 
         void train(PipelineBatches data) throws Exception {

@@ -102,6 +102,11 @@ final class MlflowArtifactClient implements AutoCloseable {
         }
     }
 
+    /** Cancels the uploads in flight from another thread (a stop); see {@link MlflowTrackingApi#cancelCalls}. */
+    void cancelCalls() {
+        http.dispatcher().cancelAll();
+    }
+
     @Override
     public void close() {
         http.dispatcher().executorService().shutdown();

@@ -480,6 +480,12 @@ public final class MlflowSink implements RemoteSink {
     }
 
     @Override
+    public void abort() {
+        api.cancelCalls();
+        artifacts.cancelCalls();
+    }
+
+    @Override
     public void close() {
         api.close();
         artifacts.close();

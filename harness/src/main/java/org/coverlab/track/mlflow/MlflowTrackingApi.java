@@ -201,6 +201,11 @@ final class MlflowTrackingApi implements AutoCloseable {
         }
     }
 
+    /** Cancels the calls in flight from another thread (a stop); the sending thread gets a failed call at once. */
+    void cancelCalls() {
+        http.dispatcher().cancelAll();
+    }
+
     @Override
     public void close() {
         http.dispatcher().executorService().shutdown();

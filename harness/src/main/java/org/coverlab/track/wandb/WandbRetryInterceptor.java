@@ -34,6 +34,8 @@ public final class WandbRetryInterceptor implements Interceptor {
     private final long maxWaitMillis;
     private final Clock clock;
     private final SplittableRandom random = new SplittableRandom();
+    /** How often a wait before a retry looks whether its call was cancelled. */
+    private static final long CANCEL_POLL_MILLIS = 50;
 
     public WandbRetryInterceptor(Backoff backoff, int maxRetries, long maxWaitMillis, Clock clock) {
         this.backoff = backoff;
@@ -63,7 +65,7 @@ public final class WandbRetryInterceptor implements Interceptor {
                 long delay = backoff.delayMillis(attempt, random);
                 LOG.debug("{} {}: {}; retry {} in {} ms", request.method(), request.url().encodedPath(),
                         e.getClass().getSimpleName(), attempt + 1, delay);
-                sleep(delay);
+                sleep(delay, chain);
                 continue;
             }
             if (!policy.retries(response.code()) || attempt >= maxRetries) {
@@ -77,7 +79,7 @@ public final class WandbRetryInterceptor implements Interceptor {
             LOG.debug("{} {}: HTTP {}; retry {} in {} ms", request.method(), request.url().encodedPath(),
                     response.code(), attempt + 1, delay);
             response.close();
-            sleep(delay);
+            sleep(delay, chain);
         }
     }
 
@@ -120,9 +122,16 @@ public final class WandbRetryInterceptor implements Interceptor {
         return e instanceof FileNotFoundException || e instanceof NoSuchFileException;
     }
 
-    private static void sleep(long millis) throws InterruptedIOException {
+    /** Waits before a retry, ending early when the call is cancelled (a stop cancels calls; it never interrupts). */
+    private static void sleep(long millis, Chain chain) throws IOException {
+        long until = System.nanoTime() + millis * 1_000_000L;
         try {
-            Thread.sleep(millis);
+            for (long left = millis; left > 0; left = (until - System.nanoTime()) / 1_000_000L) {
+                if (chain.call().isCanceled()) {
+                    throw new IOException("Canceled");
+                }
+                Thread.sleep(Math.min(left, CANCEL_POLL_MILLIS));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting to retry a W&B request");

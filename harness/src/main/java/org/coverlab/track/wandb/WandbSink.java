@@ -257,6 +257,12 @@ public final class WandbSink implements RemoteSink {
         }
     }
 
+    /** Cancels the HTTP calls in flight (uploads, file stream, GraphQL and heartbeats share the one client). */
+    @Override
+    public void abort() {
+        client.dispatcher().cancelAll();
+    }
+
     @Override
     public void close() {
         ScheduledExecutorService beats = heartbeats;

@@ -40,7 +40,7 @@ class PrepareDataStageTest {
     @Test
     void generatesTheSyntheticSetOnceAtomicallyAndRecordsItsProvenance() throws Exception {
         ExperimentSpec spec = StageRuns.spec(dir, StageRuns.gridYaml("synth", 1));
-        Path stale = Files.createDirectories(dir.resolve("synth.partial-2147483646")); // a killed generation's leftover
+        Path stale = Files.createDirectories(dir.resolve(".synth.partial-2147483646")); // a killed generation's leftover (FolderBuild names it)
         Files.writeString(stale.resolve("book_data.csv"), "half");
         StageRuns runs = new StageRuns(dir.resolve("runs"));
 
@@ -49,8 +49,9 @@ class PrepareDataStageTest {
         Path csv = dir.resolve("synth/book_data.csv");
         assertTrue(Files.isRegularFile(csv));
         try (Stream<Path> siblings = Files.list(dir)) {
-            assertEquals(List.of(), siblings.filter(p -> p.getFileName().toString().contains(".partial-")).toList(),
-                    "no private generation folder is left behind, the stale one included");
+            assertEquals(List.of(), siblings.filter(p -> p.getFileName().toString().contains(".partial-")
+                            || p.getFileName().toString().endsWith(".lock")).toList(),
+                    "no private generation folder or lock file is left beside the dataset, the stale folder included");
         }
         JsonNode provenance = RunJson.mapper().readTree(runs.store.find(first.runId()).path().resolve("data/dataset.json").toFile());
         assertTrue(provenance.get("generated").asBoolean());

@@ -55,6 +55,9 @@ class StopSignalEndToEndTest {
         Process first = child(pause, "run", spec.toString(), "--runs-dir", runs.toString());
         awaitFile(pause.resolve("row-1"), first);
         new ProcessBuilder("kill", "-INT", Long.toString(first.pid())).inheritIO().start().waitFor();
+        // The JVM runs a signal's handler on a thread of its own: released before that thread ran, a loaded machine
+        // could draw the next row first. Release the row once the child has said it is stopping.
+        awaitOutput("interrupted by SIGINT (Ctrl-C); stopping after the current step", first);
         Files.writeString(pause.resolve("go-1"), "");
         assertEquals(130, finish(first), output());
         RunDir run = onlyRun(runs);
@@ -64,6 +67,7 @@ class StopSignalEndToEndTest {
         Process second = child(pause, "run", "--resume", run.id(), "--runs-dir", runs.toString());
         awaitFile(pause.resolve("row-2"), second);
         second.destroy(); // SIGTERM
+        awaitOutput("stopped by SIGTERM; stopping after the current step", second);
         Files.writeString(pause.resolve("go-2"), "");
         assertEquals(143, finish(second), output());
         assertStopped(run, "SIGTERM", 143, 2);
@@ -78,6 +82,7 @@ class StopSignalEndToEndTest {
                 "stopped twice and resumed, the grid has the same bytes");
         String out = output();
         assertFalse(out.contains("\tat ") || out.contains("Exception"), "no stack trace on a stop:\n" + out);
+        assertFalse(out.contains("\033"), "output that is no terminal has no escape codes:\n" + out);
         assertTrue(out.contains("interrupted by SIGINT (Ctrl-C); stopping after the current step"), out);
     }
 
@@ -113,6 +118,16 @@ class StopSignalEndToEndTest {
         while (!Files.exists(file)) {
             if (!p.isAlive() || System.currentTimeMillis() > deadline) {
                 throw new AssertionError("no " + file.getFileName() + " (child alive: " + p.isAlive() + ")");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private void awaitOutput(String text, Process p) throws Exception {
+        long deadline = System.currentTimeMillis() + 240_000;
+        while (!output().contains(text)) {
+            if (!p.isAlive() || System.currentTimeMillis() > deadline) {
+                throw new AssertionError("the child did not say '" + text + "' (alive: " + p.isAlive() + "):\n" + output());
             }
             Thread.sleep(20);
         }

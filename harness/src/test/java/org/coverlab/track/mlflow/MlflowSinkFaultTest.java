@@ -148,6 +148,31 @@ class MlflowSinkFaultTest {
         assertTrue(e.getMessage().contains("no answer in time"), e.getMessage());
     }
 
+    /** A stop cancels the call in flight from another thread; the sending thread is not interrupted. */
+    @Test
+    void abortEndsASendWaitingOnASlowServerAtOnceAsRetryable() throws Exception {
+        sink = new MlflowSink(MlflowEndpoint.of(fake.uri(), "fake", MlflowCredentials.NONE)
+                .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(30))); // only the abort can end the wait
+        sink.open("run-1", "fault", runDir);
+        fake.fail("runs/log-batch", FakeMlflowServer.answer(b -> b.headersDelay(20, TimeUnit.SECONDS), false));
+        java.util.concurrent.CompletableFuture<SinkException> failed = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                sink.send(metrics(1, 1));
+                return null;
+            } catch (SinkException e) {
+                return e;
+            }
+        });
+        while (fake.requests("runs/log-batch").isEmpty()) {
+            Thread.sleep(10);
+        }
+        long abortedAt = System.nanoTime();
+        sink.abort();
+        SinkException e = failed.get(5, TimeUnit.SECONDS);
+        assertTrue(System.nanoTime() - abortedAt < 2_000_000_000L, "the send ended at the abort");
+        assertTrue(e != null && e.retryable(), String.valueOf(e));
+    }
+
     @Test
     void unreachableServerIsRetryable() throws Exception {
         String uri = fake.uri();

@@ -102,6 +102,8 @@ public final class FakeWandbServer extends Dispatcher {
     /** Requests that wait (outside the server's lock, so others go on) until {@link #release} opens: a slow upload. */
     public volatile java.util.function.Predicate<RecordedRequest> held = r -> false;
     public final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    /** Requests the server has finished with (applied or failed); equal to the recorded ones when none is in flight. */
+    public final java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
 
     public FakeWandbServer(String apiKey) throws IOException {
         this.apiKey = apiKey;
@@ -146,6 +148,15 @@ public final class FakeWandbServer extends Dispatcher {
     @Override
     public MockResponse dispatch(RecordedRequest request) {
         requests.add(request);
+        try {
+            return answer(request);
+        } finally {
+            answered.incrementAndGet();
+        }
+    }
+
+    /** A held request is applied once released, even when its client has gone: a reply lost after the fact. */
+    private MockResponse answer(RecordedRequest request) {
         if (held.test(request)) {
             try {
                 release.await();

@@ -83,6 +83,32 @@ class WandbRetryInterceptorTest {
         assertEquals(3, server.getRequestCount());
     }
 
+    /** A stop cancels the call while it waits to retry (the SDK's first wait is 2 s, growing to 60 s): it ends at once. */
+    @Test
+    void aCallCancelledWhileWaitingToRetryEndsAtOnce() throws Exception {
+        OkHttpClient slowRetries = WandbSink.httpClient(new WandbRetryInterceptor(Backoff.WANDB.withBase(Duration.ofSeconds(30)),
+                4, 60_000, Clock.systemUTC()));
+        server.enqueue(status(500));
+        server.enqueue(status(200));
+        okhttp3.Call call = slowRetries.newCall(new Request.Builder().url(server.url("/graphql"))
+                .post(RequestBody.create("{}", MediaType.get("application/json"))).tag(RetryPolicy.class, RetryPolicy.API).build());
+        java.util.concurrent.CompletableFuture<Throwable> ended = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try (Response ignored = call.execute()) {
+                return null;
+            } catch (IOException e) {
+                return e;
+            }
+        });
+        server.takeRequest(); // the first attempt got its 500: the interceptor now waits about 30 s to retry
+        Thread.sleep(200);
+        long cancelledAt = System.nanoTime();
+        call.cancel();
+        Throwable e = ended.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(System.nanoTime() - cancelledAt < 2_000_000_000L, "the wait ended at the cancel");
+        assertTrue(e instanceof IOException, String.valueOf(e));
+        assertEquals(1, server.getRequestCount(), "no retry after the cancel");
+    }
+
     @Test
     void upsertBucketRetriesAConflict() throws IOException {
         server.enqueue(status(409));
