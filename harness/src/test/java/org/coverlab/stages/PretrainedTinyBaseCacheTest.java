@@ -48,7 +48,8 @@ class PretrainedTinyBaseCacheTest {
         List<String> steps = new ArrayList<>();
         PretrainedTinyBase.Ready first = ensure(dir, said, steps);
         assertTrue(first.built());
-        assertEquals(List.of("vae", "vae 1", "vae 2", "unet+text_encoder", "unet+text_encoder 1", "unet+text_encoder 2"),
+        assertEquals(List.of("vae", "vae 1", "vae 2", "text_encoder", "text_encoder 1", "text_encoder 2", "unet", "unet 1",
+                "unet 2"),
                 steps);
         assertTrue(first.folder().getFileName().toString().startsWith(PretrainedTinyBase.PREFIX));
         assertEquals(SMALL.sha256(), first.record().get("config_sha256").asText());
