@@ -3,6 +3,7 @@ package org.coverlab.training.pretrain;
 import org.coverlab.model.nn.Ops;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
@@ -22,7 +23,9 @@ import org.coverlab.model.PythonJson;
 import org.coverlab.model.StableDiffusionModels;
 import org.coverlab.model.TinyPreset;
 import org.coverlab.model.clip.ClipTextModel;
+import org.coverlab.model.nn.Linear;
 import org.coverlab.model.nn.Param;
+import org.coverlab.model.nn.ParamStore;
 import org.coverlab.model.tokenizer.ClipTokenizer;
 import org.coverlab.model.tokenizer.TrainedVocabulary;
 import org.coverlab.model.unet.UNet2DConditionModel;
@@ -159,7 +162,9 @@ public final class TinyPretraining {
             long t2 = System.nanoTime();
             try (StableDiffusionModels models = new StableDiffusionModels(text, unet,
                     AutoencoderKL.load(out.resolve("vae"), root))) {
-                float denoiseLoss = trainDenoiser(c, models, pixels, ids, empty, root, listener);
+                float[][][] posterior = encodeAll(models.vae(), pixels, root);
+                alignText(c, models, posterior, ids, root, listener);
+                float denoiseLoss = trainDenoiser(c, models, posterior, ids, empty, root, listener);
                 double unetSeconds = (System.nanoTime() - t2) / 1e9;
                 Result result = new Result(vaeLoss, denoiseLoss, scaling, dataSeconds, vaeSeconds, unetSeconds,
                         cpuSeconds() - cpu0);
@@ -309,11 +314,9 @@ public final class TinyPretraining {
      * library's latent-diffusion loss (diffusers' train_text_to_image) on random batches, with a share of captions
      * replaced by the empty prompt.
      */
-    private static float trainDenoiser(TinyPretrainConfig c, StableDiffusionModels models, byte[][] pixels,
+    private static float trainDenoiser(TinyPretrainConfig c, StableDiffusionModels models, float[][][] posterior,
                                        long[][] ids, long[] empty, NDManager root, Listener listener)
             throws Exception {
-        float[][][] posterior = encodeAll(models.vae(), pixels, root);
-        alignText(c, models, posterior, ids, root, listener);
         Shape latent = new Shape(models.unet().config().inChannels(),
                 TinyPreset.RESOLUTION.height() / models.vaeScaleFactor(),
                 TinyPreset.RESOLUTION.width() / models.vaeScaleFactor());
@@ -330,7 +333,7 @@ public final class TinyPretraining {
             float[] std = new float[b * per];
             long[] tokens = new long[b * len];
             for (int k = 0; k < b; k++) {
-                int i = rng.nextInt(pixels.length);
+                int i = rng.nextInt(ids.length);
                 System.arraycopy(posterior[0][i], 0, mean, k * per, per);
                 System.arraycopy(posterior[1][i], 0, std, k * per, per);
                 System.arraycopy(rng.nextFloat() < c.captionDropout() ? empty : ids[i], 0, tokens, k * len, len);
@@ -355,9 +358,9 @@ public final class TinyPretraining {
      * say what a caption shows at every position, the padding included; a randomly initialised one does not, and
      * cross-attention then averages 77 nearly identical states in which the two words that matter ("red circle") are
      * a few per cent of the signal: a denoiser trained from there for a few hundred steps ignores the prompt
-     * (measured: output change red vs blue 0.05%). So first the text encoder learns to predict each image's scaled
-     * latent from its caption: the states averaged over all positions, through a linear head that is thrown away
-     * afterwards, MSE to the posterior mean times the scaling factor.
+     * (measured: output change red vs blue 0.05%). So first the text encoder learns to predict each image's latent
+     * from its caption: the state at every end-of-text position, through a linear head that is thrown away
+     * afterwards, MSE to the posterior mean times the scaling factor, pooled 2x2.
      */
     private static void alignText(TinyPretrainConfig c, StableDiffusionModels models, float[][][] posterior,
                                   long[][] ids, NDManager root, Listener listener) throws Exception {
@@ -375,9 +378,8 @@ public final class TinyPretraining {
         int len = ids[0].length;
         float scale = models.vae().config().scalingFactor();
         ClipTextModel text = models.textEncoder();
-        try (org.coverlab.model.nn.ParamStore head = new org.coverlab.model.nn.ParamStore(root)) {
-            org.coverlab.model.nn.Linear proj = new org.coverlab.model.nn.Linear(head.root().child("proj"),
-                    text.config().hiddenSize(), per, true);
+        try (ParamStore head = new ParamStore(root)) {
+            Linear proj = new Linear(head.root().child("proj"), text.config().hiddenSize(), per, true);
             head.initialize(c.seed() + 3);
             TrainedParams params = TrainedParams.of(List.of(text.params(), head));
             MicroBatches batches = steps(c.textSteps(), c.textBatch(), (m, index) -> {
@@ -399,6 +401,7 @@ public final class TinyPretraining {
                     }
                     System.arraycopy(ids[i], 0, tokens, k * len, len);
                 }
+                // the training library's batch type carries the captions and, in its latent slot, the target
                 return LatentDiffusionLoss.Batch.ofLatents(m.create(tokens, new Shape(b, len)),
                         m.create(target, new Shape(b, per)), null);
             });
@@ -408,7 +411,7 @@ public final class TinyPretraining {
                 // every end-of-text position (the padding too: SD pads with it) predicts the latent on its own,
                 // so whichever positions cross-attention looks at carry what the caption says
                 NDArray states = text.encode(t.tokenIds(), 0);
-                NDArray mask = t.tokenIds().eq(eos).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+                NDArray mask = t.tokenIds().eq(eos).toType(DataType.FLOAT32, false);
                 NDArray perPosition = proj.forward(states).sub(t.latentMean().expandDims(1)).square()
                         .mean(new int[] {2});
                 return perPosition.mul(mask).sum().div(mask.sum());
