@@ -68,8 +68,8 @@ import org.coverlab.util.Sha256;
  * It writes a complete diffusers folder with {@value #RECORD} (config, hashes, losses, timings).
  *
  * <p>Every random draw (images, crops, noise, timesteps, caption dropout) comes from seeded generators, and a
- * scaled-down build is byte-identical when repeated ({@code PretrainedTinyBaseCacheTest}, same thread count). A full
- * build has not been repeated with the same code yet, so its bit-reproducibility is not established; the cache, not a
+ * scaled-down build is byte-identical when repeated ({@code PretrainedTinyBaseCacheTest}, same thread count), and so
+ * were two full builds of algorithm 2 on the 2-core machine (README, "The tiny base model"); still, the cache, not a
  * rebuild, is what makes every run use the same weights.
  */
 public final class TinyPretraining {
