@@ -56,12 +56,16 @@ class ExperimentsTest {
     }
 
     @Test
-    void studySharesTheOriginalTrainingAndSamplingSettings() throws Exception {
+    void studySharesTheOriginalTrainingAndSamplingSettingsWithTheEffectiveBatchAsOneMicroBatchAtTinyScale() throws Exception {
         for (String name : List.of("unet-8ep-3000.yaml", "te-2ep-500.yaml", "te-8ep-5000.yaml", "te-2ep-6000.yaml")) {
             ExperimentSpec spec = load(name);
             TrainSpec t = spec.train();
-            assertEquals(1, t.batchSize(), name);
-            assertEquals(8, t.gradientAccumulation(), name);
+            // the original's effective batch of 8, run at tiny scale as one micro-batch of 8 (base/study.yaml)
+            assertEquals(8, t.batchSize(), name);
+            assertEquals(1, t.gradientAccumulation(), name);
+            TrainSpec real = load(name, List.of("train.batch_size=1", "train.gradient_accumulation=8"), true).train();
+            assertEquals(1, real.batchSize(), name + " with the real-scale overrides base/study.yaml names");
+            assertEquals(8, real.gradientAccumulation(), name);
             assertEquals(5e-6, t.learningRate(), name);
             assertEquals(1e-3, t.weightDecay(), name);
             assertEquals(TrainSpec.Optimizer.ADAMW8BIT, t.optimizer(), name);
