@@ -9,11 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import java.nio.ByteOrder;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import org.coverlab.model.io.SafeTensors;
-import org.coverlab.model.io.TensorEntry;
 import org.coverlab.model.nn.ParamStore;
 import org.coverlab.model.pipeline.TextToImagePipeline;
 import org.coverlab.model.Reference;
@@ -29,14 +25,9 @@ class GradientConformanceTest {
 
     @Test
     void unetAndTextEncoderGradientsMatchTorch() throws Exception {
-        Map<String, float[]> ref = new LinkedHashMap<>();
-        Map<String, long[]> shapes = new LinkedHashMap<>();
-        for (TensorEntry t : SafeTensors.readAll(Reference.conformance("training/backward.safetensors"))) {
-            float[] v = new float[Math.toIntExact(t.byteSize() / 4)];
-            t.data().duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
-            ref.put(t.name(), v);
-            shapes.put(t.name(), t.shape());
-        }
+        ConformanceTensors vectors = ConformanceTensors.read(Reference.conformance("training/backward.safetensors"));
+        Map<String, float[]> ref = vectors.values();
+        Map<String, long[]> shapes = vectors.shapes();
         try (NDManager root = NDManager.newBaseManager();
              TextToImagePipeline p = TextToImagePipeline.load(Reference.conformance("models/pipeline"), root);
              NDManager m = root.newSubManager()) {

@@ -3,12 +3,10 @@ package org.coverlab.training;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.coverlab.model.Reference;
-import org.coverlab.model.io.SafeTensors;
 import org.coverlab.model.io.TensorEntry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.ByteOrder;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -26,12 +24,7 @@ class TrainingMathConformanceTest {
 
     @BeforeAll
     static void load() throws Exception {
-        tensors = new HashMap<>();
-        for (TensorEntry t : SafeTensors.readAll(Reference.conformance("training/training.safetensors"))) {
-            float[] v = new float[Math.toIntExact(t.byteSize() / 4)];
-            t.data().duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
-            tensors.put(t.name(), v);
-        }
+        tensors = ConformanceTensors.read(Reference.conformance("training/training.safetensors")).values();
         cases = new ObjectMapper().readTree(Reference.conformance("training/training.json").toFile());
     }
 
