@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -265,7 +266,8 @@ class SlurmStudyIntegrationTest {
         long deadline = System.currentTimeMillis() + WAIT_MILLIS;
         while (!condition.getAsBoolean()) {
             if (System.currentTimeMillis() > deadline) {
-                fail("waited " + WAIT_MILLIS / 1000 + " s for " + what + "; squeue: " + squeue() + "\n" + output());
+                fail("waited " + WAIT_MILLIS / 1000 + " s for " + what + "; squeue: " + squeue() + "\n" + output()
+                        + jobOutputs());
             }
             Thread.sleep(200);
         }
@@ -276,6 +278,22 @@ class SlurmStudyIntegrationTest {
             Path p = found.filter(Files::isDirectory).findFirst().orElseThrow();
             return new StudyDir(p.getFileName().toString(), p);
         }
+    }
+
+    /** The tail of every Slurm task's output file: the temp folder is gone once the test has failed. */
+    private String jobOutputs() {
+        StringBuilder b = new StringBuilder();
+        try (Stream<Path> files = Files.walk(dir.resolve("studies"))) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("slurm-")
+                    && p.getFileName().toString().endsWith(".out")).sorted().toList()) {
+                List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+                b.append("\n--- ").append(f.getFileName()).append(" (last 30 lines)\n")
+                        .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
+            }
+        } catch (IOException | UncheckedIOException e) {
+            b.append("\n(job output unreadable: ").append(e.getMessage()).append(')');
+        }
+        return b.toString();
     }
 
     private String output() {
