@@ -16,10 +16,15 @@ import java.util.Properties;
  *                         stage (default 50; fixed at a run's first checkpoint)
  * @param testStepMillis   {@code COVERLAB_TEST_STEP_MILLIS} / {@code -Dcoverlab.test.stepMillis}: the test stage's
  *                         sleep per step (default 100 ms), so there is time to stop it
- * @param testHoldAtStep   {@code COVERLAB_TEST_HOLD_AT_STEP} / {@code -Dcoverlab.test.holdAtStep}: the test stage stops
- *                         at this step (after its metrics and checkpoint) and waits there until the run is stopped,
- *                         killed or released, so a test can act at a known step instead of racing the clock (default
- *                         0: never)
+ * @param testHoldAtStep   {@code COVERLAB_TEST_HOLD_AT_STEP} / {@code -Dcoverlab.test.holdAtStep}: {@code N} or
+ *                         {@code POINT:N}. The loop waits at step {@code N} until the run is stopped, killed or
+ *                         released ({@link #TEST_RELEASE_FILE}), so a test can act at a known point instead of racing
+ *                         the clock (default 0: never). The points ({@link #TEST_HOLD_POINTS}; without one, any):
+ *                         {@code test}, the test stage after step N's metrics and checkpoint; {@code train}, inside
+ *                         update N's gradient-accumulation window, after its first micro-batch (with
+ *                         train.gradient_accumulation above 1); {@code grid}, the grid at step N after its first row.
+ *                         See {@link StageContext#holdIfAsked}
+ * @param testHoldPoint    the {@code POINT} of {@code testHoldAtStep}; empty = any point
  * @param progressInterval {@code COVERLAB_PROGRESS_SECONDS}: seconds between progress lines when not on a terminal
  *                         (default 10, at least 0.1)
  * @param systemInterval   {@code COVERLAB_SYSTEM_METRICS_SECONDS}: seconds between two samples of the machine's and the
@@ -29,7 +34,7 @@ import java.util.Properties;
  *                         while a run goes (default 15, 0 to 3600); empty = the sender's default
  */
 public record RunSettings(Optional<String> tinyModel, long testSteps, long testStepMillis, long testHoldAtStep,
-                          Duration progressInterval, Duration systemInterval, Optional<Duration> sendInterval) {
+                          Optional<String> testHoldPoint, Duration progressInterval, Duration systemInterval, Optional<Duration> sendInterval) {
 
     public static final String TINY_ENV = "COVERLAB_TINY_MODEL";
     public static final String TINY_PROPERTY = "coverlab.tiny.model";
@@ -39,6 +44,10 @@ public record RunSettings(Optional<String> tinyModel, long testSteps, long testS
     public static final String TEST_STEP_MILLIS_PROPERTY = "coverlab.test.stepMillis";
     public static final String TEST_HOLD_ENV = "COVERLAB_TEST_HOLD_AT_STEP";
     public static final String TEST_HOLD_PROPERTY = "coverlab.test.holdAtStep";
+    /** A file a test creates in the run folder to let a loop held at {@code COVERLAB_TEST_HOLD_AT_STEP} go on. */
+    public static final String TEST_RELEASE_FILE = "test-release";
+    /** The named points a loop can be held at (see {@link StageContext#holdIfAsked}). */
+    public static final java.util.List<String> TEST_HOLD_POINTS = java.util.List.of("test", "train", "grid");
     public static final String PROGRESS_ENV = "COVERLAB_PROGRESS_SECONDS";
     public static final String SYSTEM_METRICS_ENV = "COVERLAB_SYSTEM_METRICS_SECONDS";
     public static final String SEND_INTERVAL_ENV = "COVERLAB_SEND_INTERVAL_SECONDS";
@@ -53,8 +62,21 @@ public record RunSettings(Optional<String> tinyModel, long testSteps, long testS
         String tiny = value(env, properties, TINY_ENV, TINY_PROPERTY);
         long steps = whole(env, properties, TEST_STEPS_ENV, TEST_STEPS_PROPERTY, 50, 1);
         long millis = whole(env, properties, TEST_STEP_MILLIS_ENV, TEST_STEP_MILLIS_PROPERTY, 100, 0);
-        long hold = whole(env, properties, TEST_HOLD_ENV, TEST_HOLD_PROPERTY, 0, 0);
-        return new RunSettings(Optional.ofNullable(tiny), steps, millis, hold, progressInterval(env.get(PROGRESS_ENV)),
+        String holdText = value(env, properties, TEST_HOLD_ENV, TEST_HOLD_PROPERTY);
+        Optional<String> holdPoint = Optional.empty();
+        if (holdText != null && holdText.contains(":")) {
+            String point = holdText.substring(0, holdText.indexOf(':')).strip();
+            if (!TEST_HOLD_POINTS.contains(point)) {
+                throw new IllegalArgumentException(TEST_HOLD_ENV + " must be N or POINT:N with POINT one of "
+                        + TEST_HOLD_POINTS + ", got '" + holdText + "'");
+            }
+            holdPoint = Optional.of(point);
+            holdText = holdText.substring(holdText.indexOf(':') + 1);
+        }
+        long hold = whole(holdText == null ? Map.of() : Map.of(TEST_HOLD_ENV, holdText), new Properties(),
+                TEST_HOLD_ENV, TEST_HOLD_PROPERTY, 0, 0);
+        return new RunSettings(Optional.ofNullable(tiny), steps, millis, hold, holdPoint,
+                progressInterval(env.get(PROGRESS_ENV)),
                 systemInterval(env.get(SYSTEM_METRICS_ENV)), sendInterval(env.get(SEND_INTERVAL_ENV)));
     }
 

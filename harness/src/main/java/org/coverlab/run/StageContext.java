@@ -108,4 +108,26 @@ public final class StageContext {
     public void checkCancelled() {
         cancellation.throwIfCancelled();
     }
+
+    /**
+     * When {@link RunSettings#testHoldAtStep()} is {@code step} and its point is {@code point} (or none was named),
+     * waits here until the run is stopped or killed, or until the run folder has {@value RunSettings#TEST_RELEASE_FILE}:
+     * a test then acts at a known point of a loop instead of racing the clock. The run's log says where it holds.
+     * Otherwise returns at once.
+     *
+     * @param point one of {@link RunSettings#TEST_HOLD_POINTS}
+     * @param where the point in words, for the log
+     */
+    public void holdIfAsked(String point, long step, String where) throws InterruptedException {
+        if (step != settings.testHoldAtStep() || settings.testHoldPoint().filter(p -> !p.equals(point)).isPresent()) {
+            return;
+        }
+        log.info("holding at {}:{} ({}) until stopped or released", point, step, where);
+        java.nio.file.Path release = runDir.path().resolve(RunSettings.TEST_RELEASE_FILE);
+        while (!java.nio.file.Files.exists(release)) {
+            checkCancelled();
+            Thread.sleep(50);
+        }
+        log.info("released at {}:{}", point, step);
+    }
 }

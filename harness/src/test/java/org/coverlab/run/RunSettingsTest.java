@@ -14,7 +14,7 @@ class RunSettingsTest {
     @Test
     void defaultsWhenNothingIsSet() {
         RunSettings s = RunSettings.from(Map.of(), new Properties());
-        assertEquals(new RunSettings(Optional.empty(), 50, 100, 0, Duration.ofSeconds(10), Duration.ofSeconds(15),
+        assertEquals(new RunSettings(Optional.empty(), 50, 100, 0, Optional.empty(), Duration.ofSeconds(10), Duration.ofSeconds(15),
                 Optional.empty()), s);
     }
 
@@ -32,6 +32,7 @@ class RunSettingsTest {
         assertEquals(Duration.ofMillis(500), s.progressInterval());
         assertEquals(Optional.of(Duration.ofMillis(200)), s.sendInterval());
         assertEquals(23, s.testHoldAtStep());
+        assertEquals(Optional.empty(), s.testHoldPoint(), "a bare step holds at any point");
         assertEquals(Duration.ofMillis(500), s.systemInterval());
         assertEquals(Duration.ZERO, RunSettings.from(Map.of("COVERLAB_SYSTEM_METRICS_SECONDS", "0"), props).systemInterval(),
                 "0 turns system metrics off");
@@ -49,5 +50,16 @@ class RunSettingsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> RunSettings.from(Map.of("COVERLAB_TEST_STEPS", "0"), new Properties()));
         assertEquals("COVERLAB_TEST_STEPS must be a whole number >= 1, got '0'", e.getMessage());
+    }
+
+    @Test
+    void aHoldCanNameItsPointAndAnUnknownPointIsRefused() {
+        RunSettings s = RunSettings.from(Map.of("COVERLAB_TEST_HOLD_AT_STEP", "grid:3"), new Properties());
+        assertEquals(3, s.testHoldAtStep());
+        assertEquals(Optional.of("grid"), s.testHoldPoint());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RunSettings.from(Map.of("COVERLAB_TEST_HOLD_AT_STEP", "eval:3"), new Properties()));
+        assertEquals("COVERLAB_TEST_HOLD_AT_STEP must be N or POINT:N with POINT one of [test, train, grid], got 'eval:3'",
+                e.getMessage());
     }
 }

@@ -51,6 +51,9 @@ public final class SampleProbe implements TrainingProbe {
                 continue;
             }
             seconds += sampler.drawRow(dir, row, ctx::checkCancelled);
+            if (row == 0) {
+                ctx.holdIfAsked("grid", point.step(), "grid " + point.label() + ", after its first row");
+            }
         }
         GridRecord grid = sampler.finish(dir, point.label(), point.step(), seconds);
         SampleStage.report(ctx, grid, provenance, dir);

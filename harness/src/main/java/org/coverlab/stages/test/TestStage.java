@@ -4,6 +4,7 @@ import java.util.Optional;
 import org.coverlab.run.Checkpoint;
 import org.coverlab.run.Progress;
 import org.coverlab.run.Stage;
+import org.coverlab.run.RunSettings;
 import org.coverlab.run.StageContext;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -39,7 +40,7 @@ public final class TestStage implements Stage {
 
     private static final String EMA_FILE = "ema.bin";
     /** A file a test creates in the run folder to let a loop held at {@code COVERLAB_TEST_HOLD_AT_STEP} go on. */
-    public static final String RELEASE_FILE = "test-release";
+    public static final String RELEASE_FILE = RunSettings.TEST_RELEASE_FILE;
 
     @Override
     public String name() {
@@ -119,25 +120,12 @@ public final class TestStage implements Stage {
                     saveCheckpoint(ctx, step, stepsPerEpoch, epochs, ema);
                     saved = step;
                 }
-                if (step == ctx.settings().testHoldAtStep()) {
-                    holdUntilReleased(ctx, step);
-                }
+                ctx.holdIfAsked("test", step, "test loop, after its metrics and checkpoint");
             }
         }
         ctx.tracker().log(new RunEvent.Summary(ctx.clock().millis(),
                 new TreeMap<>(Map.of("final_loss", lossAt(spec.seed(), total), "final_loss_ema", ema, "steps", total))));
         ctx.log().info("test loop finished at step {} (loss_ema {})", total, String.format(java.util.Locale.ROOT, "%.4f", ema));
-    }
-
-    /** Waits at {@code step} until the run is stopped or killed, or until the run folder has {@value #RELEASE_FILE}. */
-    private static void holdUntilReleased(StageContext ctx, long step) throws InterruptedException {
-        ctx.log().info("test loop holding at step {} until stopped or released", step);
-        Path release = ctx.runDir().path().resolve(RELEASE_FILE);
-        while (!Files.exists(release)) {
-            ctx.checkCancelled();
-            Thread.sleep(50);
-        }
-        ctx.log().info("test loop released at step {}", step);
     }
 
     private static void saveCheckpoint(StageContext ctx, long step, long stepsPerEpoch, long epochs, double ema)

@@ -311,7 +311,7 @@ public final class TrainStage implements Stage {
         }
 
         @Override
-        public void onMicroBatch(Trainer tr, TrainingState state) throws IOException {
+        public void onMicroBatch(Trainer tr, TrainingState state) throws IOException, InterruptedException {
             boolean boundary = !inWindow;
             inWindow = true;
             if (ctx.checkpointBeforeStop()) {
@@ -325,6 +325,10 @@ public final class TrainStage implements Stage {
                 }
             }
             ctx.checkCancelled();
+            if (!boundary) {
+                // a kill test's point: micro-batches of update step+1 have run, the update has not
+                ctx.holdIfAsked("train", state.step() + 1, "inside the gradient-accumulation window of this update");
+            }
         }
 
         @Override

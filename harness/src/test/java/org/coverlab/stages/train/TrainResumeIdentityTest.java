@@ -16,13 +16,15 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.coverlab.run.RunSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The resume template for training: a tiny run (UNet at 16x16, 8-bit AdamW with some parameters above and some
  * below min_8bit_size, EMA, gradient accumulation 2, a checkpoint and a grid after every update) is killed with
- * SIGKILL inside a gradient-accumulation window and again in the middle of a grid, resumed with --resume until it
+ * SIGKILL inside a gradient-accumulation window (held there by {@code COVERLAB_TEST_HOLD_AT_STEP}) and again in the
+ * middle of a grid, resumed with --resume until it
  * finishes, and compared with an uninterrupted run of the same spec: trained weights, optimizer state, EMA and
  * grid images byte-identical, and every update's loss, loss_ema, lr, grad_norm and epoch in the journal exactly once
  * with the same values. Both runs use the same libtorch thread count (the bit-exact condition).
@@ -85,20 +87,26 @@ class TrainResumeIdentityTest {
         Path a = onlyRun(straightRuns);
 
         Path killedRuns = dir.resolve("killed");
-        Process p = start(log, "run", spec.toString(), "--stages", "prepare_data,train", "--runs-dir",
-                killedRuns.toString());
+        // 1. inside an accumulation window: the child holds after the first micro-batch of update 2 (after checkpoint 1
+        // and its grid), so the kill lands there however fast the machine is
+        Process p = start(log, Map.of(RunSettings.TEST_HOLD_ENV, "train:2"), "run", spec.toString(), "--stages",
+                "prepare_data,train", "--runs-dir", killedRuns.toString());
         Path b = awaitRun(killedRuns, p);
-        // 1. inside an accumulation window: after checkpoint 1 and its grid, before update 2 completes
-        await(p, () -> Files.exists(b.resolve("samples/step-1/grid.png")), context);
-        Thread.sleep(random.nextInt(300));
-        assertTrue(!Files.exists(b.resolve("checkpoints/2")), "update 2 finished too fast to kill inside its window; " + context);
+        await(p, () -> Files.exists(b.resolve("run.log")) && Files.readString(b.resolve("run.log"))
+                .contains("holding at train:2 (inside the gradient-accumulation window"), context);
+        Thread.sleep(random.nextInt(100));
+        assertTrue(Files.exists(b.resolve("samples/step-1/grid.png")) && !Files.exists(b.resolve("checkpoints/2")),
+                "held after update 1 and its grid, before update 2; " + context);
         p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
 
-        // 2. in the middle of a grid: its first row is written, the grid is not composed yet
-        p = start(log, "run", "--resume", b.getFileName().toString(), "--runs-dir", killedRuns.toString());
+        // 2. in the middle of a grid: held after its first row, before the second row and the composed grid
+        p = start(log, Map.of(RunSettings.TEST_HOLD_ENV, "grid:3"), "run", "--resume", b.getFileName().toString(),
+                "--runs-dir", killedRuns.toString());
         Process during = p;
-        await(p, () -> Files.exists(b.resolve("samples/step-3/p000-s1.png")), context);
-        assertTrue(!Files.exists(b.resolve("samples/step-3/grid.png")), "grid composed too fast to kill; " + context);
+        await(p, () -> Files.readString(b.resolve("run.log")).contains("holding at grid:3"), context);
+        Thread.sleep(random.nextInt(100));
+        assertTrue(Files.exists(b.resolve("samples/step-3/p000-s1.png")) && !Files.exists(b.resolve("samples/step-3/p001-s1.png"))
+                && !Files.exists(b.resolve("samples/step-3/grid.png")), "held after the grid's first row; " + context);
         during.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
 
         p = start(log, "run", "--resume", b.getFileName().toString(), "--runs-dir", killedRuns.toString());
@@ -142,6 +150,10 @@ class TrainResumeIdentityTest {
     }
 
     private Process start(Path output, String... args) throws IOException {
+        return start(output, Map.of(), args);
+    }
+
+    private Process start(Path output, Map<String, String> env, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx1g");
@@ -154,7 +166,9 @@ class TrainResumeIdentityTest {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
         pb.environment().remove("COVERLAB_RUNS_DIR");
         pb.environment().remove("COVERLAB_TINY_MODEL");
+        pb.environment().remove(RunSettings.TEST_HOLD_ENV);
         pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+        pb.environment().putAll(env);
         return pb.start();
     }
 

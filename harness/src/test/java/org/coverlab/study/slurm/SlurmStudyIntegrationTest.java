@@ -108,7 +108,13 @@ class SlurmStudyIntegrationTest {
             await(task + " pending after its requeue", () -> "PENDING".equals(squeue().get(task)));
             Map<String, String> shown = statusTable();
             assertEquals("PENDING", shown.get(task), "study status of " + task + ": " + shown + "\n" + output());
-            // Lift the two-minute hold Slurm puts on a requeued job, to keep the test short.
+            // Lift the two-minute hold Slurm puts on a requeued job, to keep the test short, but not within the second
+            // its old credential was revoked: slurmd refuses a launch whose credential is not newer than the revocation
+            // (whole seconds), and the task then fails with "Job credential revoked" instead of running again.
+            long pendingSince = System.currentTimeMillis() / 1000;
+            while (System.currentTimeMillis() / 1000 < pendingSince + 2) {
+                Thread.sleep(50);
+            }
             SlurmCommands.Result r = slurm.run("scontrol", List.of("update", "JobId=" + task, "StartTime=now"));
             assertTrue(r.ok(), r.err());
         }
