@@ -111,7 +111,8 @@ public final class StageContext {
 
     /**
      * When {@link RunSettings#testHoldAtStep()} is {@code step} and its point is {@code point} (or none was named),
-     * waits here until the run is stopped or killed, or until the run folder has {@value RunSettings#TEST_RELEASE_FILE}:
+     * waits here until the run is stopped (a stop asking for a checkpoint first returns, so the loop checkpoints and stops
+     * as it would have) or killed, or until the run folder has {@value RunSettings#TEST_RELEASE_FILE}:
      * a test then acts at a known point of a loop instead of racing the clock. The run's log says where it holds.
      * Otherwise returns at once.
      *
@@ -124,10 +125,11 @@ public final class StageContext {
         }
         log.info("holding at {}:{} ({}) until stopped or released", point, step, where);
         java.nio.file.Path release = runDir.path().resolve(RunSettings.TEST_RELEASE_FILE);
-        while (!java.nio.file.Files.exists(release)) {
+        // a stop that asks for a checkpoint first (SIGUSR1) releases the hold: the loop then stops as it would have
+        while (!java.nio.file.Files.exists(release) && !checkpointBeforeStop()) {
             checkCancelled();
             Thread.sleep(50);
         }
-        log.info("released at {}:{}", point, step);
+        log.info("released at {}:{}{}", point, step, checkpointBeforeStop() ? " by a stop asking for a checkpoint" : "");
     }
 }

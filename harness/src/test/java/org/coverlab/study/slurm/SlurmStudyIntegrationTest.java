@@ -26,6 +26,7 @@ import org.coverlab.run.Journal;
 import org.coverlab.run.JournalRecord;
 import org.coverlab.run.RunDir;
 import org.coverlab.run.RunEvent;
+import org.coverlab.run.RunSettings;
 import org.coverlab.run.RunState;
 import org.coverlab.run.RunStatus;
 import org.coverlab.stages.Pipeline;
@@ -108,15 +109,7 @@ class SlurmStudyIntegrationTest {
             await(task + " pending after its requeue", () -> "PENDING".equals(squeue().get(task)));
             Map<String, String> shown = statusTable();
             assertEquals("PENDING", shown.get(task), "study status of " + task + ": " + shown + "\n" + output());
-            // Lift the two-minute hold Slurm puts on a requeued job, to keep the test short, but not within the second
-            // its old credential was revoked: slurmd refuses a launch whose credential is not newer than the revocation
-            // (whole seconds), and the task then fails with "Job credential revoked" instead of running again.
-            long pendingSince = System.currentTimeMillis() / 1000;
-            while (System.currentTimeMillis() / 1000 < pendingSince + 2) {
-                Thread.sleep(50);
-            }
-            SlurmCommands.Result r = slurm.run("scontrol", List.of("update", "JobId=" + task, "StartTime=now"));
-            assertTrue(r.ok(), r.err());
+            liftRequeueHold(task);
         }
 
         await("all members finished and out of squeue", () -> members.stream().allMatch(m -> status(m) == RunStatus.FINISHED)
@@ -139,6 +132,110 @@ class SlurmStudyIntegrationTest {
         String slurmOut1 = Files.readString(SlurmBatchScript.outputOf(study.path().resolve("executor/slurm"),
                 task1.substring(0, task1.indexOf('_')), 1));
         assertTrue(slurmOut1.contains("SIGUSR1: the time limit is near") && slurmOut1.contains("requeueing job"), slurmOut1);
+    }
+
+    /**
+     * A member that really trains (the tiny model's seeded initialisation, six updates of gradient accumulation 2) gets
+     * the time-limit warning inside update 3's accumulation window (held there by COVERLAB_TEST_HOLD_AT_STEP, which
+     * sbatch passes on): it finishes that update, checkpoints it, exits 138, requeues itself and resumes from that
+     * checkpoint on Slurm, journaling every update exactly once.
+     */
+    @Test
+    void aTrainingMemberWarnedOfItsTimeLimitCheckpointsRequeuesAndResumesOnSlurm() throws Exception {
+        requireCluster();
+        Files.writeString(dir.resolve("train.yaml"), """
+                name: slurm-train
+                seed: 5
+                model:
+                  base: tiny
+                dataset:
+                  source: synthetic
+                  path: %s
+                  images: 6
+                  resolution: {width: 32, height: 32}
+                train:
+                  components: [unet]
+                  epochs: 2
+                  batch_size: 1
+                  gradient_accumulation: 2
+                  learning_rate: 1e-3
+                  checkpoint_every: 1
+                sample:
+                  every: never
+                eval:
+                  metrics: []
+                """.formatted(dir.resolve("covers")));
+        Path studyFile = Files.writeString(dir.resolve("study.yaml"), """
+                name: slurm-train-it
+                specs: [train.yaml]
+                stages: [prepare_data, train]
+                executor:
+                  kind: slurm
+                  slurm:
+                    time: "00:10:00"
+                """);
+        Path runs = dir.resolve("runs");
+        Path studies = dir.resolve("studies");
+        Map<String, String> env = Map.of("COVERLAB_TINY_MODEL", "init", RunSettings.TEST_HOLD_ENV, "train:3");
+        assertEquals(0, coverlab(env, "study", "run", studyFile.toString(), "--runs-dir", runs.toString(),
+                "--studies-dir", studies.toString()), output());
+        StudyDir study = onlyStudy(studies);
+        StudyRecord record = study.read();
+        RunDir run = new RunDir(record.members().get(0).runId(), runs.resolve(record.members().get(0).runId()));
+        String task = SlurmExecutor.latestTasks(SlurmExecutor.submissions(study.path().resolve("executor")
+                .resolve(SlurmExecutor.FOLDER)), record.members()).get(run.id());
+
+        await("the member holding inside update 3's window", () -> logSays(run, "holding at train:3"));
+        SlurmCommands.Result usr1 = slurm.run("scancel", List.of("--batch", "--signal=USR1", task));
+        assertTrue(usr1.ok(), usr1.err());
+        await(task + " pending after its requeue", () -> "PENDING".equals(squeue().get(task)));
+        liftRequeueHold(task);
+        await("the member finished and out of squeue", () -> status(run) == RunStatus.FINISHED
+                && !squeue().containsKey(task));
+
+        assertEquals("COMPLETED", SlurmExecutor.states(slurm, Map.of(run.id(), task)).get(task));
+        List<RunEvent> events = Journal.read(run.journal()).stream().map(JournalRecord::event).toList();
+        List<Long> updates = events.stream().filter(e -> e instanceof RunEvent.Metrics m && m.values().containsKey("loss"))
+                .map(e -> ((RunEvent.Metrics) e).step()).toList();
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), updates, "every update journaled exactly once, in order");
+        int resumedAt = indexOf(events, e -> e instanceof RunEvent.Started st && st.resumed());
+        assertTrue(resumedAt > 0, "the member ran again");
+        assertEquals(3, events.subList(0, resumedAt).stream().filter(e -> e instanceof RunEvent.Metrics m
+                && m.values().containsKey("loss")).count(), "the first attempt finished update 3, the warned one");
+        assertTrue(events.subList(0, resumedAt).stream().anyMatch(e -> e instanceof RunEvent.Artifact a
+                && a.kind().equals("checkpoint") && a.step() == 3), "update 3 was checkpointed before the stop: " + events);
+        assertTrue(logSays(run, "SIGUSR1"), "the stop is recorded in the run's log");
+    }
+
+    private static int indexOf(List<RunEvent> events, java.util.function.Predicate<RunEvent> p) {
+        for (int i = 0; i < events.size(); i++) {
+            if (p.test(events.get(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean logSays(RunDir run, String text) {
+        try {
+            return Files.exists(run.log()) && Files.readString(run.log()).contains(text);
+        } catch (IOException e) {
+            return false; // read while the run writes; the next poll sees it
+        }
+    }
+
+    /**
+     * Lifts the two-minute hold Slurm puts on a requeued job, to keep the test short, but not within the second its
+     * old credential was revoked: slurmd refuses a launch whose credential is not newer than the revocation (whole
+     * seconds), and the task then fails with "Job credential revoked" instead of running again.
+     */
+    private void liftRequeueHold(String task) throws Exception {
+        long pendingSince = System.currentTimeMillis() / 1000;
+        while (System.currentTimeMillis() / 1000 < pendingSince + 2) {
+            Thread.sleep(50);
+        }
+        SlurmCommands.Result r = slurm.run("scontrol", List.of("update", "JobId=" + task, "StartTime=now"));
+        assertTrue(r.ok(), r.err());
     }
 
     /** Whatever this test submitted and is still queued or running (a failed assertion) is cancelled. */
@@ -172,12 +269,19 @@ class SlurmStudyIntegrationTest {
     }
 
     private int coverlab(String... args) {
+        return coverlab(Map.of(), args);
+    }
+
+    private int coverlab(Map<String, String> extraEnv, String... args) {
         Map<String, String> env = new HashMap<>(System.getenv());
+        env.remove(RunSettings.TEST_HOLD_ENV);
+        env.remove("COVERLAB_TINY_MODEL");
         // the members' pace: sbatch passes this environment on to the tasks
         env.put("COVERLAB_TEST_STEPS", Integer.toString(STEPS));
         env.put("COVERLAB_TEST_STEP_MILLIS", "30");
         env.remove("COVERLAB_RUNS_DIR");
         env.remove("COVERLAB_STUDIES_DIR");
+        env.putAll(extraEnv);
         CliContext ctx = new CliContext(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), env, dir, false, Pipeline.standard(),
                 RemoteTrackers.NONE, Clock.systemUTC(), false);
