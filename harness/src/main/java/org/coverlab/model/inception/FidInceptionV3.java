@@ -112,6 +112,11 @@ public final class FidInceptionV3 implements FeatureExtractor {
         return model;
     }
 
+    /** Writes the weights as safetensors, under the key names a converted pytorch-fid file has (tests, tooling). */
+    public void save(Path safetensors) {
+        params.save(safetensors);
+    }
+
     /** Parameter names and shapes (what a converted file must hold). */
     public static java.util.Map<String, long[]> layout() {
         try (NDManager m = NDManager.newBaseManager(); FidInceptionV3 model = new FidInceptionV3(m)) {
