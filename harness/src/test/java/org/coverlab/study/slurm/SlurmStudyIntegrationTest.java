@@ -25,7 +25,9 @@ import org.coverlab.cli.RemoteTrackers;
 import org.coverlab.run.Journal;
 import org.coverlab.run.JournalRecord;
 import org.coverlab.run.RunDir;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.coverlab.run.RunEvent;
+import org.coverlab.run.RunJson;
 import org.coverlab.run.RunSettings;
 import org.coverlab.run.RunState;
 import org.coverlab.run.RunStatus;
@@ -205,6 +207,153 @@ class SlurmStudyIntegrationTest {
         assertTrue(events.subList(0, resumedAt).stream().anyMatch(e -> e instanceof RunEvent.Artifact a
                 && a.kind().equals("checkpoint") && a.step() == 3), "update 3 was checkpointed before the stop: " + events);
         assertTrue(logSays(run, "SIGUSR1"), "the stop is recorded in the run's log");
+    }
+
+    /**
+     * The original's study itself on Slurm: {@code experiments/study.yaml} and its five specs, copied with only the
+     * executor's resources fitted to this two-CPU node, submitted with {@code --set} overrides that shrink every member
+     * (32 covers at 32x48, one-prompt grids, four evaluation images, the tiny model's seeded initialisation) but keep
+     * each spec's own training (components, epochs, learning rate, 8-bit AdamW). Every training member holds inside
+     * update 2's window (accumulation 2 here); te-2ep-500 is then warned of its time limit and requeues itself, the others are released.
+     * All five finish with cover-feature scores, te-2ep-500 resumed from its checkpoint, and Slurm says COMPLETED.
+     */
+    @Test
+    void theOriginalFiveSpecStudyFinishesOnSlurmWithAWarnedMemberRequeuedAndResumed() throws Exception {
+        requireCluster();
+        Path experiments = experimentsFolder();
+        Path copy = Files.createDirectories(dir.resolve("experiments"));
+        Files.createDirectories(copy.resolve("base"));
+        Files.copy(experiments.resolve("base/study.yaml"), copy.resolve("base/study.yaml"));
+        String study = Files.readString(experiments.resolve("study.yaml"));
+        for (String line : study.lines().toList()) {
+            String t = line.strip();
+            if (t.startsWith("- ") && t.endsWith(".yaml")) {
+                String spec = t.substring(2).strip();
+                Files.copy(experiments.resolve(spec), copy.resolve(spec));
+            }
+        }
+        // the resources of a real cluster's node do not exist on this one; the members stay the same
+        String fitted = study.replaceAll("cpus_per_task: \\d+", "cpus_per_task: 1").replaceAll("mem: \\S+", "mem: 2G")
+                .replaceAll("time: \"[0-9:]+\"", "time: \"00:20:00\"");
+        assertTrue(!fitted.equals(study), "the study file's slurm block changed");
+        Path studyFile = Files.writeString(copy.resolve("study.yaml"), fitted);
+        Path runs = dir.resolve("runs");
+        Path studies = dir.resolve("studies");
+        List<String> args = new ArrayList<>(List.of("study", "run", studyFile.toString(), "--executor", "slurm",
+                "--runs-dir", runs.toString(), "--studies-dir", studies.toString()));
+        for (String set : List.of("dataset.path=" + dir.resolve("covers"), "dataset.synthetic_covers=40",
+                "dataset.images=32", "dataset.resolution={width: 32, height: 48}", "train.gradient_accumulation=2",
+                "sample.prompts=[A book cover of Moby-Dick by Herman Melville]", "sample.seeds=[42]", "sample.steps=2",
+                "sample.every=end", "eval.images=4", "eval.steps=2", "eval.batch_size=4")) {
+            args.add("--set");
+            args.add(set);
+        }
+        Map<String, String> env = Map.of("COVERLAB_TINY_MODEL", "init", RunSettings.TEST_HOLD_ENV, "train:2");
+        assertEquals(0, coverlab(env, args.toArray(String[]::new)), output());
+        StudyDir studyDir = onlyStudy(studies);
+        StudyRecord record = studyDir.read();
+        assertEquals(5, record.members().size(), record.members().toString());
+        Map<String, String> tasks = SlurmExecutor.latestTasks(SlurmExecutor.submissions(studyDir.path()
+                .resolve("executor").resolve(SlurmExecutor.FOLDER)), record.members());
+        Map<String, RunDir> bySpec = new java.util.LinkedHashMap<>();
+        for (StudyMember m : record.members()) {
+            RunDir run = new RunDir(m.runId(), runs.resolve(m.runId()));
+            bySpec.put(specName(run), run);
+        }
+        assertEquals(List.of("sd15-original", "unet-8ep-3000", "te-2ep-500", "te-8ep-5000", "te-2ep-6000"),
+                List.copyOf(bySpec.keySet()));
+        RunDir warned = bySpec.get("te-2ep-500");
+        String warnedTask = tasks.get(warned.id());
+
+        // Two tasks run at once on two CPUs: act on each training member as it reaches its hold.
+        java.util.Set<String> handled = new java.util.HashSet<>();
+        long deadline = System.currentTimeMillis() + 2 * WAIT_MILLIS;
+        while (handled.size() < 4) {
+            for (RunDir run : bySpec.values()) {
+                if (handled.contains(run.id()) || !logSays(run, "holding at train:2")) {
+                    continue;
+                }
+                if (run.id().equals(warned.id())) {
+                    warn(warned, warnedTask);
+                    await(warnedTask + " pending after its requeue", () -> "PENDING".equals(squeue().get(warnedTask)));
+                    liftRequeueHold(warnedTask);
+                } else {
+                    Files.createFile(run.path().resolve(RunSettings.TEST_RELEASE_FILE));
+                }
+                handled.add(run.id());
+            }
+            if (System.currentTimeMillis() > deadline) {
+                fail("waited for the four training members to reach their hold; handled " + handled + "; squeue: "
+                        + squeue() + "\n" + output() + jobOutputs());
+            }
+            Thread.sleep(200);
+        }
+        await("all five members finished and out of squeue", () -> bySpec.values().stream()
+                .allMatch(r -> status(r) == RunStatus.FINISHED) && squeue().keySet().stream().noneMatch(tasks::containsValue));
+
+        Map<String, String> slurmSays = SlurmExecutor.states(slurm, tasks);
+        for (RunDir run : bySpec.values()) {
+            assertEquals("COMPLETED", slurmSays.get(tasks.get(run.id())), run.id() + ": " + slurmSays);
+            JsonNode eval = RunJson.mapper().readTree(lastEvaluation(run).toFile());
+            assertTrue(eval.get("metrics").has("fid_cover") && eval.get("metrics").has("kid_cover"),
+                    run.id() + " scored: " + eval);
+        }
+        assertTrue(resumed(warned), "te-2ep-500 ran again from its checkpoint");
+        assertTrue(logSays(warned, "SIGUSR1"), "te-2ep-500 recorded the warning");
+        List<Long> updates = Journal.read(warned.journal()).stream().map(JournalRecord::event)
+                .filter(e -> e instanceof RunEvent.Metrics m && m.values().containsKey("loss"))
+                .map(e -> ((RunEvent.Metrics) e).step()).toList();
+        assertEquals(java.util.stream.LongStream.rangeClosed(1, updates.size()).boxed().toList(), updates,
+                "te-2ep-500: every update once, in order");
+        assertEquals(4, updates.size(), "te-2ep-500: 2 epochs of 32 covers at batch 8 x accumulation 2");
+        for (String spec : List.of("sd15-original", "unet-8ep-3000", "te-8ep-5000", "te-2ep-6000")) {
+            assertTrue(!resumed(bySpec.get(spec)), spec + " ran once");
+        }
+    }
+
+    /**
+     * The time-limit warning to one held task. For a task of an array that started after the array's first tasks,
+     * slurmctld delivers the signal but answers "Job can not be altered now, try again later", and scancel then retries
+     * on its own for a minute or more; so scancel runs in the background and the run's log says when the signal
+     * arrived (seen with Slurm 22/23 on the local cluster).
+     */
+    private void warn(RunDir run, String task) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("scancel", "--batch", "--signal=USR1", task).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("scancel-" + task + ".log").toFile());
+        Process scancel = pb.start();
+        try {
+            await("the USR1 reaching " + task + " (scancel: " + dir.resolve("scancel-" + task + ".log") + ")",
+                    () -> logSays(run, "released at train:2 by a stop asking for a checkpoint"));
+        } finally {
+            scancel.destroy();
+            scancel.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    private static String specName(RunDir run) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                    .readTree(run.path().resolve("spec.yaml").toFile()).path("name").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path lastEvaluation(RunDir run) throws IOException {
+        try (Stream<Path> points = Files.list(run.eval())) {
+            return points.map(p -> p.resolve("evaluation.json")).filter(Files::isRegularFile).sorted()
+                    .reduce((a, b) -> b).orElseThrow(() -> new AssertionError(run.id() + " has no evaluation"));
+        }
+    }
+
+    /** The repository's experiments/ folder, above the working directory Maven runs the tests in. */
+    private static Path experimentsFolder() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("experiments").resolve("study.yaml"))) {
+                return p.resolve("experiments");
+            }
+        }
+        throw new IllegalStateException("no experiments/study.yaml above " + Path.of("").toAbsolutePath());
     }
 
     private static int indexOf(List<RunEvent> events, java.util.function.Predicate<RunEvent> p) {
