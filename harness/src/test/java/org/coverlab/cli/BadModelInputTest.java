@@ -17,6 +17,7 @@ import java.util.Map;
 import org.coverlab.model.Reference;
 import org.coverlab.model.io.SafeTensors;
 import org.coverlab.model.io.TensorEntry;
+import org.coverlab.testsupport.Repository;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,7 +62,7 @@ class BadModelInputTest {
         Path unet = copyOfModel().resolve("unet/diffusion_pytorch_model.safetensors");
         byte[] bytes = Files.readAllBytes(unet);
         Files.write(unet, java.util.Arrays.copyOf(bytes, bytes.length - 100));
-        String spec = InProcessCli.repoRoot().resolve("experiments/grids-only.yaml").toString();
+        String spec = Repository.root().resolve("experiments/grids-only.yaml").toString();
         String base = "model.base=" + cwd.resolve("model");
         InProcessCli.Result check = coverlab(cwd, "spec", "check", spec, "--set", base);
         InProcessCli.Result run = coverlab(cwd, "run", spec, "--set", base);

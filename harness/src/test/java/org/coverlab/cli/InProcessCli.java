@@ -3,7 +3,6 @@ package org.coverlab.cli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -35,15 +34,5 @@ final class InProcessCli {
                 RemoteTrackers.NONE, Clock.systemUTC(), false);
         int code = CoverlabCommand.execute(ctx, args);
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    /** The repository root (holding harness/ and experiments/), found from the test's working folder. */
-    static Path repoRoot() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("harness")) && Files.isDirectory(p.resolve("experiments"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("no repository root above " + Path.of("").toAbsolutePath());
     }
 }

@@ -14,6 +14,7 @@ import org.coverlab.spec.ExperimentSpec;
 import org.coverlab.spec.SpecLoader;
 import org.coverlab.spec.SpecWriter;
 import org.coverlab.stages.Pipeline;
+import org.coverlab.testsupport.Repository;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,13 +25,13 @@ class SpecCommandTest {
     Path cwd;
 
     private static String quickstart() {
-        return InProcessCli.repoRoot().resolve("experiments/quickstart.yaml").toString();
+        return Repository.root().resolve("experiments/quickstart.yaml").toString();
     }
 
     /** run says it as spec check does (theHarnessDemoWithoutStagesTestSaysToAddIt), and creates no run. */
     @Test
     void theHarnessDemoRunWithoutStagesTestCreatesNoRunAndSaysToAddIt() {
-        String demo = InProcessCli.repoRoot().resolve("experiments/harness-demo.yaml").toString();
+        String demo = Repository.root().resolve("experiments/harness-demo.yaml").toString();
         InProcessCli.Result r = coverlab(cwd, "run", demo);
         assertEquals(2, r.code(), r.all());
         assertTrue(r.err().contains("add '--stages test' to run the harness demo loop"), r.all());
@@ -48,7 +49,7 @@ class SpecCommandTest {
 
     @Test
     void aSpecThatRunWouldStartChecksOkWithItsHash() {
-        String gridsOnly = InProcessCli.repoRoot().resolve("experiments/grids-only.yaml").toString();
+        String gridsOnly = Repository.root().resolve("experiments/grids-only.yaml").toString();
         InProcessCli.Result r = coverlab(cwd, "spec", "check", gridsOnly);
         assertEquals(0, r.code(), r.all());
         assertTrue(r.out().matches("ok: grids-only \\(sha256 [0-9a-f]{64}\\)\\R"), r.all());
@@ -108,7 +109,7 @@ class SpecCommandTest {
 
     @Test
     void theHarnessDemoWithoutStagesTestSaysToAddIt() {
-        String demo = InProcessCli.repoRoot().resolve("experiments/harness-demo.yaml").toString();
+        String demo = Repository.root().resolve("experiments/harness-demo.yaml").toString();
         InProcessCli.Result r = coverlab(cwd, "spec", "check", demo);
         assertEquals(2, r.code(), r.all());
         assertTrue(r.err().contains("add '--stages test'"), r.all());

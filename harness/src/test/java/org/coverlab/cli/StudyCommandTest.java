@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import org.coverlab.stages.Pipeline;
+import org.coverlab.testsupport.Repository;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +37,7 @@ class StudyCommandTest {
     }
 
     private Path study(String yaml) throws Exception {
-        Files.copy(InProcessCli.repoRoot().resolve("experiments/harness-demo.yaml"), cwd.resolve("demo.yaml"),
+        Files.copy(Repository.root().resolve("experiments/harness-demo.yaml"), cwd.resolve("demo.yaml"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         return Files.writeString(cwd.resolve("study.yaml"), yaml);
     }

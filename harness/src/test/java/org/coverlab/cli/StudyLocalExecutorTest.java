@@ -28,6 +28,7 @@ import org.coverlab.stages.Pipeline;
 import org.coverlab.study.StudyDir;
 import org.coverlab.study.StudyMember;
 import org.coverlab.study.StudyRecord;
+import org.coverlab.testsupport.Repository;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,7 +83,7 @@ class StudyLocalExecutorTest {
 
     /** Starts 'study run' of two demo members (seeds 1 and 2) in a child JVM and waits until both are past step 5. */
     private Process startStudy() throws Exception {
-        Files.copy(InProcessCli.repoRoot().resolve("experiments/harness-demo.yaml"), cwd.resolve("demo.yaml"));
+        Files.copy(Repository.root().resolve("experiments/harness-demo.yaml"), cwd.resolve("demo.yaml"));
         Files.writeString(cwd.resolve("study.yaml"), "name: demo-pair\nspecs: [demo.yaml]\nstages: [test]\n"
                 + "sweep:\n  seeds: [1, 2]\nexecutor:\n  parallel: 2\n");
         // the study's JVM options (the demo's pace) are the members' too: they run the same java command

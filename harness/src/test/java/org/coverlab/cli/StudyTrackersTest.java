@@ -19,6 +19,7 @@ import org.coverlab.stages.Pipeline;
 import org.coverlab.study.StudyMember;
 import org.coverlab.study.StudyRecord;
 import org.coverlab.study.StudyStore;
+import org.coverlab.testsupport.Repository;
 import org.coverlab.track.mlflow.MlflowTestServer;
 import org.coverlab.track.wandb.FakeWandbServer;
 import org.junit.jupiter.api.AfterEach;
@@ -92,7 +93,7 @@ class StudyTrackersTest {
     @Test
     void wandbGroupsMembersByStudyAndMlflowNestsThemUnderAParentRunWithTheSummaryTable() throws Exception {
         String project = "coverlab-study-" + UUID.randomUUID().toString().substring(0, 8);
-        Files.copy(InProcessCli.repoRoot().resolve("experiments/harness-demo.yaml"), cwd.resolve("demo.yaml"));
+        Files.copy(Repository.root().resolve("experiments/harness-demo.yaml"), cwd.resolve("demo.yaml"));
         Files.writeString(cwd.resolve("study.yaml"), "name: tracked-pair\ndescription: two seeds\nspecs: [demo.yaml]\n"
                 + "stages: [test]\nset: [tracking.project=" + project + "]\nsweep:\n  seeds: [1, 2]\nexecutor:\n  parallel: 2\n");
         CliContext ctx = new CliContext(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),

@@ -12,11 +12,12 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.coverlab.testsupport.Repository;
 import org.junit.jupiter.api.Test;
 
 /** The committed experiments load, and encode the facts of the original study. */
 class ExperimentsTest {
-    private static final Path EXPERIMENTS = SpecTestFiles.repoRoot().resolve("experiments");
+    private static final Path EXPERIMENTS = Repository.root().resolve("experiments");
 
     private static ExperimentSpec load(String name, List<String> sets, boolean checkFiles) throws SpecException {
         return SpecLoader.load(EXPERIMENTS.resolve(name), sets, new SpecLoader.Options(EXPERIMENTS, checkFiles));

@@ -7,12 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.coverlab.spec.SpecType.Key;
 import org.coverlab.spec.SpecType.Section;
+import org.coverlab.testsupport.Repository;
 import org.junit.jupiter.api.Test;
 
 class SpecReferenceTest {
     @Test
     void committedReferenceMatchesTheRecords() throws Exception {
-        Path committed = SpecTestFiles.repoRoot().resolve(SpecReference.COMMITTED_PATH);
+        Path committed = Repository.root().resolve(SpecReference.COMMITTED_PATH);
         assertEquals(SpecReference.markdown(), Files.readString(committed),
                 "harness/docs/spec-reference.md is stale; regenerate it: mvn -q -o -pl harness compile && "
                         + "java -cp harness/target/classes org.coverlab.spec.SpecReference harness/docs/spec-reference.md");

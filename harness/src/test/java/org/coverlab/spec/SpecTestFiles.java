@@ -35,14 +35,4 @@ final class SpecTestFiles {
     static List<SpecIssue> issues(Path file, String... sets) {
         return assertThrows(SpecException.class, () -> load(file, sets)).issues();
     }
-
-    /** The repository root (the folder holding harness/ and experiments/), found from the test's working folder. */
-    static Path repoRoot() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("harness")) && Files.isDirectory(p.resolve("experiments"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("no repository root above " + Path.of("").toAbsolutePath());
-    }
 }

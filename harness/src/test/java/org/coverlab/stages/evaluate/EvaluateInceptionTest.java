@@ -20,6 +20,7 @@ import org.coverlab.spec.SpecLoader;
 import org.coverlab.stages.ModelSource;
 import org.coverlab.stages.Pipeline;
 import org.coverlab.stages.StageRuns;
+import org.coverlab.testsupport.Repository;
 import org.coverlab.util.Sha256;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,7 +56,7 @@ class EvaluateInceptionTest {
         try (NDManager m = NDManager.newBaseManager(); FidInceptionV3 inception = FidInceptionV3.reference(m, ReferenceWeights.SEED)) {
             inception.save(weights);
         }
-        Path experiments = experiments();
+        Path experiments = Repository.experiments();
         List<String> sets = new ArrayList<>(List.of(
                 "dataset.path=" + dir.resolve("covers"),
                 "dataset.synthetic_covers=40",
@@ -84,15 +85,5 @@ class EvaluateInceptionTest {
         assertEquals(4, record.get("images").asInt());
         String console = runs.console.toString();
         assertTrue(!console.contains("fid_cover") && !console.contains("not standard FID"), console);
-    }
-
-    /** The repository's experiments/ folder, above the working directory Maven runs the tests in. */
-    private static Path experiments() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (java.nio.file.Files.isRegularFile(p.resolve("experiments").resolve("sd15-original.yaml"))) {
-                return p.resolve("experiments");
-            }
-        }
-        throw new IllegalStateException("no experiments/ above " + Path.of("").toAbsolutePath());
     }
 }

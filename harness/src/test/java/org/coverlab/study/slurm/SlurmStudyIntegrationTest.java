@@ -35,6 +35,7 @@ import org.coverlab.stages.Pipeline;
 import org.coverlab.study.StudyDir;
 import org.coverlab.study.StudyMember;
 import org.coverlab.study.StudyRecord;
+import org.coverlab.testsupport.Repository;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -220,7 +221,7 @@ class SlurmStudyIntegrationTest {
     @Test
     void theOriginalFiveSpecStudyFinishesOnSlurmWithAWarnedMemberRequeuedAndResumed() throws Exception {
         requireCluster();
-        Path experiments = experimentsFolder();
+        Path experiments = Repository.experiments();
         Path copy = Files.createDirectories(dir.resolve("experiments"));
         Files.createDirectories(copy.resolve("base"));
         Files.copy(experiments.resolve("base/study.yaml"), copy.resolve("base/study.yaml"));
@@ -344,16 +345,6 @@ class SlurmStudyIntegrationTest {
             return points.map(p -> p.resolve("evaluation.json")).filter(Files::isRegularFile).sorted()
                     .reduce((a, b) -> b).orElseThrow(() -> new AssertionError(run.id() + " has no evaluation"));
         }
-    }
-
-    /** The repository's experiments/ folder, above the working directory Maven runs the tests in. */
-    private static Path experimentsFolder() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("experiments").resolve("study.yaml"))) {
-                return p.resolve("experiments");
-            }
-        }
-        throw new IllegalStateException("no experiments/study.yaml above " + Path.of("").toAbsolutePath());
     }
 
     private static int indexOf(List<RunEvent> events, java.util.function.Predicate<RunEvent> p) {
