@@ -1,6 +1,7 @@
 package org.coverlab.run;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -34,7 +35,8 @@ import java.util.Properties;
  *                         while a run goes (default 15, 0 to 3600); empty = the sender's default
  */
 public record RunSettings(Optional<String> tinyModel, long testSteps, long testStepMillis, long testHoldAtStep,
-                          Optional<String> testHoldPoint, Duration progressInterval, Duration systemInterval, Optional<Duration> sendInterval) {
+                          Optional<String> testHoldPoint, Duration progressInterval, Duration systemInterval,
+                          Optional<Duration> sendInterval) {
 
     public static final String TINY_ENV = "COVERLAB_TINY_MODEL";
     public static final String TINY_PROPERTY = "coverlab.tiny.model";
@@ -47,7 +49,7 @@ public record RunSettings(Optional<String> tinyModel, long testSteps, long testS
     /** A file a test creates in the run folder to let a loop held at {@code COVERLAB_TEST_HOLD_AT_STEP} go on. */
     public static final String TEST_RELEASE_FILE = "test-release";
     /** The named points a loop can be held at (see {@link StageContext#holdIfAsked}). */
-    public static final java.util.List<String> TEST_HOLD_POINTS = java.util.List.of("test", "train", "grid");
+    public static final List<String> TEST_HOLD_POINTS = List.of("test", "train", "grid");
     public static final String PROGRESS_ENV = "COVERLAB_PROGRESS_SECONDS";
     public static final String SYSTEM_METRICS_ENV = "COVERLAB_SYSTEM_METRICS_SECONDS";
     public static final String SEND_INTERVAL_ENV = "COVERLAB_SEND_INTERVAL_SECONDS";
@@ -63,21 +65,24 @@ public record RunSettings(Optional<String> tinyModel, long testSteps, long testS
         long steps = whole(env, properties, TEST_STEPS_ENV, TEST_STEPS_PROPERTY, 50, 1);
         long millis = whole(env, properties, TEST_STEP_MILLIS_ENV, TEST_STEP_MILLIS_PROPERTY, 100, 0);
         String holdText = value(env, properties, TEST_HOLD_ENV, TEST_HOLD_PROPERTY);
+        long hold = 0;
         Optional<String> holdPoint = Optional.empty();
-        if (holdText != null && holdText.contains(":")) {
-            String point = holdText.substring(0, holdText.indexOf(':')).strip();
-            if (!TEST_HOLD_POINTS.contains(point)) {
-                throw new IllegalArgumentException(TEST_HOLD_ENV + " must be N or POINT:N with POINT one of "
-                        + TEST_HOLD_POINTS + ", got '" + holdText + "'");
+        if (holdText != null) {
+            String source = source(properties, TEST_HOLD_ENV, TEST_HOLD_PROPERTY);
+            int colon = holdText.indexOf(':');
+            if (colon >= 0) {
+                String point = holdText.substring(0, colon).strip();
+                if (!TEST_HOLD_POINTS.contains(point)) {
+                    throw new IllegalArgumentException(source + " must be N or POINT:N with POINT one of "
+                            + TEST_HOLD_POINTS + ", got '" + holdText + "'");
+                }
+                holdPoint = Optional.of(point);
             }
-            holdPoint = Optional.of(point);
-            holdText = holdText.substring(holdText.indexOf(':') + 1);
+            hold = parseWhole(holdText.substring(colon + 1).strip(), source, 0);
         }
-        long hold = whole(holdText == null ? Map.of() : Map.of(TEST_HOLD_ENV, holdText), new Properties(),
-                TEST_HOLD_ENV, TEST_HOLD_PROPERTY, 0, 0);
         return new RunSettings(Optional.ofNullable(tiny), steps, millis, hold, holdPoint,
-                progressInterval(env.get(PROGRESS_ENV)),
-                systemInterval(env.get(SYSTEM_METRICS_ENV)), sendInterval(env.get(SEND_INTERVAL_ENV)));
+                progressInterval(env.get(PROGRESS_ENV)), systemInterval(env.get(SYSTEM_METRICS_ENV)),
+                sendInterval(env.get(SEND_INTERVAL_ENV)));
     }
 
     private static String value(Map<String, String> env, Properties properties, String envName, String property) {
@@ -91,11 +96,16 @@ public record RunSettings(Optional<String> tinyModel, long testSteps, long testS
     private static long whole(Map<String, String> env, Properties properties, String envName, String property,
                               long fallback, long min) {
         String v = value(env, properties, envName, property);
-        if (v == null) {
-            return fallback;
-        }
-        String source = properties.getProperty(property) != null && !properties.getProperty(property).isBlank()
+        return v == null ? fallback : parseWhole(v, source(properties, envName, property), min);
+    }
+
+    /** Where a value that {@link #value} found came from, as its error message names it. */
+    private static String source(Properties properties, String envName, String property) {
+        return properties.getProperty(property) != null && !properties.getProperty(property).isBlank()
                 ? "-D" + property : envName;
+    }
+
+    private static long parseWhole(String v, String source, long min) {
         try {
             long n = Long.parseLong(v);
             if (n >= min) {

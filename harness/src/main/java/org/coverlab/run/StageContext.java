@@ -1,6 +1,8 @@
 package org.coverlab.run;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -124,9 +126,9 @@ public final class StageContext {
             return;
         }
         log.info("holding at {}:{} ({}) until stopped or released", point, step, where);
-        java.nio.file.Path release = runDir.path().resolve(RunSettings.TEST_RELEASE_FILE);
+        Path release = runDir.path().resolve(RunSettings.TEST_RELEASE_FILE);
         // a stop that asks for a checkpoint first (SIGUSR1) releases the hold: the loop then stops as it would have
-        while (!java.nio.file.Files.exists(release) && !checkpointBeforeStop()) {
+        while (!Files.exists(release) && !checkpointBeforeStop()) {
             checkCancelled();
             Thread.sleep(50);
         }

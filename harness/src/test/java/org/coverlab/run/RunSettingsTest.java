@@ -61,5 +61,10 @@ class RunSettingsTest {
                 () -> RunSettings.from(Map.of("COVERLAB_TEST_HOLD_AT_STEP", "eval:3"), new Properties()));
         assertEquals("COVERLAB_TEST_HOLD_AT_STEP must be N or POINT:N with POINT one of [test, train, grid], got 'eval:3'",
                 e.getMessage());
+        Properties props = new Properties();
+        props.setProperty(RunSettings.TEST_HOLD_PROPERTY, "grid:x");
+        e = assertThrows(IllegalArgumentException.class, () -> RunSettings.from(Map.of(), props));
+        assertEquals("-Dcoverlab.test.holdAtStep must be a whole number >= 0, got 'x'", e.getMessage(),
+                "the property is named when the value came from it");
     }
 }
