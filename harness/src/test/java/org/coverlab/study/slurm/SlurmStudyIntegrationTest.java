@@ -84,18 +84,12 @@ class SlurmStudyIntegrationTest {
                   slurm:
                     time: "00:10:00"
                 """);
-        Path runs = dir.resolve("runs");
-        Path studies = dir.resolve("studies");
-
-        assertEquals(0, coverlab("study", "run", studyFile.toString(), "--runs-dir", runs.toString(),
-                "--studies-dir", studies.toString()), output());
-        StudyDir study = onlyStudy(studies);
-        StudyRecord record = study.read();
+        Submitted submitted = submit(Map.of(), studyFile, List.of());
+        StudyDir study = submitted.study();
+        StudyRecord record = submitted.record();
         assertEquals(3, record.members().size());
-        List<RunDir> members = record.members().stream().map(m -> new RunDir(m.runId(), runs.resolve(m.runId()))).toList();
-        Map<String, String> tasks = SlurmExecutor.latestTasks(
-                SlurmExecutor.submissions(study.path().resolve("executor").resolve(SlurmExecutor.FOLDER)),
-                record.members());
+        List<RunDir> members = submitted.members();
+        Map<String, String> tasks = submitted.tasks();
 
         // Member 0: requeued by hand in the middle; its run gets Slurm's SIGTERM and records the stop.
         String task0 = tasks.get(members.get(0).id());
@@ -177,16 +171,10 @@ class SlurmStudyIntegrationTest {
                   slurm:
                     time: "00:10:00"
                 """);
-        Path runs = dir.resolve("runs");
-        Path studies = dir.resolve("studies");
-        Map<String, String> env = Map.of("COVERLAB_TINY_MODEL", "init", RunSettings.TEST_HOLD_ENV, "train:3");
-        assertEquals(0, coverlab(env, "study", "run", studyFile.toString(), "--runs-dir", runs.toString(),
-                "--studies-dir", studies.toString()), output());
-        StudyDir study = onlyStudy(studies);
-        StudyRecord record = study.read();
-        RunDir run = new RunDir(record.members().get(0).runId(), runs.resolve(record.members().get(0).runId()));
-        String task = SlurmExecutor.latestTasks(SlurmExecutor.submissions(study.path().resolve("executor")
-                .resolve(SlurmExecutor.FOLDER)), record.members()).get(run.id());
+        Submitted submitted = submit(Map.of("COVERLAB_TINY_MODEL", "init", RunSettings.TEST_HOLD_ENV, "train:3"),
+                studyFile, List.of());
+        RunDir run = submitted.members().get(0);
+        String task = submitted.tasks().get(run.id());
 
         await("the member holding inside update 3's window", () -> logSays(run, "holding at train:3"));
         SlurmCommands.Result usr1 = slurm.run("scancel", List.of("--batch", "--signal=USR1", task));
@@ -238,10 +226,7 @@ class SlurmStudyIntegrationTest {
                 .replaceAll("time: \"[0-9:]+\"", "time: \"00:20:00\"");
         assertTrue(!fitted.equals(study), "the study file's slurm block changed");
         Path studyFile = Files.writeString(copy.resolve("study.yaml"), fitted);
-        Path runs = dir.resolve("runs");
-        Path studies = dir.resolve("studies");
-        List<String> args = new ArrayList<>(List.of("study", "run", studyFile.toString(), "--executor", "slurm",
-                "--runs-dir", runs.toString(), "--studies-dir", studies.toString()));
+        List<String> args = new ArrayList<>(List.of("--executor", "slurm"));
         for (String set : List.of("dataset.path=" + dir.resolve("covers"), "dataset.synthetic_covers=40",
                 "dataset.images=32", "dataset.resolution={width: 32, height: 48}", "train.gradient_accumulation=2",
                 "sample.prompts=[A book cover of Moby-Dick by Herman Melville]", "sample.seeds=[42]", "sample.steps=2",
@@ -250,15 +235,11 @@ class SlurmStudyIntegrationTest {
             args.add(set);
         }
         Map<String, String> env = Map.of("COVERLAB_TINY_MODEL", "init", RunSettings.TEST_HOLD_ENV, "train:2");
-        assertEquals(0, coverlab(env, args.toArray(String[]::new)), output());
-        StudyDir studyDir = onlyStudy(studies);
-        StudyRecord record = studyDir.read();
-        assertEquals(5, record.members().size(), record.members().toString());
-        Map<String, String> tasks = SlurmExecutor.latestTasks(SlurmExecutor.submissions(studyDir.path()
-                .resolve("executor").resolve(SlurmExecutor.FOLDER)), record.members());
+        Submitted submitted = submit(env, studyFile, args);
+        assertEquals(5, submitted.members().size(), submitted.members().toString());
+        Map<String, String> tasks = submitted.tasks();
         Map<String, RunDir> bySpec = new java.util.LinkedHashMap<>();
-        for (StudyMember m : record.members()) {
-            RunDir run = new RunDir(m.runId(), runs.resolve(m.runId()));
+        for (RunDir run : submitted.members()) {
             bySpec.put(specName(run), run);
         }
         assertEquals(List.of("sd15-original", "unet-8ep-3000", "te-2ep-500", "te-8ep-5000", "te-2ep-6000"),
@@ -376,6 +357,28 @@ class SlurmStudyIntegrationTest {
         }
         SlurmCommands.Result r = slurm.run("scontrol", List.of("update", "JobId=" + task, "StartTime=now"));
         assertTrue(r.ok(), r.err());
+    }
+
+    /** One {@code study run} as this test reads it back: the study, its record, the member runs in study order, and
+     * each member's Slurm task (run id to {@code <array>_<index>}). */
+    private record Submitted(StudyDir study, StudyRecord record, List<RunDir> members, Map<String, String> tasks) {
+    }
+
+    /** {@code coverlab study run STUDY_FILE ARGS...} into this test's runs and studies folders; exit 0 asserted. */
+    private Submitted submit(Map<String, String> env, Path studyFile, List<String> args) throws Exception {
+        Path runs = dir.resolve("runs");
+        Path studies = dir.resolve("studies");
+        List<String> all = new ArrayList<>(List.of("study", "run", studyFile.toString(), "--runs-dir", runs.toString(),
+                "--studies-dir", studies.toString()));
+        all.addAll(args);
+        assertEquals(0, coverlab(env, all.toArray(String[]::new)), output());
+        StudyDir study = onlyStudy(studies);
+        StudyRecord record = study.read();
+        List<RunDir> members = record.members().stream().map(m -> new RunDir(m.runId(), runs.resolve(m.runId())))
+                .toList();
+        Map<String, String> tasks = SlurmExecutor.latestTasks(SlurmExecutor.submissions(study.path()
+                .resolve("executor").resolve(SlurmExecutor.FOLDER)), record.members());
+        return new Submitted(study, record, members, tasks);
     }
 
     /** Whatever this test submitted and is still queued or running (a failed assertion) is cancelled. */
