@@ -138,7 +138,7 @@ class StudyTrackingEndToEndTest {
         String id = awaitRunId(run);
         assertHistoryArrivesWhileTheRunHolds(run, id, holdAt);
         awaitSystemSamples(run, id, 2); // sampled every second while it holds
-        Files.createFile(runDir(id).path().resolve(TestStage.RELEASE_FILE));
+        Files.createFile(runDir(id).path().resolve(RunSettings.TEST_RELEASE_FILE));
         assertExit(0, run, 60);
 
         assertWandbHasEveryStepOnce(id, total);

@@ -31,7 +31,7 @@ import org.coverlab.run.RunEvent;
  * <p>Pacing: steps per epoch and the sleep per step come from {@link org.coverlab.run.RunSettings} ({@code
  * COVERLAB_TEST_STEPS}, default 50, fixed at the first checkpoint so a resume keeps the run's original length;
  * {@code COVERLAB_TEST_STEP_MILLIS}, default 100 ms, so there is time to kill it); {@code COVERLAB_TEST_HOLD_AT_STEP}
- * makes it wait at one step until it is stopped or released ({@value #RELEASE_FILE} in the run folder), so a test acts
+ * makes it wait at one step until it is stopped or released ({@value RunSettings#TEST_RELEASE_FILE} in the run folder), so a test acts
  * at a known step rather than at a moment.
  */
 public final class TestStage implements Stage {
@@ -39,8 +39,6 @@ public final class TestStage implements Stage {
     public static final String NAME = "test";
 
     private static final String EMA_FILE = "ema.bin";
-    /** A file a test creates in the run folder to let a loop held at {@code COVERLAB_TEST_HOLD_AT_STEP} go on. */
-    public static final String RELEASE_FILE = RunSettings.TEST_RELEASE_FILE;
 
     @Override
     public String name() {
