@@ -128,7 +128,7 @@ public final class PretrainedTinyBase {
                 Path tmp = folder.resolveSibling("." + folder.getFileName() + ".tmp-" + ProcessHandle.current().pid());
                 say.accept(String.format(Locale.ROOT, "pretraining the tiny base model into %s (first use on this "
                         + "machine; %d VAE steps, %d text-encoder steps, then %d UNet steps on %d generic images; "
-                        + "about 12 minutes on two cores, then cached for every run)", folder, config.vaeSteps(),
+                        + "about 9 minutes on two cores, then cached for every run)", folder, config.vaeSteps(),
                         config.textSteps(), config.unetSteps(), config.images()));
                 TinyPretraining.Result r;
                 try {

@@ -75,7 +75,16 @@ public final class GenericImageSet {
     }
 
     /**
-     * One large shape in the center on a plain background, drawn as {@link #render} draws it: the picture
+     * Size of the simple pictures' shape, as a share of the image's shorter side: 38 px on a 64x96 picture, about ten
+     * latent cells of the tiny VAE, so a circle and a square differ over many cells and the tiny VAE draws both back
+     * (12 of 12 shapes after encode/decode, README "The tiny base model"). A large shape in one of {@link #render}'s
+     * nine cells is 0.32 of the shorter side, five cells, where algorithm 2's base drew small blobs. The caption is
+     * the same as a large shape in the center of a scene: "large" is relative, as it is in the scenes.
+     */
+    static final double CENTRED_SIZE = 0.6;
+
+    /**
+     * One large shape in the center on a plain background, {@link #CENTRED_SIZE} of the shorter side: the picture
      * {@link #centredCaption} describes (for checking what a model draws for it).
      */
     public static BufferedImage single(String colour, String shape, String background, int width, int height) {
@@ -90,7 +99,7 @@ public final class GenericImageSet {
             g.setColor(palette.get(background));
             g.fillRect(0, 0, width, height);
             g.setColor(palette.get(colour));
-            draw(g, shape, width / 2.0, height / 2.0, Math.min(width / 3.0, height / 3.0) * 0.95);
+            draw(g, shape, width / 2.0, height / 2.0, Math.min(width, height) * CENTRED_SIZE);
         } finally {
             g.dispose();
         }

@@ -41,10 +41,10 @@ public record TinyPretrainConfig(long seed, int images, int vaeSteps, int vaeBat
                                  float noiseOffset) {
 
     /** Version of the training procedure; part of the cache key. */
-    public static final int ALGORITHM = 2;
+    public static final int ALGORITHM = 3;
 
     public static final TinyPretrainConfig DEFAULT =
-            new TinyPretrainConfig(0, 2000, 1200, 16, 32, 2e-4f, 1e-5f, 800, 32, 1e-3f, 0.1f, 300, 64, 1e-3f, 5f, 0.3f);
+            new TinyPretrainConfig(0, 2000, 1200, 16, 24, 2e-4f, 1e-5f, 750, 32, 1e-3f, 0.1f, 400, 64, 1e-3f, 5f, 0.3f);
 
     public TinyPretrainConfig {
         if (images < 1 || vaeSteps < 0 || unetSteps < 0 || textSteps < 0 || vaeBatch < 1 || unetBatch < 1

@@ -44,7 +44,7 @@ class TrainResumeIdentityTest {
     private final List<Process> children = new ArrayList<>();
 
     /**
-     * The pretrained tiny base, built here first when the cache lacks it (the suite's one-time build: about 12 minutes
+     * The pretrained tiny base, built here first when the cache lacks it (the suite's one-time build: about 9 minutes
      * on two idle cores, longer under load), so the children below find it and only their own work is timed.
      */
     @BeforeAll
