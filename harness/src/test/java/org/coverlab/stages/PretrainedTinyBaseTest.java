@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import java.awt.Color;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -56,9 +57,9 @@ class PretrainedTinyBaseTest {
      * Colour: the drawing's colour is the asked one (the nearest of the 11 caption colours other than white; chance
      * 1/11). Shape: for the same colour and starting noise, the drawing asked to be a square fills its bounding box
      * more than the one asked to be a circle (a two-way choice; chance 1/2). The shape is judged in pairs because the
-     * drawings are blurred: a drawn square fills 0.75-0.95 of its box and a drawn circle 0.55-0.90, so the fixed
-     * threshold that reads the generator's own sharp pictures (0.89, {@link DrawnShape}) calls most drawn squares
-     * circles, while the pair asks exactly whether the shape word moves the drawing the right way. The absolute
+     * drawings are soft-edged: in trial builds a drawn square filled 0.75-0.95 of its box and a drawn circle 0.55-0.90,
+     * so the fixed threshold that reads the generator's own sharp pictures (0.89, {@link DrawnShape}) calls many drawn
+     * squares circles, while the pair asks exactly whether the shape word moves the drawing the right way. The absolute
      * reading is printed beside it (README, "The tiny base model").
      */
     @Test
@@ -75,7 +76,7 @@ class PretrainedTinyBaseTest {
             images = pipeline.generate(new GenerationRequest(prompts, SEEDS, 20, 7.5f, SchedulerKind.DDIM, 64, 96, 0, 12));
         }
         Map<String, Color> palette = GenericImageSet.palette();
-        Map<String, DrawnShape> drawn = new java.util.HashMap<>();
+        Map<String, DrawnShape> drawn = new HashMap<>();
         int colourHits = 0;
         int absoluteShapeHits = 0;
         for (GeneratedImage img : images) {
